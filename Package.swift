@@ -1,0 +1,49 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Module graph (arrows point from user to dependency; see docs/architecture.md):
+//   exp -> Sweep, Report
+//   Sweep -> NeuralNet, Datasets, Tracker
+//   Report -> Tracker
+//   NeuralNet -> CBLAS;  Tracker -> CSQLite;  Datasets -> (no project module)
+let package = Package(
+    name: "exp",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "exp", targets: ["exp"]),
+        .library(name: "NeuralNet", targets: ["NeuralNet"]),
+        .library(name: "Tracker", targets: ["Tracker"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/JohnSundell/Plot", from: "0.14.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .target(name: "NeuralNet", dependencies: ["CBLAS"]),
+        .target(name: "Datasets", dependencies: [
+            .product(name: "CSV", package: "CSV.swift"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        .target(name: "Tracker", dependencies: [
+            "CSQLite",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        .target(name: "Sweep", dependencies: ["NeuralNet", "Datasets", "Tracker", "Yams"]),
+        .target(name: "Report", dependencies: ["Tracker", "Plot"]),
+        .executableTarget(name: "exp", dependencies: [
+            "Sweep", "Report", "NeuralNet", "Datasets", "Tracker",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TrackerTests", dependencies: ["Tracker"]),
+        .testTarget(name: "SweepTests", dependencies: ["Sweep", "Tracker", "NeuralNet", "Datasets"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Tracker"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

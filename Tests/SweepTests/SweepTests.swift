@@ -1,0 +1,4 @@
+import Testing
+@testable import Sweep
+
+@Test func placeholder() { #expect(true) }

@@ -1,0 +1,4 @@
+import Testing
+@testable import Tracker
+
+@Test func placeholder() { #expect(true) }
