@@ -29,10 +29,13 @@ let package = Package(
             .product(name: "CSV", package: "CSV.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
-        .target(name: "Tracker", dependencies: [
-            "CSQLite",
-            .product(name: "Crypto", package: "swift-crypto"),
-        ]),
+        .target(
+            name: "Tracker",
+            dependencies: ["CSQLite", .product(name: "Crypto", package: "swift-crypto")],
+            plugins: ["EmbedMigrations"]
+        ),
+        .executableTarget(name: "embed-migrations", path: "Sources/embed-migrations"),
+        .plugin(name: "EmbedMigrations", capability: .buildTool(), dependencies: ["embed-migrations"]),
         .target(name: "Sweep", dependencies: ["NeuralNet", "Datasets", "Tracker", "Yams"]),
         .target(name: "Report", dependencies: ["Tracker", "Plot"]),
         .executableTarget(name: "exp", dependencies: [

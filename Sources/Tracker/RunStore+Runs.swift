@@ -1,0 +1,298 @@
+import Foundation
+
+/// What a run can be. The text values are the `runs.status` column's.
+public enum RunStatus: String, Sendable, CaseIterable, Codable {
+    case queued, running, finished, diverged, failed, interrupted
+}
+
+/// Row indices (0-based, into the data set) of one split.
+public struct SplitRows: Sendable, Equatable, Codable {
+    public var train: [Int]
+    public var validation: [Int]
+    public var test: [Int]
+    public init(train: [Int], validation: [Int], test: [Int]) {
+        self.train = train
+        self.validation = validation
+        self.test = test
+    }
+}
+
+/// One hyperparameter of a run: its text and, when numeric, its number.
+public struct Param: Sendable, Equatable {
+    public var name: String
+    public var text: String
+    public var number: Double?
+    public init(name: String, text: String, number: Double?) {
+        self.name = name
+        self.text = text
+        self.number = number
+    }
+}
+
+/// A cell of a sweep to be queued: one configuration, seed and fold.
+public struct Cell: Sendable, Equatable {
+    /// Position in the sweep's stable order (0-based).
+    public var index: Int
+    /// Canonical JSON of the configuration; its SHA-256 identifies the configuration.
+    public var config: String
+    public var params: [Param]
+    public var seed: Int
+    /// 0 for a holdout protocol, 1...k for k-fold cross-validation.
+    public var fold: Int
+    public var splitSeed: Int
+    public var splitID: Int64
+    public init(index: Int, config: String, params: [Param], seed: Int, fold: Int, splitSeed: Int, splitID: Int64) {
+        self.index = index
+        self.config = config
+        self.params = params
+        self.seed = seed
+        self.fold = fold
+        self.splitSeed = splitSeed
+        self.splitID = splitID
+    }
+}
+
+/// A run claimed by a worker.
+public struct ClaimedRun: Sendable, Equatable {
+    public var runID: Int64
+    public var cellIndex: Int
+    public var config: String
+    public var seed: Int
+    public var fold: Int
+    public var splitID: Int64
+    /// 1 on the first claim, one more on each retry.
+    public var attempt: Int
+}
+
+/// One epoch's metrics as stored (losses are mean cost per row; accuracies in [0, 1]).
+public struct EpochRow: Sendable, Equatable {
+    public var epoch: Int
+    public var trainLoss: Double?
+    public var trainAccuracy: Double?
+    public var validationLoss: Double?
+    public var validationAccuracy: Double?
+    public var learningRate: Double?
+    /// Seconds since training started.
+    public var elapsedSeconds: Double?
+    public init(epoch: Int, trainLoss: Double?, trainAccuracy: Double?, validationLoss: Double?,
+                validationAccuracy: Double?, learningRate: Double?, elapsedSeconds: Double?) {
+        self.epoch = epoch
+        self.trainLoss = trainLoss
+        self.trainAccuracy = trainAccuracy
+        self.validationLoss = validationLoss
+        self.validationAccuracy = validationAccuracy
+        self.learningRate = learningRate
+        self.elapsedSeconds = elapsedSeconds
+    }
+}
+
+/// How a run ended, with everything to store about it.
+public struct RunResult: Sendable {
+    public var status: RunStatus
+    public var startedAt: Date
+    public var endedAt: Date
+    public var epochs: [EpochRow] = []
+    public var bestEpoch: Int?
+    public var divergedEpoch: Int?
+    public var finalTrainLoss: Double?
+    public var finalTrainAccuracy: Double?
+    public var finalValidationLoss: Double?
+    public var finalValidationAccuracy: Double?
+    public var bestValidationLoss: Double?
+    public var bestValidationAccuracy: Double?
+    public var testLoss: Double?
+    public var testAccuracy: Double?
+    /// Test-row counts: `testConfusion[true class][predicted class]`.
+    public var testConfusion: [[Int]]?
+    /// Safetensors files by kind (`final`, `best`).
+    public var weights: [(kind: String, data: Data)] = []
+    public var error: String?
+    public var toolVersion: String?
+    public var gitCommit: String?
+    public init(status: RunStatus, startedAt: Date, endedAt: Date) {
+        self.status = status
+        self.startedAt = startedAt
+        self.endedAt = endedAt
+    }
+}
+
+extension RunStore {
+    /// Stores a split's row indices, or returns the id of the identical one already stored.
+    public func storeSplit(datasetID: Int64, splitSeed: Int, protocolJSON: String, fold: Int, rows: SplitRows) throws -> Int64 {
+        try write {
+            let key: [SQLValue] = [.integer(datasetID), .text(protocolJSON), .of(fold)]
+            if let id = try connection.scalar("SELECT split_id FROM splits WHERE dataset_id = ? AND protocol = ? AND fold = ?", key)?.int {
+                return Int64(id)
+            }
+            try connection.run("""
+                INSERT INTO splits (dataset_id, split_seed, protocol, fold, train_rows, validation_rows, test_rows)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, [.integer(datasetID), .of(splitSeed), .text(protocolJSON), .of(fold),
+                      .text(jsonText(rows.train)), .text(jsonText(rows.validation)), .text(jsonText(rows.test))])
+            return connection.lastInsertRowID
+        }
+    }
+
+    /// The row indices of a stored split.
+    /// - Throws: ``TrackerError/notFound(_:)``.
+    public func split(id: Int64) throws -> SplitRows {
+        guard let rows = try connection.query(
+            "SELECT train_rows, validation_rows, test_rows FROM splits WHERE split_id = ?", [.integer(id)], { s in
+                SplitRows(train: try decodeJSON([Int].self, s.string(0)), validation: try decodeJSON([Int].self, s.string(1)),
+                          test: try decodeJSON([Int].self, s.string(2)))
+            }).first else { throw TrackerError.notFound("split \(id)") }
+        return rows
+    }
+
+    /// Queues every cell not already in the sweep, in one transaction.
+    /// - Returns: how many cells were new.
+    @discardableResult
+    public func enqueue(sweepID: Int64, datasetID: Int64, cells: [Cell]) throws -> Int {
+        try write {
+            var added = 0
+            for cell in cells {
+                let inserted = try connection.run("""
+                    INSERT OR IGNORE INTO runs (sweep_id, dataset_id, split_id, cell_index, config, config_sha256, seed, fold, split_seed)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, [.integer(sweepID), .integer(datasetID), .integer(cell.splitID), .of(cell.index), .text(cell.config),
+                          .text(sha256Hex(cell.config)), .of(cell.seed), .of(cell.fold), .of(cell.splitSeed)])
+                guard inserted == 1 else { continue }
+                added += 1
+                let runID = connection.lastInsertRowID
+                for param in cell.params {
+                    try connection.run("INSERT INTO params (run_id, name, value_text, value_real) VALUES (?, ?, ?, ?)",
+                                       [.integer(runID), .text(param.name), .text(param.text), .of(param.number)])
+                }
+            }
+            return added
+        }
+    }
+
+    /// Puts back in the queue, with the attempt counted, the sweep's runs that were
+    /// interrupted, failed, or left `running` by a process that is gone: on this host when
+    /// `isAlive(pid)` is false, on any host when its heartbeat is older than `staleAfter` seconds.
+    /// - Returns: how many runs were requeued.
+    @discardableResult
+    public func requeueUnfinished(sweepID: Int64, host: String, staleAfter: Double = 120,
+                                  isAlive: (Int) -> Bool) throws -> Int {
+        try write {
+            let cutoff = timestamp(Date().addingTimeInterval(-staleAfter))
+            let running = try connection.query("""
+                SELECT run_id, host, pid, heartbeat_at FROM runs WHERE sweep_id = ? AND status = 'running'
+                """, [.integer(sweepID)]) { s in (Int64(s.int(0)!), s.string(1), s.int(2), s.string(3)) }
+            var stale: [Int64] = []
+            for (runID, runHost, pid, heartbeat) in running {
+                let gone = (runHost == host && pid.map { !isAlive($0) } ?? true) || (heartbeat ?? "") < cutoff
+                if gone { stale.append(runID) }
+            }
+            for runID in stale {
+                try connection.run("UPDATE runs SET status = 'interrupted', error = 'the process running it stopped' WHERE run_id = ?",
+                                   [.integer(runID)])
+            }
+            return try connection.run("""
+                UPDATE runs SET status = 'queued', host = NULL, pid = NULL, heartbeat_at = NULL
+                WHERE sweep_id = ? AND status IN ('interrupted', 'failed')
+                """, [.integer(sweepID)])
+        }
+    }
+
+    /// Atomically takes the next queued run of the sweep (lowest cell index) for this process.
+    /// - Returns: the claimed run, or nil when none is queued.
+    public func claimNext(sweepID: Int64, host: String, pid: Int, shard: (index: Int, count: Int)? = nil) throws -> ClaimedRun? {
+        try write {
+            let now = timestamp()
+            let shardFilter = shard.map { "AND cell_index % \($0.count) = \($0.index)" } ?? ""
+            return try connection.query("""
+                UPDATE runs SET status = 'running', attempt = attempt + 1, host = ?, pid = ?, heartbeat_at = ?,
+                                started_at = NULL, ended_at = NULL, error = NULL
+                WHERE run_id = (SELECT run_id FROM runs WHERE sweep_id = ? AND status = 'queued' \(shardFilter)
+                                ORDER BY cell_index LIMIT 1)
+                RETURNING run_id, cell_index, config, seed, fold, split_id, attempt
+                """, [.text(host), .of(pid), .text(now), .integer(sweepID)]) { s in
+                ClaimedRun(runID: Int64(s.int(0)!), cellIndex: s.int(1)!, config: s.string(2)!, seed: s.int(3)!,
+                           fold: s.int(4)!, splitID: Int64(s.int(5)!), attempt: s.int(6)!)
+            }.first
+        }
+    }
+
+    /// Refreshes the heartbeat of runs this process is training.
+    public func heartbeat(runIDs: [Int64]) throws {
+        guard !runIDs.isEmpty else { return }
+        try write {
+            let now = timestamp()
+            for id in runIDs {
+                try connection.run("UPDATE runs SET heartbeat_at = ? WHERE run_id = ? AND status = 'running'", [.text(now), .integer(id)])
+            }
+        }
+    }
+
+    /// Stores a run's outcome — status, summary metrics, every epoch's metrics and the weights —
+    /// in one transaction, replacing anything an earlier attempt left.
+    public func record(runID: Int64, _ result: RunResult) throws {
+        try write {
+            let id = SQLValue.integer(runID)
+            try connection.run("DELETE FROM epoch_metrics WHERE run_id = ?", [id])
+            try connection.run("DELETE FROM weights WHERE run_id = ?", [id])
+            let insertMetric = try connection.prepare("""
+                INSERT INTO epoch_metrics (run_id, epoch, train_loss, train_accuracy, validation_loss, validation_accuracy,
+                                           learning_rate, elapsed_seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            for row in result.epochs {
+                try insertMetric.bind([id, .of(row.epoch), .of(row.trainLoss), .of(row.trainAccuracy), .of(row.validationLoss),
+                                       .of(row.validationAccuracy), .of(row.learningRate), .of(row.elapsedSeconds)])
+                try insertMetric.step()
+                insertMetric.reset()
+            }
+            for (kind, data) in result.weights {
+                try connection.run("INSERT INTO weights (run_id, kind, sha256, size_bytes, data) VALUES (?, ?, ?, ?, ?)",
+                                   [id, .text(kind), .text(sha256Hex(data)), .of(data.count), .blob([UInt8](data))])
+            }
+            try connection.run("""
+                UPDATE runs SET status = ?, started_at = ?, ended_at = ?, duration_seconds = ?, heartbeat_at = ?,
+                    tool_version = ?, git_commit = ?, epochs_run = ?, best_epoch = ?, diverged_epoch = ?,
+                    final_train_loss = ?, final_train_accuracy = ?, final_validation_loss = ?, final_validation_accuracy = ?,
+                    best_validation_loss = ?, best_validation_accuracy = ?, test_loss = ?, test_accuracy = ?, test_confusion = ?, error = ?
+                WHERE run_id = ?
+                """, [.text(result.status.rawValue), .text(timestamp(result.startedAt)), .text(timestamp(result.endedAt)),
+                      .of(max(0, result.endedAt.timeIntervalSince(result.startedAt))), .text(timestamp(result.endedAt)),
+                      .of(result.toolVersion), .of(result.gitCommit), .of(result.epochs.count), .of(result.bestEpoch),
+                      .of(result.divergedEpoch), .of(result.finalTrainLoss), .of(result.finalTrainAccuracy),
+                      .of(result.finalValidationLoss), .of(result.finalValidationAccuracy), .of(result.bestValidationLoss),
+                      .of(result.bestValidationAccuracy), .of(result.testLoss), .of(result.testAccuracy),
+                      .of(result.testConfusion.map { jsonText($0) }), .of(result.error), id])
+        }
+    }
+
+    /// Marks runs this process was training as `interrupted` (on Ctrl-C or SIGTERM).
+    public func markInterrupted(runIDs: [Int64]) throws {
+        guard !runIDs.isEmpty else { return }
+        try write {
+            for id in runIDs {
+                try connection.run("""
+                    UPDATE runs SET status = 'interrupted', ended_at = ?, error = 'stopped by a signal'
+                    WHERE run_id = ? AND status = 'running'
+                    """, [.text(timestamp()), .integer(id)])
+            }
+        }
+    }
+
+    /// Counts of the sweep's runs by status.
+    public func statusCounts(sweepID: Int64) throws -> [RunStatus: Int] {
+        var counts: [RunStatus: Int] = [:]
+        for (status, count) in try connection.query(
+            "SELECT status, COUNT(*) FROM runs WHERE sweep_id = ? GROUP BY status", [.integer(sweepID)], { ($0.string(0)!, $0.int(1)!) }) {
+            if let status = RunStatus(rawValue: status) { counts[status] = count }
+        }
+        return counts
+    }
+
+    /// The stored weights of a run (`final` or `best`) as safetensors bytes.
+    /// - Throws: ``TrackerError/notFound(_:)``.
+    public func weights(runID: Int64, kind: String = "final") throws -> Data {
+        guard let bytes = try connection.scalar("SELECT data FROM weights WHERE run_id = ? AND kind = ?",
+                                                [.integer(runID), .text(kind)])?.bytes else {
+            throw TrackerError.notFound("\(kind) weights of run \(runID)")
+        }
+        return Data(bytes)
+    }
+}

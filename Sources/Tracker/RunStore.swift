@@ -1,0 +1,76 @@
+import Foundation
+
+/// The experiment store: one `runs.db` file holding data sets, sweeps, runs, per-epoch metrics
+/// and weights. See `docs/schema.md` for the tables and example queries.
+///
+/// A process opens one `RunStore` and uses it as its single writer (the sweep runner hands every
+/// result to it from a serial queue). The file is in WAL mode, so readers — reports, the
+/// `sqlite3` shell, pandas — never block the writer, and several processes can share the file on
+/// one machine (never over NFS). The store knows nothing of training: it stores what it is given.
+public final class RunStore {
+    /// The open connection, for queries the store does not wrap.
+    public let connection: Connection
+    /// The path of the database file.
+    public var path: String { connection.path }
+    /// The backup written before this open migrated an older schema, if any.
+    public private(set) var backupPath: String?
+
+    /// Opens or creates the database at `path` and brings its schema up to date.
+    /// - Parameters:
+    ///   - path: the database file (created when missing).
+    ///   - readOnly: open for queries only; the schema must already be current.
+    /// - Throws: ``SchemaError/newerDatabase(path:found:supported:)`` for a file from a newer
+    ///   `exp`, ``SQLiteError`` when the file is not a database or cannot be opened.
+    public init(path: String, readOnly: Bool = false) throws {
+        if readOnly, !FileManager.default.fileExists(atPath: path) {
+            throw SQLiteError(code: 14, message: "no database at \(path)", sql: nil)
+        }
+        connection = try Connection(path: path, readOnly: readOnly)
+        try connection.execute("PRAGMA foreign_keys = ON")
+        if readOnly {
+            let version = try connection.userVersion
+            if version > Migrations.latestVersion {
+                throw SchemaError.newerDatabase(path: path, found: version, supported: Migrations.latestVersion)
+            }
+            return
+        }
+        try retryingWhileBusy { try connection.execute("PRAGMA journal_mode = WAL") }
+        try connection.execute("PRAGMA synchronous = NORMAL")
+        backupPath = try retryingWhileBusy { try connection.migrate() }
+    }
+
+    /// Switching to WAL and the first schema read may report `SQLITE_BUSY` without waiting
+    /// while another process creates the file; such calls are retried for up to a minute.
+    private func retryingWhileBusy<T>(_ body: () throws -> T) throws -> T {
+        let deadline = Date().addingTimeInterval(60)
+        while true {
+            do { return try body() } catch let error as SQLiteError where error.isBusy && Date() < deadline {
+                usleep(20_000)
+            }
+        }
+    }
+
+    /// Runs `body` in one write transaction (rolled back if it throws).
+    public func write<T>(_ body: () throws -> T) throws -> T {
+        try connection.transaction(.immediate, body)
+    }
+}
+
+/// The current time as UTC ISO 8601 text with milliseconds, the format of every time column.
+public func timestamp(_ date: Date = Date()) -> String {
+    let formatter = ISO8601DateFormatter()
+    formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+    return formatter.string(from: date)
+}
+
+/// Encodes `value` as compact JSON text with sorted keys.
+func jsonText<T: Encodable>(_ value: T) -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    return String(decoding: try! encoder.encode(value), as: UTF8.self)
+}
+
+/// Decodes JSON text written by ``jsonText(_:)``.
+func decodeJSON<T: Decodable>(_ type: T.Type, _ text: String?) throws -> T {
+    try JSONDecoder().decode(type, from: Data((text ?? "null").utf8))
+}

@@ -1,0 +1,149 @@
+import CSQLite
+import Foundation
+
+/// A value bound to or read from SQLite.
+public enum SQLValue: Equatable, Sendable {
+    case null
+    case integer(Int64)
+    case real(Double)
+    case text(String)
+    case blob([UInt8])
+
+    /// The value as an integer, when it is one.
+    public var int: Int? {
+        switch self {
+        case .integer(let v): return Int(v)
+        case .real(let v): return Int(exactly: v)
+        default: return nil
+        }
+    }
+    /// The value as a Double, when numeric.
+    public var double: Double? {
+        switch self {
+        case .integer(let v): return Double(v)
+        case .real(let v): return v
+        default: return nil
+        }
+    }
+    /// The value as text, when it is text.
+    public var string: String? { if case .text(let s) = self { return s } else { return nil } }
+    /// The value as bytes, when it is a blob.
+    public var bytes: [UInt8]? { if case .blob(let b) = self { return b } else { return nil } }
+}
+
+extension SQLValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral, ExpressibleByNilLiteral {
+    public init(stringLiteral value: String) { self = .text(value) }
+    public init(integerLiteral value: Int64) { self = .integer(value) }
+    public init(floatLiteral value: Double) { self = .real(value) }
+    public init(nilLiteral: ()) { self = .null }
+}
+
+public extension SQLValue {
+    /// A Double, NULL when nil. SQLite stores NaN as NULL; infinities are kept.
+    static func of(_ value: Double?) -> SQLValue { value.map { .real($0) } ?? .null }
+    /// An integer, NULL when nil.
+    static func of(_ value: Int?) -> SQLValue { value.map { .integer(Int64($0)) } ?? .null }
+    /// Text, NULL when nil.
+    static func of(_ value: String?) -> SQLValue { value.map { .text($0) } ?? .null }
+}
+
+/// A prepared statement, owned by its ``Connection`` and finalized with it.
+public final class Statement {
+    let handle: OpaquePointer
+    unowned let connection: Connection
+    /// The SQL text the statement was prepared from.
+    public let sql: String
+
+    init(connection: Connection, sql: String) throws {
+        var statement: OpaquePointer?
+        let rc = sqlite3_prepare_v3(connection.handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
+        guard rc == SQLITE_OK, let statement else { throw connection.error(rc, sql: sql) }
+        handle = statement
+        self.connection = connection
+        self.sql = sql
+    }
+
+    deinit { sqlite3_finalize(handle) }
+
+    /// Resets the statement so it can run again, and clears its bindings.
+    public func reset() {
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+    }
+
+    /// Binds values to the parameters `?1 ... ?n` in order.
+    /// - Throws: ``SQLiteError`` when a value cannot be bound.
+    public func bind(_ values: [SQLValue]) throws {
+        for (offset, value) in values.enumerated() {
+            try bind(value, at: Int32(offset + 1))
+        }
+    }
+
+    /// Binds one value to the 1-based parameter `index`.
+    public func bind(_ value: SQLValue, at index: Int32) throws {
+        let rc: Int32
+        switch value {
+        case .null: rc = sqlite3_bind_null(handle, index)
+        case .integer(let v): rc = sqlite3_bind_int64(handle, index, v)
+        case .real(let v): rc = v.isNaN ? sqlite3_bind_null(handle, index) : sqlite3_bind_double(handle, index, v)
+        case .text(let v): rc = sqlite3_bind_text(handle, index, v, -1, sqliteTransient)
+        case .blob(let v):
+            rc = v.withUnsafeBytes { sqlite3_bind_blob64(handle, index, $0.baseAddress, sqlite3_uint64($0.count), sqliteTransient) }
+        }
+        if rc != SQLITE_OK { throw connection.error(rc, sql: sql) }
+    }
+
+    /// Advances to the next row.
+    /// - Returns: true when a row is available, false when the statement is done (it is then reset).
+    /// - Throws: ``SQLiteError`` (the statement is reset first).
+    @discardableResult
+    public func step() throws -> Bool {
+        let rc = sqlite3_step(handle)
+        switch rc {
+        case SQLITE_ROW: return true
+        case SQLITE_DONE:
+            sqlite3_reset(handle)
+            return false
+        default:
+            let error = connection.error(rc, sql: sql)
+            sqlite3_reset(handle)
+            throw error
+        }
+    }
+
+    /// The number of columns in a result row.
+    public var columnCount: Int { Int(sqlite3_column_count(handle)) }
+
+    /// The name of result column `index` (0-based).
+    public func columnName(_ index: Int) -> String { String(cString: sqlite3_column_name(handle, Int32(index))) }
+
+    /// The value of result column `index` (0-based) in the current row.
+    public func value(_ index: Int) -> SQLValue {
+        let column = Int32(index)
+        switch sqlite3_column_type(handle, column) {
+        case SQLITE_INTEGER: return .integer(sqlite3_column_int64(handle, column))
+        case SQLITE_FLOAT: return .real(sqlite3_column_double(handle, column))
+        case SQLITE_TEXT: return .text(String(cString: sqlite3_column_text(handle, column)))
+        case SQLITE_BLOB:
+            let count = Int(sqlite3_column_bytes(handle, column))
+            guard count > 0, let base = sqlite3_column_blob(handle, column) else { return .blob([]) }
+            return .blob(Array(UnsafeRawBufferPointer(start: base, count: count)))
+        default: return .null
+        }
+    }
+
+    /// Column `index` as a Double (nil for NULL).
+    public func double(_ index: Int) -> Double? { value(index).double }
+    /// Column `index` as an Int (nil for NULL).
+    public func int(_ index: Int) -> Int? { value(index).int }
+    /// Column `index` as text (nil for NULL).
+    public func string(_ index: Int) -> String? {
+        let v = value(index)
+        switch v {
+        case .text(let s): return s
+        case .integer(let i): return String(i)
+        case .real(let d): return String(d)
+        default: return nil
+        }
+    }
+}
