@@ -67,7 +67,7 @@ public struct Dataset: Sendable, Equatable {
     }
 
     static func sha256Hex(_ text: String) -> String {
-        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        sha256Hex(Data(text.utf8))
     }
 
     /// The rows at `indices`, in the order given (duplicates allowed).
@@ -94,5 +94,12 @@ public struct Dataset: Sendable, Equatable {
         var counts = [Int](repeating: 0, count: classNames.count)
         for label in labels { counts[label] += 1 }
         return counts
+    }
+}
+
+extension Dataset {
+    /// Lowercase hexadecimal SHA-256 of raw bytes (for checking a file against a published digest).
+    static func sha256Hex(_ data: Data) -> String {
+        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
     }
 }
