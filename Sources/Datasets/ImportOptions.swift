@@ -3,8 +3,9 @@
 public struct ImportOptions: Sendable, Equatable {
     /// Whether the first record is a header row.
     public enum Header: String, Sendable {
-        /// Detect: the first record is a header when one of its feature fields is not a
-        /// number while most later records have a number in that column.
+        /// Detect: the first record is a header when one of its feature fields is not a number
+        /// and could be a name (it does not start like a number and is not a missing-value
+        /// marker) while most later records have a number in that column.
         case auto
         /// The first record is a header (column names).
         case yes

@@ -49,6 +49,20 @@ enum NumberParsing {
         return .number(value)
     }
 
+    /// Whether a field that is not a number could be a column name in a header: empty (R's
+    /// unnamed row-name column) or text that neither starts like a number (`3.2cm`, `1.5` in
+    /// decimal-comma mode) nor is a missing-value marker or a non-finite number word.
+    static func couldBeColumnName(_ field: String) -> Bool {
+        if field.isEmpty { return true }
+        if missingTokens.contains(field.lowercased()) { return false }
+        var unsigned = Substring(field.lowercased())
+        if unsigned.first == "+" || unsigned.first == "-" { unsigned = unsigned.dropFirst() }
+        if nonFiniteWords.contains(String(unsigned)) { return false }
+        if unsigned.first == "." { unsigned = unsigned.dropFirst() }
+        if let first = unsigned.unicodeScalars.first, first.value >= 48 && first.value <= 57 { return false }
+        return true
+    }
+
     /// Whether `text` is `[+-]digits[.digits][e[+-]digits]` (also `.5` and `5.`), ASCII only.
     static func isDecimal(_ text: String) -> Bool {
         var scalars = Substring(text).unicodeScalars[...]

@@ -145,7 +145,8 @@ struct LayoutDetector {
         default: label = first.count - 1
         }
         let later = records.dropFirst()
-        for column in first.indices where column != label && !isNumber(first[column]) {
+        for column in first.indices where column != label && !isNumber(first[column])
+            && NumberParsing.couldBeColumnName(first[column]) {
             let present = later.filter { column < $0.fields.count }
             let numeric = present.filter { isNumber($0.fields[column]) }.count
             if present.isEmpty || numeric * 2 > present.count { return true }
