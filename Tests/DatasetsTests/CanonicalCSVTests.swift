@@ -77,7 +77,7 @@ import Testing
         var labels = Array(sortedClasses.indices)
         labels += (sortedClasses.count..<rowCount).map { _ in Int(random.below(UInt64(sortedClasses.count))) }
         random.shuffle(&labels)
-        let specials: [Double] = [0, -0.0, 0.1, 0.1 + 0.2, 1e-300, 5e-324, 1e300, -Double.greatestFiniteMagnitude, 123456789.125]
+        let specials: [Double] = [0, -0.0, 0.1, 0.1 + 0.2, 1e-300, Double.leastNonzeroMagnitude, 1e300, -Double.greatestFiniteMagnitude, 123456789.125]
         let features = (0..<(rowCount * featureCount)).map { _ -> Double in
             if random.below(3) == 0 { return pick(specials) }
             let bits = random.next()
