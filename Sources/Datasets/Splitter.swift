@@ -17,7 +17,7 @@ public enum Splitter {
     ///   - testFraction: in `0..<1`.
     ///   - validationFraction: in `0..<1`; with `testFraction`, below 1 in sum.
     ///   - seed: the generator seed.
-    ///   - classNames: names for messages (default: `class 0`, `class 1`, ...).
+    ///   - classNames: names for messages (default: the label number).
     /// - Returns: a ``Split`` whose three index lists are sorted and partition `0..<labels.count`.
     /// - Throws: ``SplitError/fractionOutOfRange(name:value:)``,
     ///   ``SplitError/labelOutOfRange(row:label:classCount:)``, and
@@ -53,6 +53,17 @@ public enum Splitter {
         return split
     }
 
+    /// ``stratified(labels:classCount:testFraction:validationFraction:seed:classNames:)`` for a
+    /// data set, naming its classes in errors.
+    ///
+    /// - Returns: a ``Split`` of `0..<dataset.rowCount`.
+    /// - Throws: ``SplitError`` as the labels version does.
+    public static func stratified(_ dataset: Dataset, testFraction: Double, validationFraction: Double,
+                                  seed: UInt64) throws -> Split {
+        try stratified(labels: dataset.labels, classCount: dataset.classNames.count, testFraction: testFraction,
+                       validationFraction: validationFraction, seed: seed, classNames: dataset.classNames)
+    }
+
     /// Stratified k-fold cross-validation over `rows` (for example the non-test rows of a split).
     ///
     /// The rows of each class are shuffled (Fisher-Yates) and dealt to the folds in turn; the
@@ -65,7 +76,7 @@ public enum Splitter {
     ///   - classCount: the number of classes.
     ///   - folds: k, at least 2.
     ///   - seed: the generator seed.
-    ///   - classNames: names for messages (default: `class 0`, `class 1`, ...).
+    ///   - classNames: names for messages (default: the label number).
     /// - Returns: `folds` pairs; pair `i` has fold `i`'s rows as `validation` and all other rows
     ///   as `train`, both sorted. Every row is in exactly one `validation`.
     /// - Throws: ``SplitError/tooFewFolds(folds:)``, ``SplitError/invalidRow(row:reason:)``,
@@ -115,7 +126,7 @@ public enum Splitter {
     }
 
     private static func name(_ label: Int, _ classNames: [String]) -> String {
-        label < classNames.count ? classNames[label] : "class \(label)"
+        label < classNames.count ? classNames[label] : String(label)
     }
 
     /// The given rows grouped by label, each group in the order given.

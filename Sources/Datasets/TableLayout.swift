@@ -84,7 +84,7 @@ struct LayoutDetector {
             throw problem(first.line, "no feature columns: only the label column \(label + 1)")
         }
         let featureNames = featureColumns.enumerated().map { position, column in
-            if let header, !header[column].isEmpty { return header[column] }
+            if let header, strict || !header[column].isEmpty { return header[column] }
             return "x\(position + 1)"
         }
         return TableLayout(skippedRecords: hasHeader ? 1 : 0, expectedFieldCount: expected,

@@ -97,21 +97,22 @@ struct TableReader {
                 problems.append(Problem(line: record.line, message: "\(fields.count) \(noun), \(expected) expected"))
                 continue
             }
-            var rowOK = true
+            let before = problems.count
+            var values: [Double] = []
+            values.reserveCapacity(layout.featureColumns.count)
             for column in layout.featureColumns {
                 switch NumberParsing.parse(fields[column], decimalComma: options.decimalComma) {
                 case .number(let value):
-                    features.append(value)
+                    values.append(value)
                 case .problem(let message):
                     problems.append(Problem(line: record.line, column: column + 1, message: message))
-                    rowOK = false
                 }
             }
-            if let label = labelText(fields[layout.labelColumn], layout: layout, line: record.line,
-                                     column: layout.labelColumn + 1, problems: &problems), rowOK {
+            let label = labelText(fields[layout.labelColumn], layout: layout, line: record.line,
+                                  column: layout.labelColumn + 1, problems: &problems)
+            if let label, problems.count == before {
+                features += values
                 labelTexts.append(label)
-            } else if rowOK {
-                features.removeLast(layout.featureColumns.count)
             }
         }
         guard problems.isEmpty else { throw fail(problems) }
