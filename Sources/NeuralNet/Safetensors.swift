@@ -16,6 +16,7 @@ public enum SafetensorsError: Error, Equatable, CustomStringConvertible {
     /// A required `__metadata__` entry is absent or cannot be parsed.
     case invalidMetadata(String)
 
+    /// A one-line human-readable message naming what is wrong.
     public var description: String {
         switch self {
         case .truncated(let m): return "safetensors: truncated data: \(m)"
