@@ -36,7 +36,7 @@ public enum Activation: String, Codable, CaseIterable, Sendable {
         case .tanh:
             for i in 0..<count { d[i] *= 1 - a[i] * a[i] }
         case .relu:
-            for i in 0..<count where !(z[i] > 0) { d[i] = 0 }
+            for i in 0..<count { d[i] = z[i] > 0 ? d[i] : 0 }
         }
     }
 }

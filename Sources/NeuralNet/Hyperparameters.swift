@@ -153,6 +153,7 @@ public enum TrainingError: Error, Equatable, CustomStringConvertible {
     /// feature count mismatch, non-finite feature value...).
     case invalidData(String)
 
+    /// A one-line human-readable message (for logs and CLI errors).
     public var description: String {
         switch self {
         case .diverged(let epoch):

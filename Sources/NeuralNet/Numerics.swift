@@ -8,16 +8,14 @@ import Foundation
 public enum Numerics {
     /// Logistic sigmoid `σ(z) = 1 / (1 + e^-z)` (Nielsen ch. 1, eq. (3)).
     ///
-    /// Stable for large `|z|`: for `z >= 0` it evaluates `1 / (1 + e^-z)`, for
-    /// `z < 0` the equivalent `e^z / (1 + e^z)`, so `exp` never overflows.
+    /// Stable for large `|z|`: with `e = e^-|z|` (never overflows) it returns
+    /// `1 / (1 + e)` for `z >= 0` and the equal `e / (1 + e)` for `z < 0`.
     /// Result in `[0, 1]`; it is exactly `1.0` for `z >= ~37` in Float64.
     @inline(__always)
     public static func sigmoid(_ z: Double) -> Double {
-        if z >= 0 {
-            return 1 / (1 + Foundation.exp(-z))
-        }
-        let e = Foundation.exp(z)
-        return e / (1 + e)
+        let e = Foundation.exp(-Swift.abs(z))
+        let s = 1 / (1 + e)
+        return z >= 0 ? s : e * s
     }
 
     /// Softmax of a vector of logits: `e^(z_j - max z) / Σ_k e^(z_k - max z)`

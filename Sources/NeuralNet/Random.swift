@@ -75,14 +75,19 @@ public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable {
         return (-2 * Foundation.log(u1)).squareRoot() * Foundation.cos(2 * Double.pi * u2)
     }
 
-    /// Shuffles `array` in place by Fisher-Yates (Durstenfeld): for `i` from
-    /// `count − 1` down to 1, swap element `i` with a uniform `j ∈ 0...i`.
-    public mutating func shuffle<T>(_ array: inout [T]) {
-        var i = array.count - 1
-        while i > 0 {
-            let j = nextInt(below: i + 1)
-            if i != j { array.swapAt(i, j) }
-            i -= 1
+    /// Shuffles `indices` in place by Fisher-Yates (Durstenfeld): for `i` from
+    /// `count − 1` down to 1, swap element `i` with a uniform `j ∈ 0...i`
+    /// (from ``nextInt(below:)``).
+    public mutating func shuffle(_ indices: inout [Int]) {
+        indices.withUnsafeMutableBufferPointer { buffer in
+            var i = buffer.count - 1
+            while i > 0 {
+                let j = nextInt(below: i + 1)
+                let t = buffer[i]
+                buffer[i] = buffer[j]
+                buffer[j] = t
+                i -= 1
+            }
         }
     }
 }

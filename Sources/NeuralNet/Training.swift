@@ -32,6 +32,7 @@ public struct EpochMetrics: Sendable, Equatable {
     /// Wall-clock seconds since the start of training (cumulative, monotonic clock).
     public var elapsedSeconds: Double
 
+    /// Memberwise initializer (losses in cost units, accuracies in `[0, 1]`, seconds).
     public init(epoch: Int, trainLoss: Double, trainAccuracy: Double, validationLoss: Double?,
                 validationAccuracy: Double?, learningRate: Double, elapsedSeconds: Double) {
         self.epoch = epoch
@@ -58,6 +59,7 @@ public struct TrainingResult: Sendable {
     /// True when early stopping ended the run before ``Hyperparameters/epochs``.
     public var stoppedEarly: Bool
 
+    /// Memberwise initializer.
     public init(model: Model, bestModel: Model, bestEpoch: Int, history: [EpochMetrics], stoppedEarly: Bool) {
         self.model = model
         self.bestModel = bestModel
