@@ -27,13 +27,13 @@ public final class RunStore {
         }
         connection = try Connection(path: path, readOnly: readOnly)
         try connection.execute("PRAGMA foreign_keys = ON")
-        if readOnly {
-            let version = try connection.userVersion
-            if version > Migrations.latestVersion {
-                throw SchemaError.newerDatabase(path: path, found: version, supported: Migrations.latestVersion)
-            }
-            return
+        // A file from a newer exp is refused before anything is written to it (switching it to
+        // WAL would change its header).
+        let version = try retryingWhileBusy { try connection.userVersion }
+        if version > Migrations.latestVersion {
+            throw SchemaError.newerDatabase(path: path, found: version, supported: Migrations.latestVersion)
         }
+        if readOnly { return }
         try retryingWhileBusy { try connection.execute("PRAGMA journal_mode = WAL") }
         try connection.execute("PRAGMA synchronous = NORMAL")
         backupPath = try retryingWhileBusy { try connection.migrate() }
@@ -50,7 +50,10 @@ public final class RunStore {
         }
     }
 
-    /// Runs `body` in one write transaction (rolled back if it throws).
+    /// Runs `body` in one write transaction (`BEGIN IMMEDIATE`), committed when it returns and
+    /// rolled back if it throws. Nested calls run in a savepoint of the outer transaction.
+    /// - Throws: what `body` throws, or ``SQLiteError`` (`SQLITE_BUSY` when another process
+    ///   holds the write lock for longer than the busy timeout, 60 seconds).
     public func write<T>(_ body: () throws -> T) throws -> T {
         try connection.transaction(.immediate, body)
     }
