@@ -118,6 +118,17 @@ public final class Connection {
         return statement.value(0)
     }
 
+    /// The number of this connection's prepared statements that are not finalized yet.
+    var openStatementCount: Int {
+        var count = 0
+        var statement = sqlite3_next_stmt(handle, nil)
+        while let current = statement {
+            count += 1
+            statement = sqlite3_next_stmt(handle, current)
+        }
+        return count
+    }
+
     /// The rowid of the last inserted row.
     public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
 
@@ -140,6 +151,7 @@ public final class Connection {
     /// Called while a transaction is already open, `body` runs in a savepoint instead: its
     /// changes are undone when it throws, and committed with the outer transaction.
     /// - Throws: what `body` throws, or ``SQLiteError`` (e.g. `SQLITE_BUSY` past the busy timeout).
+    @discardableResult
     public func transaction<T>(_ kind: TransactionKind = .immediate, _ body: () throws -> T) throws -> T {
         if isInTransaction {
             savepointCounter += 1
