@@ -8,12 +8,19 @@ public struct Migration: Sendable, Equatable {
     public var file: String
     /// The SQL text, exactly as in the file.
     public var sql: String
+
+    /// A migration to `version` (a positive integer) with this file name and SQL script.
+    public init(version: Int, file: String, sql: String) {
+        self.version = version
+        self.file = file
+        self.sql = sql
+    }
 }
 
 /// The migrations compiled into this binary (by the `EmbedMigrations` build plugin) from the
 /// repository's `migrations/` folder.
 public enum Migrations {
-    /// Every migration, in version order.
+    /// Every migration, in version order (1, 2, 3, ...).
     public static let all: [Migration] = embeddedMigrations.map { entry in
         let digits = entry.file.prefix { $0.isNumber }
         guard let version = Int(digits), version > 0 else {
@@ -27,38 +34,58 @@ public enum Migrations {
 }
 
 /// Errors opening or upgrading a runs database.
-public enum SchemaError: Error, CustomStringConvertible, Equatable {
+public enum SchemaError: Error, CustomStringConvertible, Equatable, Sendable {
     /// The file was written by a newer `exp` whose schema this binary does not know.
     case newerDatabase(path: String, found: Int, supported: Int)
+    /// A list of migrations whose versions are not 1, 2, 3, ... in order.
+    case badMigrationNumbers([Int])
 
+    /// The error as a message for the user.
     public var description: String {
         switch self {
         case let .newerDatabase(path, found, supported):
             return "\(path) has schema version \(found), newer than this exp supports (\(supported)); "
                 + "use a newer exp, or another --db"
+        case let .badMigrationNumbers(numbers):
+            return "migrations must be numbered 1, 2, 3, ... without gaps; found \(numbers)"
         }
     }
 }
 
 extension Connection {
-    /// Brings the schema to ``Migrations/latestVersion``.
+    /// Brings the schema to the last of `migrations` (by default ``Migrations/all``, up to
+    /// ``Migrations/latestVersion``).
     ///
     /// Pending migrations run in order inside one `BEGIN IMMEDIATE` transaction, and the
     /// version is read again once the write lock is held, so processes that open the same file
-    /// at the same moment apply each migration exactly once. Before a database that already
-    /// holds runs is changed, a copy is written beside it with `VACUUM INTO`.
+    /// at the same moment apply each migration exactly once. A migration that fails rolls the
+    /// whole upgrade back: the schema and `user_version` stay as they were. Before a database
+    /// with an older schema is changed, a copy is written beside it with `VACUUM INTO`, named
+    /// `<path>-backup-v<old version>-<UTC time>-<pid>`.
+    /// - Parameter migrations: versions 1, 2, 3, ... in order, each script run as given.
     /// - Returns: the path of the backup, when one was written.
-    /// - Throws: ``SchemaError/newerDatabase(path:found:supported:)``, or ``SQLiteError``.
+    /// - Throws: ``SchemaError/newerDatabase(path:found:supported:)`` when the file's
+    ///   `user_version` is past the last migration (nothing is written then),
+    ///   ``SchemaError/badMigrationNumbers(_:)``, or ``SQLiteError`` (from a failing migration,
+    ///   with its SQL, or `SQLITE_BUSY` when another writer holds the lock past the busy timeout).
     @discardableResult
-    func migrate(_ migrations: [Migration] = Migrations.all) throws -> String? {
-        let latest = migrations.last?.version ?? 0
+    public func migrate(_ migrations: [Migration] = Migrations.all) throws -> String? {
+        let numbers = migrations.map(\.version)
+        guard numbers == Array(1..<(numbers.count + 1)) else {
+            throw SchemaError.badMigrationNumbers(numbers)
+        }
+        let latest = numbers.last ?? 0
         let current = try userVersion
         if current > latest { throw SchemaError.newerDatabase(path: path, found: current, supported: latest) }
         if current == latest { return nil }
         var backup: String?
-        if current > 0, try scalar("SELECT EXISTS (SELECT 1 FROM runs)")?.int == 1 {
-            let stamp = ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "")
-            let target = "\(path).v\(current)-backup-\(stamp)-\(getpid())"
+        if current > 0, path != ":memory:", !path.isEmpty {
+            // VACUUM cannot run inside a transaction, so the copy is taken just before the
+            // upgrade; if another process upgrades first, the copy is still of the old schema.
+            let formatter = ISO8601DateFormatter()
+            formatter.formatOptions = [.withYear, .withMonth, .withDay, .withTime, .withTimeZone]
+            let stamp = formatter.string(from: Date())
+            let target = "\(path)-backup-v\(current)-\(stamp)-\(getpid())"
             try run("VACUUM INTO ?", [.text(target)])
             backup = target
         }

@@ -6,18 +6,24 @@ public struct DatasetRecord: Sendable, Equatable {
     public var id: Int64?
     /// Lowercase hex SHA-256 of ``content``.
     public var sha256: String
+    /// The data set's name, e.g. `iris`.
     public var name: String
     /// 1 for the first content stored under ``name``, then 2, 3, ...
     public var version: Int
+    /// The file it was imported from, as given (nil when unknown).
     public var sourcePath: String?
+    /// The number of data rows (without the header); at least 1.
     public var rowCount: Int
+    /// The feature columns' names, in order; at least one.
     public var featureNames: [String]
     /// Label i is `classNames[i]`.
     public var classNames: [String]
     /// The canonical CSV text: a header, then one row per line, label last.
     public var content: String
+    /// When it was first stored, UTC ISO 8601 (nil before it is stored).
     public var importedAt: String?
 
+    /// A data set to store; ``version`` is set by ``RunStore/storeDataset(_:)``.
     public init(sha256: String, name: String, sourcePath: String?, rowCount: Int,
                 featureNames: [String], classNames: [String], content: String) {
         self.sha256 = sha256
@@ -38,7 +44,8 @@ extension RunStore {
     /// existing row. New content under an existing name becomes its next version; runs keep
     /// pointing at the version they used.
     /// - Returns: the stored record, with its id and version.
-    /// - Throws: ``SQLiteError``.
+    /// - Throws: ``SQLiteError`` when the record breaks a constraint (no rows, no features,
+    ///   fewer than two classes, a hash that is not 64 characters).
     @discardableResult
     public func storeDataset(_ record: DatasetRecord) throws -> DatasetRecord {
         try write {
@@ -73,22 +80,26 @@ extension RunStore {
     }
 
     /// The data set with this content hash, if stored.
+    /// - Throws: ``SQLiteError``.
     public func dataset(sha256: String) throws -> DatasetRecord? {
         try connection.query("SELECT \(Self.datasetColumns) FROM datasets WHERE sha256 = ?", [.text(sha256)], readDataset).first
     }
 
     /// The data set with this row id, if stored.
+    /// - Throws: ``SQLiteError``.
     public func dataset(id: Int64) throws -> DatasetRecord? {
         try connection.query("SELECT \(Self.datasetColumns) FROM datasets WHERE dataset_id = ?", [.integer(id)], readDataset).first
     }
 
     /// The newest version of the data set called `name`, if any.
+    /// - Throws: ``SQLiteError``.
     public func dataset(named name: String) throws -> DatasetRecord? {
         try connection.query("SELECT \(Self.datasetColumns) FROM datasets WHERE name = ? ORDER BY version DESC LIMIT 1",
                              [.text(name)], readDataset).first
     }
 
     /// Every stored data set, by name and version.
+    /// - Throws: ``SQLiteError``.
     public func datasets() throws -> [DatasetRecord] {
         try connection.query("SELECT \(Self.datasetColumns) FROM datasets ORDER BY name, version", [], readDataset)
     }

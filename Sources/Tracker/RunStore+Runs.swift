@@ -7,9 +7,13 @@ public enum RunStatus: String, Sendable, CaseIterable, Codable {
 
 /// Row indices (0-based, into the data set) of one split.
 public struct SplitRows: Sendable, Equatable, Codable {
+    /// Rows the model trains on.
     public var train: [Int]
+    /// Rows for early stopping and model selection.
     public var validation: [Int]
+    /// Held-out rows, reported only.
     public var test: [Int]
+    /// A split with these row indices.
     public init(train: [Int], validation: [Int], test: [Int]) {
         self.train = train
         self.validation = validation
@@ -19,9 +23,13 @@ public struct SplitRows: Sendable, Equatable, Codable {
 
 /// One hyperparameter of a run: its text and, when numeric, its number.
 public struct Param: Sendable, Equatable {
+    /// The hyperparameter's name, e.g. `learning_rate`.
     public var name: String
+    /// The value as text (`params.value_text`).
     public var text: String
+    /// The value as a number when it is one (`params.value_real`), else nil.
     public var number: Double?
+    /// A hyperparameter value.
     public init(name: String, text: String, number: Double?) {
         self.name = name
         self.text = text
@@ -35,12 +43,17 @@ public struct Cell: Sendable, Equatable {
     public var index: Int
     /// Canonical JSON of the configuration; its SHA-256 identifies the configuration.
     public var config: String
+    /// The configuration's hyperparameters, one row each in `params`.
     public var params: [Param]
+    /// The training seed (weight initialization, shuffling).
     public var seed: Int
     /// 0 for a holdout protocol, 1...k for k-fold cross-validation.
     public var fold: Int
+    /// The seed the split's rows were drawn with.
     public var splitSeed: Int
+    /// The stored split (``RunStore/storeSplit(datasetID:splitSeed:protocolJSON:fold:rows:)``).
     public var splitID: Int64
+    /// A cell with these parts.
     public init(index: Int, config: String, params: [Param], seed: Int, fold: Int, splitSeed: Int, splitID: Int64) {
         self.index = index
         self.config = config
@@ -54,26 +67,50 @@ public struct Cell: Sendable, Equatable {
 
 /// A run claimed by a worker.
 public struct ClaimedRun: Sendable, Equatable {
+    /// The run's id (`runs.run_id`).
     public var runID: Int64
+    /// The cell's position in the sweep.
     public var cellIndex: Int
+    /// Canonical JSON of the configuration.
     public var config: String
+    /// The training seed.
     public var seed: Int
+    /// 0 for holdout, 1...k for k-fold.
     public var fold: Int
+    /// The split to train on.
     public var splitID: Int64
     /// 1 on the first claim, one more on each retry.
     public var attempt: Int
+
+    /// A claimed run with these parts.
+    public init(runID: Int64, cellIndex: Int, config: String, seed: Int, fold: Int, splitID: Int64, attempt: Int) {
+        self.runID = runID
+        self.cellIndex = cellIndex
+        self.config = config
+        self.seed = seed
+        self.fold = fold
+        self.splitID = splitID
+        self.attempt = attempt
+    }
 }
 
 /// One epoch's metrics as stored (losses are mean cost per row; accuracies in [0, 1]).
 public struct EpochRow: Sendable, Equatable {
+    /// 1 for the first epoch.
     public var epoch: Int
+    /// Mean loss over the training rows (NaN is stored as NULL; infinities are kept).
     public var trainLoss: Double?
+    /// Fraction of training rows classified correctly, in [0, 1].
     public var trainAccuracy: Double?
+    /// Mean loss over the validation rows.
     public var validationLoss: Double?
+    /// Fraction of validation rows classified correctly, in [0, 1].
     public var validationAccuracy: Double?
+    /// The learning rate used during the epoch.
     public var learningRate: Double?
     /// Seconds since training started.
     public var elapsedSeconds: Double?
+    /// One epoch's metrics.
     public init(epoch: Int, trainLoss: Double?, trainAccuracy: Double?, validationLoss: Double?,
                 validationAccuracy: Double?, learningRate: Double?, elapsedSeconds: Double?) {
         self.epoch = epoch
@@ -88,27 +125,45 @@ public struct EpochRow: Sendable, Equatable {
 
 /// How a run ended, with everything to store about it.
 public struct RunResult: Sendable {
+    /// `finished`, `diverged`, `failed` or `interrupted`.
     public var status: RunStatus
+    /// When training started.
     public var startedAt: Date
+    /// When training ended.
     public var endedAt: Date
+    /// Every epoch's metrics, in order; their count is stored as `epochs_run`.
     public var epochs: [EpochRow] = []
+    /// The epoch with the lowest validation loss (1-based).
     public var bestEpoch: Int?
+    /// The epoch whose loss was no longer finite, for a diverged run.
     public var divergedEpoch: Int?
+    /// Mean training loss after the last epoch.
     public var finalTrainLoss: Double?
+    /// Training accuracy after the last epoch, in [0, 1].
     public var finalTrainAccuracy: Double?
+    /// Mean validation loss after the last epoch.
     public var finalValidationLoss: Double?
+    /// Validation accuracy after the last epoch, in [0, 1]; the leaderboard ranks on it.
     public var finalValidationAccuracy: Double?
+    /// Mean validation loss at the best epoch.
     public var bestValidationLoss: Double?
+    /// Validation accuracy at the best epoch, in [0, 1].
     public var bestValidationAccuracy: Double?
+    /// Mean loss over the test rows, of the final model.
     public var testLoss: Double?
+    /// Test accuracy of the final model, in [0, 1].
     public var testAccuracy: Double?
     /// Test-row counts: `testConfusion[true class][predicted class]`.
     public var testConfusion: [[Int]]?
     /// Safetensors files by kind (`final`, `best`).
     public var weights: [(kind: String, data: Data)] = []
+    /// Why the run failed or diverged, for people.
     public var error: String?
+    /// The `exp` version that trained the run.
     public var toolVersion: String?
+    /// The source commit of that `exp`, when known.
     public var gitCommit: String?
+    /// An outcome with no metrics yet.
     public init(status: RunStatus, startedAt: Date, endedAt: Date) {
         self.status = status
         self.startedAt = startedAt
@@ -117,7 +172,13 @@ public struct RunResult: Sendable {
 }
 
 extension RunStore {
-    /// Stores a split's row indices, or returns the id of the identical one already stored.
+    /// Stores a split's row indices, or returns the id of the one already stored for the same
+    /// data set, protocol JSON and fold.
+    /// - Parameters:
+    ///   - protocolJSON: the evaluation protocol as canonical JSON (it includes the split seed).
+    ///   - fold: 0 for a holdout split, 1...k for the folds of k-fold cross-validation.
+    /// - Returns: the split's id.
+    /// - Throws: ``SQLiteError`` (e.g. a foreign-key failure for an unknown data set).
     public func storeSplit(datasetID: Int64, splitSeed: Int, protocolJSON: String, fold: Int, rows: SplitRows) throws -> Int64 {
         try write {
             let key: [SQLValue] = [.integer(datasetID), .text(protocolJSON), .of(fold)]
@@ -144,16 +205,24 @@ extension RunStore {
         return rows
     }
 
-    /// Queues every cell not already in the sweep, in one transaction.
+    /// Queues every cell not already in the sweep, with its params, in one transaction.
+    ///
+    /// A cell is already there when the sweep has a run with the same configuration (by the
+    /// SHA-256 of ``Cell/config``), seed and fold; enqueueing the same cells again adds nothing.
     /// - Returns: how many cells were new.
+    /// - Throws: ``SQLiteError`` when a cell breaks a constraint (e.g. its index is taken by
+    ///   another configuration, or its config is not JSON); nothing is queued then.
     @discardableResult
     public func enqueue(sweepID: Int64, datasetID: Int64, cells: [Cell]) throws -> Int {
         try write {
             var added = 0
             for cell in cells {
+                // Only an existing (sweep, configuration, seed, fold) is skipped; any other
+                // constraint failure (a bad cell) throws instead of being ignored.
                 let inserted = try connection.run("""
                     INSERT INTO runs (sweep_id, dataset_id, split_id, cell_index, config, config_sha256, seed, fold, split_seed)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (sweep_id, config_sha256, seed, fold) DO NOTHING
                     """, [.integer(sweepID), .integer(datasetID), .integer(cell.splitID), .of(cell.index), .text(cell.config),
                           .text(sha256Hex(cell.config)), .of(cell.seed), .of(cell.fold), .of(cell.splitSeed)])
                 guard inserted == 1 else { continue }
@@ -168,10 +237,15 @@ extension RunStore {
         }
     }
 
-    /// Puts back in the queue, with the attempt counted, the sweep's runs that were
-    /// interrupted, failed, or left `running` by a process that is gone: on this host when
-    /// `isAlive(pid)` is false, on any host when its heartbeat is older than `staleAfter` seconds.
+    /// Puts back in the queue the sweep's runs that were interrupted, failed, or left `running`
+    /// by a process that is gone: on this host when `isAlive(pid)` is false, on any host when
+    /// its heartbeat is older than `staleAfter` seconds. Their next claim counts one more attempt.
+    /// - Parameters:
+    ///   - host: this machine's host name, as given to ``claimNext(sweepID:host:pid:shard:)``.
+    ///   - staleAfter: seconds without a heartbeat after which a running run is taken as lost.
+    ///   - isAlive: whether a process id on this host is still running.
     /// - Returns: how many runs were requeued.
+    /// - Throws: ``SQLiteError``.
     @discardableResult
     public func requeueUnfinished(sweepID: Int64, host: String, staleAfter: Double = 120,
                                   isAlive: (Int) -> Bool) throws -> Int {
@@ -196,10 +270,16 @@ extension RunStore {
         }
     }
 
-    /// Atomically takes the next queued run of the sweep (lowest cell index) for this process.
+    /// Atomically takes the next queued run of the sweep (lowest cell index) for this process:
+    /// it becomes `running` with this host and pid, a fresh heartbeat, and its attempt counted.
+    /// Two writers never claim the same run.
+    /// - Parameter shard: when given, only cells whose `cell_index % count == index` are taken.
     /// - Returns: the claimed run, or nil when none is queued.
+    /// - Throws: ``SQLiteError``; a precondition failure for a shard with `count < 1` or an
+    ///   index outside `0..<count`.
     public func claimNext(sweepID: Int64, host: String, pid: Int, shard: (index: Int, count: Int)? = nil) throws -> ClaimedRun? {
-        try write {
+        if let shard { precondition(shard.count >= 1 && (0..<shard.count).contains(shard.index), "bad shard \(shard)") }
+        return try write {
             let now = timestamp()
             let shardFilter = shard.map { "AND cell_index % \($0.count) = \($0.index)" } ?? ""
             return try connection.query("""
@@ -215,7 +295,8 @@ extension RunStore {
         }
     }
 
-    /// Refreshes the heartbeat of runs this process is training.
+    /// Refreshes the heartbeat (`heartbeat_at`, now) of the given runs that are still `running`.
+    /// - Throws: ``SQLiteError``.
     public func heartbeat(runIDs: [Int64]) throws {
         guard !runIDs.isEmpty else { return }
         try write {
@@ -227,10 +308,18 @@ extension RunStore {
     }
 
     /// Stores a run's outcome — status, summary metrics, every epoch's metrics and the weights —
-    /// in one transaction, replacing anything an earlier attempt left.
+    /// in one transaction, replacing anything an earlier attempt left. NaN metrics are stored
+    /// as NULL; infinite losses are stored as infinities. `duration_seconds` is
+    /// `endedAt - startedAt` in seconds.
+    /// - Throws: ``TrackerError/notFound(_:)`` for an unknown run; ``SQLiteError`` when a value
+    ///   breaks a constraint (e.g. an accuracy outside [0, 1], empty weights); nothing is
+    ///   stored then.
     public func record(runID: Int64, _ result: RunResult) throws {
         try write {
             let id = SQLValue.integer(runID)
+            guard try connection.scalar("SELECT 1 FROM runs WHERE run_id = ?", [id]) != nil else {
+                throw TrackerError.notFound("run \(runID)")
+            }
             try connection.run("DELETE FROM epoch_metrics WHERE run_id = ?", [id])
             try connection.run("DELETE FROM weights WHERE run_id = ?", [id])
             let insertMetric = try connection.prepare("""
@@ -263,7 +352,10 @@ extension RunStore {
         }
     }
 
-    /// Marks runs this process was training as `interrupted` (on Ctrl-C or SIGTERM).
+    /// Marks runs this process was training as `interrupted` (on Ctrl-C or SIGTERM); runs no
+    /// longer `running` are left alone. ``requeueUnfinished(sweepID:host:staleAfter:isAlive:)``
+    /// queues them again.
+    /// - Throws: ``SQLiteError``.
     public func markInterrupted(runIDs: [Int64]) throws {
         guard !runIDs.isEmpty else { return }
         try write {
@@ -276,7 +368,8 @@ extension RunStore {
         }
     }
 
-    /// Counts of the sweep's runs by status.
+    /// Counts of the sweep's runs by status (statuses without runs are absent).
+    /// - Throws: ``SQLiteError``.
     public func statusCounts(sweepID: Int64) throws -> [RunStatus: Int] {
         var counts: [RunStatus: Int] = [:]
         for (status, count) in try connection.query(

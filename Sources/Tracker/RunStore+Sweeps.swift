@@ -2,17 +2,24 @@ import Foundation
 
 /// A sweep as stored.
 public struct SweepRecord: Sendable, Equatable {
+    /// Row id in `sweeps` (nil before it is stored).
     public var id: Int64?
+    /// The sweep's name, unique in the file.
     public var name: String
+    /// The data set the sweep runs over.
     public var datasetID: Int64
     /// The grid file's text exactly as given.
     public var grid: String
+    /// The grid file's path, as given.
     public var gridPath: String?
     /// The evaluation protocol as canonical JSON.
     public var protocolJSON: String
+    /// The `exp` version that created the sweep.
     public var toolVersion: String
+    /// When the sweep was created, UTC ISO 8601 (nil before it is stored).
     public var createdAt: String?
 
+    /// A sweep to open with ``RunStore/openSweep(_:)``.
     public init(name: String, datasetID: Int64, grid: String, gridPath: String?, protocolJSON: String, toolVersion: String) {
         self.name = name
         self.datasetID = datasetID
@@ -24,12 +31,13 @@ public struct SweepRecord: Sendable, Equatable {
 }
 
 /// Errors about what is stored, as opposed to SQLite's own.
-public enum TrackerError: Error, CustomStringConvertible, Equatable {
-    /// A sweep of this name exists with a different grid file.
+public enum TrackerError: Error, CustomStringConvertible, Equatable, Sendable {
+    /// A sweep of this name exists with a different grid file (or over another data set).
     case gridChanged(sweep: String)
     /// No run, sweep or data set with this identifier.
     case notFound(String)
 
+    /// The error as a message for the user.
     public var description: String {
         switch self {
         case .gridChanged(let sweep):
@@ -43,7 +51,9 @@ public enum TrackerError: Error, CustomStringConvertible, Equatable {
 extension RunStore {
     /// Creates the sweep, or returns the stored one when a sweep of this name exists with the
     /// same grid text (a resume).
-    /// - Throws: ``TrackerError/gridChanged(sweep:)`` when the name exists with another grid.
+    /// - Returns: the stored sweep, with its id.
+    /// - Throws: ``TrackerError/gridChanged(sweep:)`` when the name exists with another grid
+    ///   text or data set; ``SQLiteError``.
     public func openSweep(_ record: SweepRecord) throws -> SweepRecord {
         try write {
             if let existing = try sweep(named: record.name) {
@@ -62,6 +72,7 @@ extension RunStore {
     }
 
     /// The sweep called `name`, if stored.
+    /// - Throws: ``SQLiteError``.
     public func sweep(named name: String) throws -> SweepRecord? {
         try connection.query("""
             SELECT sweep_id, name, dataset_id, grid, grid_path, protocol, tool_version, created_at
@@ -76,6 +87,7 @@ extension RunStore {
     }
 
     /// The names of every sweep, oldest first.
+    /// - Throws: ``SQLiteError``.
     public func sweepNames() throws -> [String] {
         try connection.query("SELECT name FROM sweeps ORDER BY sweep_id") { $0.string(0)! }
     }

@@ -16,27 +16,37 @@ public final class RunStore {
     public private(set) var backupPath: String?
 
     /// Opens or creates the database at `path` and brings its schema up to date.
+    ///
+    /// The connection is set to WAL, `synchronous = NORMAL`, `foreign_keys = ON` and a 60 s busy
+    /// timeout. An older schema is upgraded after a copy is written beside the file (see
+    /// ``backupPath``).
     /// - Parameters:
     ///   - path: the database file (created when missing).
     ///   - readOnly: open for queries only; the schema must already be current.
     /// - Throws: ``SchemaError/newerDatabase(path:found:supported:)`` for a file from a newer
     ///   `exp`, ``SQLiteError`` when the file is not a database or cannot be opened.
-    public init(path: String, readOnly: Bool = false) throws {
+    public convenience init(path: String, readOnly: Bool = false) throws {
+        try self.init(path: path, readOnly: readOnly, migrations: Migrations.all)
+    }
+
+    /// Opens the store with another list of migrations (tests use it for upgrades).
+    init(path: String, readOnly: Bool, migrations: [Migration]) throws {
         if readOnly, !FileManager.default.fileExists(atPath: path) {
             throw SQLiteError(code: 14, message: "no database at \(path)", sql: nil)
         }
         connection = try Connection(path: path, readOnly: readOnly)
         try connection.execute("PRAGMA foreign_keys = ON")
-        if readOnly {
-            let version = try connection.userVersion
-            if version > Migrations.latestVersion {
-                throw SchemaError.newerDatabase(path: path, found: version, supported: Migrations.latestVersion)
-            }
-            return
+        // A file from a newer exp is refused before anything is written to it (switching it to
+        // WAL would change its header).
+        let version = try retryingWhileBusy { try connection.userVersion }
+        let latest = migrations.last?.version ?? 0
+        if version > latest {
+            throw SchemaError.newerDatabase(path: path, found: version, supported: latest)
         }
+        if readOnly { return }
         try retryingWhileBusy { try connection.execute("PRAGMA journal_mode = WAL") }
         try connection.execute("PRAGMA synchronous = NORMAL")
-        backupPath = try retryingWhileBusy { try connection.migrate() }
+        backupPath = try retryingWhileBusy { try connection.migrate(migrations) }
     }
 
     /// Switching to WAL and the first schema read may report `SQLITE_BUSY` without waiting
@@ -50,7 +60,11 @@ public final class RunStore {
         }
     }
 
-    /// Runs `body` in one write transaction (rolled back if it throws).
+    /// Runs `body` in one write transaction (`BEGIN IMMEDIATE`), committed when it returns and
+    /// rolled back if it throws. Nested calls run in a savepoint of the outer transaction.
+    /// - Throws: what `body` throws, or ``SQLiteError`` (`SQLITE_BUSY` when another process
+    ///   holds the write lock for longer than the busy timeout, 60 seconds).
+    @discardableResult
     public func write<T>(_ body: () throws -> T) throws -> T {
         try connection.transaction(.immediate, body)
     }

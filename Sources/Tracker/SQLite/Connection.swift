@@ -12,6 +12,7 @@ let sqliteTransient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 public final class Connection {
     let handle: OpaquePointer
     private var cache: [String: Statement] = [:]
+    private var savepointCounter = 0
     /// The file the connection was opened on.
     public let path: String
 
@@ -28,8 +29,9 @@ public final class Connection {
         let rc = sqlite3_open_v2(path, &db, flags, nil)
         guard rc == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            let code = db.map { sqlite3_extended_errcode($0) } ?? rc
             sqlite3_close_v2(db)
-            throw SQLiteError(code: rc, message: "cannot open \(path): \(message)", sql: nil)
+            throw SQLiteError(code: code, message: "cannot open \(path): \(message)", sql: nil)
         }
         handle = db
         self.path = path
@@ -38,15 +40,18 @@ public final class Connection {
     }
 
     deinit {
-        cache.removeAll()  // finalizes every cached statement before the handle closes
+        // Releases the cached statements, which finalizes them unless a caller still holds one;
+        // sqlite3_close_v2 then closes the handle once the last statement is finalized.
+        cache.removeAll()
         sqlite3_close_v2(handle)
     }
 
     func error(_ rc: Int32, sql: String?) -> SQLiteError {
-        SQLiteError(code: sqlite3_extended_errcode(handle), message: String(cString: sqlite3_errmsg(handle)), sql: sql)
+        SQLiteError(handle: handle, rc: rc, sql: sql)
     }
 
-    /// Runs one or more statements that return no rows (schema scripts, pragmas).
+    /// Runs one or more statements, discarding any rows (schema scripts, pragmas). Nothing can
+    /// be bound; use ``run(_:_:)`` for values.
     /// - Throws: ``SQLiteError`` naming the failing SQL.
     public func execute(_ sql: String) throws {
         var message: UnsafeMutablePointer<CChar>?
@@ -58,31 +63,45 @@ public final class Connection {
         }
     }
 
-    /// A prepared statement for `sql`, from the cache when it was prepared before.
-    /// The statement is reset and its bindings cleared.
-    /// - Throws: ``SQLiteError`` when the SQL does not compile.
+    /// A prepared statement for `sql` (exactly one SQL statement), from the cache when it was
+    /// prepared before. The statement is reset and its bindings cleared.
+    ///
+    /// When the cached statement is still in the middle of its rows (a query run from inside
+    /// another run of the same query), a fresh, uncached statement is returned instead, so the
+    /// outer one is not disturbed.
+    /// - Throws: ``SQLiteError`` when the SQL does not compile or holds more than one statement.
     public func prepare(_ sql: String) throws -> Statement {
         if let cached = cache[sql] {
-            cached.reset()
-            return cached
+            if !cached.isBusy {
+                cached.reset()
+                return cached
+            }
+            return try Statement(connection: self, sql: sql)
         }
         let statement = try Statement(connection: self, sql: sql)
         cache[sql] = statement
         return statement
     }
 
-    /// Runs `sql` with `bindings` and discards any rows.
+    /// Runs `sql` (one statement) with `bindings` and discards any rows.
+    /// - Returns: the number of rows the statement inserted, updated or deleted (0 for others).
+    /// - Throws: ``SQLiteError`` naming the SQL.
     @discardableResult
     public func run(_ sql: String, _ bindings: [SQLValue] = []) throws -> Int {
         let statement = try prepare(sql)
+        defer { statement.reset() }
         try statement.bind(bindings)
+        let before = sqlite3_total_changes64(handle)
         while try statement.step() {}
-        return Int(sqlite3_changes(handle))
+        return sqlite3_total_changes64(handle) == before ? 0 : Int(sqlite3_changes64(handle))
     }
 
-    /// Runs a query and maps each row.
+    /// Runs a query and maps each row. The statement is reset afterwards, also when `row` throws,
+    /// so no read transaction is left open.
+    /// - Throws: ``SQLiteError``, or what `row` throws.
     public func query<T>(_ sql: String, _ bindings: [SQLValue] = [], _ row: (Statement) throws -> T) throws -> [T] {
         let statement = try prepare(sql)
+        defer { statement.reset() }
         try statement.bind(bindings)
         var rows: [T] = []
         while try statement.step() { rows.append(try row(statement)) }
@@ -90,32 +109,74 @@ public final class Connection {
     }
 
     /// The first column of the first row, or nil when there is no row.
+    /// - Throws: ``SQLiteError``.
     public func scalar(_ sql: String, _ bindings: [SQLValue] = []) throws -> SQLValue? {
         let statement = try prepare(sql)
+        defer { statement.reset() }
         try statement.bind(bindings)
         guard try statement.step() else { return nil }
-        let value = statement.value(0)
-        statement.reset()
-        return value
+        return statement.value(0)
+    }
+
+    /// The number of this connection's prepared statements that are not finalized yet.
+    var openStatementCount: Int {
+        var count = 0
+        var statement = sqlite3_next_stmt(handle, nil)
+        while let current = statement {
+            count += 1
+            statement = sqlite3_next_stmt(handle, current)
+        }
+        return count
     }
 
     /// The rowid of the last inserted row.
     public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
 
     /// How a transaction takes its lock.
-    public enum TransactionKind: String { case deferred = "DEFERRED", immediate = "IMMEDIATE" }
+    public enum TransactionKind: String {
+        /// Takes a read lock at the first read and the write lock at the first write; the
+        /// upgrade can fail with `SQLITE_BUSY` without waiting when another writer went first.
+        case deferred = "DEFERRED"
+        /// Takes the write lock at `BEGIN`, waiting up to the busy timeout for it.
+        case immediate = "IMMEDIATE"
+    }
+
+    /// True while a transaction is open on this connection.
+    public var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
 
     /// Runs `body` inside a transaction: committed when it returns, rolled back when it throws.
-    /// `immediate` takes the write lock at once, so two writers never deadlock on an upgrade.
-    /// - Throws: what `body` throws, or ``SQLiteError``.
+    /// `immediate` takes the write lock at once (waiting up to the busy timeout for another
+    /// writer), so two writers never deadlock upgrading a read lock.
+    ///
+    /// Called while a transaction is already open, `body` runs in a savepoint instead: its
+    /// changes are undone when it throws, and committed with the outer transaction.
+    /// - Throws: what `body` throws, or ``SQLiteError`` (e.g. `SQLITE_BUSY` past the busy timeout).
+    @discardableResult
     public func transaction<T>(_ kind: TransactionKind = .immediate, _ body: () throws -> T) throws -> T {
+        if isInTransaction {
+            savepointCounter += 1
+            let name = "tracker_savepoint_\(savepointCounter)"
+            try execute("SAVEPOINT \(name)")
+            do {
+                let result = try body()
+                try execute("RELEASE \(name)")
+                return result
+            } catch {
+                if isInTransaction {
+                    try? execute("ROLLBACK TO \(name)")
+                    try? execute("RELEASE \(name)")
+                }
+                throw error
+            }
+        }
         try execute("BEGIN \(kind.rawValue)")
         do {
             let result = try body()
             try execute("COMMIT")
             return result
         } catch {
-            try? execute("ROLLBACK")
+            // SQLite may already have rolled back on its own (e.g. after SQLITE_FULL).
+            if isInTransaction { try? execute("ROLLBACK") }
             throw error
         }
     }

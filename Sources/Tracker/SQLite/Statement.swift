@@ -3,10 +3,15 @@ import Foundation
 
 /// A value bound to or read from SQLite.
 public enum SQLValue: Equatable, Sendable {
+    /// SQL NULL (also what a NaN `.real` is stored as).
     case null
+    /// A 64-bit signed integer.
     case integer(Int64)
+    /// A double; NaN binds as NULL, infinities are stored and read back as they are.
     case real(Double)
+    /// UTF-8 text.
     case text(String)
+    /// Bytes.
     case blob([UInt8])
 
     /// The value as an integer, when it is one.
@@ -32,9 +37,13 @@ public enum SQLValue: Equatable, Sendable {
 }
 
 extension SQLValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral, ExpressibleByNilLiteral {
+    /// `.text` from a string literal.
     public init(stringLiteral value: String) { self = .text(value) }
+    /// `.integer` from an integer literal.
     public init(integerLiteral value: Int64) { self = .integer(value) }
+    /// `.real` from a float literal.
     public init(floatLiteral value: Double) { self = .real(value) }
+    /// `.null` from `nil`.
     public init(nilLiteral: ()) { self = .null }
 }
 
@@ -47,23 +56,52 @@ public extension SQLValue {
     static func of(_ value: String?) -> SQLValue { value.map { .text($0) } ?? .null }
 }
 
-/// A prepared statement, owned by its ``Connection`` and finalized with it.
+/// A prepared statement, cached by its ``Connection`` and finalized when the last reference to
+/// it is released (at the latest when the connection is). Do not use a statement after its
+/// connection is gone.
 public final class Statement {
     let handle: OpaquePointer
-    unowned let connection: Connection
+    /// The connection's handle, for error messages. SQLite keeps it open until this statement
+    /// is finalized (`sqlite3_close_v2`).
+    private let db: OpaquePointer
     /// The SQL text the statement was prepared from.
     public let sql: String
 
     init(connection: Connection, sql: String) throws {
         var statement: OpaquePointer?
-        let rc = sqlite3_prepare_v3(connection.handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
-        guard rc == SQLITE_OK, let statement else { throw connection.error(rc, sql: sql) }
+        var moreStatements = false
+        let db = connection.handle
+        let rc = sql.withCString { text in
+            var tail: UnsafePointer<CChar>?
+            let rc = sqlite3_prepare_v3(db, text, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, &tail)
+            // Anything but whitespace and comments after the first statement would be ignored
+            // silently: refuse it instead.
+            if rc == SQLITE_OK, let tail, tail.pointee != 0 {
+                var next: OpaquePointer?
+                moreStatements = sqlite3_prepare_v2(db, tail, -1, &next, nil) != SQLITE_OK || next != nil
+                sqlite3_finalize(next)
+            }
+            return rc
+        }
+        guard rc == SQLITE_OK else { throw SQLiteError(handle: db, rc: rc, sql: sql) }
+        guard let statement, !moreStatements else {
+            sqlite3_finalize(statement)
+            throw SQLiteError(code: SQLITE_MISUSE,
+                              message: moreStatements ? "prepare takes one statement; use execute for scripts" : "no statement in the SQL",
+                              sql: sql)
+        }
         handle = statement
-        self.connection = connection
+        self.db = db
         self.sql = sql
     }
 
     deinit { sqlite3_finalize(handle) }
+
+    /// True while the statement has stepped into its rows and not been reset.
+    public var isBusy: Bool { sqlite3_stmt_busy(handle) != 0 }
+
+    /// True when the statement only reads (a `SELECT` or a read-only pragma).
+    public var isReadOnly: Bool { sqlite3_stmt_readonly(handle) != 0 }
 
     /// Resets the statement so it can run again, and clears its bindings.
     public func reset() {
@@ -72,25 +110,40 @@ public final class Statement {
     }
 
     /// Binds values to the parameters `?1 ... ?n` in order.
-    /// - Throws: ``SQLiteError`` when a value cannot be bound.
+    /// - Throws: ``SQLiteError`` when a value cannot be bound, or when the count of values is
+    ///   not the statement's count of parameters.
     public func bind(_ values: [SQLValue]) throws {
+        let expected = Int(sqlite3_bind_parameter_count(handle))
+        guard values.count == expected else {
+            throw SQLiteError(code: SQLITE_RANGE, message: "\(values.count) values bound to \(expected) parameters", sql: sql)
+        }
         for (offset, value) in values.enumerated() {
             try bind(value, at: Int32(offset + 1))
         }
     }
 
-    /// Binds one value to the 1-based parameter `index`.
+    /// Binds one value to the 1-based parameter `index`. A NaN `.real` binds as NULL (SQLite
+    /// would store NULL anyway); infinities bind as themselves and read back unchanged.
+    /// - Throws: ``SQLiteError`` (e.g. `SQLITE_RANGE` for an index past the last parameter).
     public func bind(_ value: SQLValue, at index: Int32) throws {
         let rc: Int32
         switch value {
         case .null: rc = sqlite3_bind_null(handle, index)
         case .integer(let v): rc = sqlite3_bind_int64(handle, index, v)
         case .real(let v): rc = v.isNaN ? sqlite3_bind_null(handle, index) : sqlite3_bind_double(handle, index, v)
-        case .text(let v): rc = sqlite3_bind_text(handle, index, v, -1, sqliteTransient)
+        case .text(let v):
+            // Bound by length, so text holding NUL characters is kept whole.
+            var utf8 = Array(v.utf8)
+            if utf8.isEmpty { utf8 = [0] }  // a non-null pointer for the empty string
+            rc = utf8.withUnsafeBufferPointer { buffer in
+                buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+                    sqlite3_bind_text64(handle, index, $0, sqlite3_uint64(v.utf8.count), sqliteTransient, UInt8(SQLITE_UTF8))
+                }
+            }
         case .blob(let v):
             rc = v.withUnsafeBytes { sqlite3_bind_blob64(handle, index, $0.baseAddress, sqlite3_uint64($0.count), sqliteTransient) }
         }
-        if rc != SQLITE_OK { throw connection.error(rc, sql: sql) }
+        if rc != SQLITE_OK { throw SQLiteError(handle: db, rc: rc, sql: sql) }
     }
 
     /// Advances to the next row.
@@ -105,7 +158,7 @@ public final class Statement {
             sqlite3_reset(handle)
             return false
         default:
-            let error = connection.error(rc, sql: sql)
+            let error = SQLiteError(handle: db, rc: rc, sql: sql)
             sqlite3_reset(handle)
             throw error
         }
@@ -123,7 +176,11 @@ public final class Statement {
         switch sqlite3_column_type(handle, column) {
         case SQLITE_INTEGER: return .integer(sqlite3_column_int64(handle, column))
         case SQLITE_FLOAT: return .real(sqlite3_column_double(handle, column))
-        case SQLITE_TEXT: return .text(String(cString: sqlite3_column_text(handle, column)))
+        case SQLITE_TEXT:
+            // Read by length: text may hold NUL characters.
+            guard let text = sqlite3_column_text(handle, column) else { return .text("") }
+            let count = Int(sqlite3_column_bytes(handle, column))
+            return .text(String(decoding: UnsafeRawBufferPointer(start: text, count: count), as: UTF8.self))
         case SQLITE_BLOB:
             let count = Int(sqlite3_column_bytes(handle, column))
             guard count > 0, let base = sqlite3_column_blob(handle, column) else { return .blob([]) }

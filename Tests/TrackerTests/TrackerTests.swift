@@ -1,4 +1,0 @@
-import Testing
-@testable import Tracker
-
-@Test func placeholder() { #expect(true) }
