@@ -80,7 +80,7 @@ CREATE TABLE runs (
     best_validation_accuracy   REAL    CHECK (best_validation_accuracy BETWEEN 0 AND 1),
     test_loss                  REAL,
     test_accuracy              REAL    CHECK (test_accuracy BETWEEN 0 AND 1),
-    test_confusion             TEXT    CHECK (json_valid(test_confusion)),  -- [[count]]: row = true class, column = predicted
+    test_confusion             TEXT    CHECK (test_confusion IS NULL OR json_valid(test_confusion)),  -- [[count]]: row = true class, column = predicted
     error                      TEXT,
     UNIQUE (sweep_id, config_sha256, seed, fold),
     UNIQUE (sweep_id, cell_index)

@@ -152,8 +152,8 @@ extension RunStore {
             var added = 0
             for cell in cells {
                 let inserted = try connection.run("""
-                    INSERT OR IGNORE INTO runs (sweep_id, dataset_id, split_id, cell_index, config, config_sha256, seed, fold, split_seed)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO runs (sweep_id, dataset_id, split_id, cell_index, config, config_sha256, seed, fold, split_seed)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
                     """, [.integer(sweepID), .integer(datasetID), .integer(cell.splitID), .of(cell.index), .text(cell.config),
                           .text(sha256Hex(cell.config)), .of(cell.seed), .of(cell.fold), .of(cell.splitSeed)])
                 guard inserted == 1 else { continue }
