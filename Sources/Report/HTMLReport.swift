@@ -169,7 +169,8 @@ struct HTMLReport {
     """
 
     /// Sorts a table by the clicked column: numbers by `data-sort` (empty sorts last), other
-    /// cells by text; a second click reverses the order.
+    /// cells by text; a second click reverses the order. Written without `&` and `<` so that
+    /// the page stays well-formed XML as well as HTML.
     static let script = """
     document.querySelectorAll("table.sortable").forEach(function (table) {
       var heads = table.tHead.rows[0].cells;
@@ -190,7 +191,9 @@ struct HTMLReport {
           rows.sort(function (a, b) {
             var x = key(a), y = key(b);
             if (x === null || y === null) return (x === null) - (y === null);
-            var order = (typeof x === "number" && typeof y === "number") ? x - y : String(x).localeCompare(String(y));
+            var numbers = typeof x === "number";
+            if (typeof y !== "number") numbers = false;
+            var order = numbers ? x - y : String(x).localeCompare(String(y));
             return ascending ? order : -order;
           });
           rows.forEach(function (row) { body.appendChild(row); });

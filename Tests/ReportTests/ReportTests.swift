@@ -75,7 +75,7 @@ import Tracker
 // MARK: Statistics
 
 @Test func meanAndSampleStandardDeviationMatchHandComputedValues() {
-    #expect(Statistics.mean([0.9, 0.95, 1.0])! == 0.95)
+    #expect(abs(Statistics.mean([0.9, 0.95, 1.0])! - 0.95) < 1e-12)
     // deviations -0.05, 0, 0.05: sum of squares 0.005, / (3 - 1) = 0.0025, sqrt = 0.05
     #expect(abs(Statistics.sampleStandardDeviation([0.9, 0.95, 1.0])! - 0.05) < 1e-12)
     // 2, 4, 4, 4, 5, 5, 7, 9: mean 5, squares 32, / 7
@@ -154,7 +154,7 @@ private func contentFixture() throws -> Fixture {
     let markdown = try String(contentsOf: fixture.output.appendingPathComponent("leaderboard.md"), encoding: .utf8)
     let lines = markdown.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     let header = try #require(lines.first { $0.hasPrefix("| Rank |") })
-    #expect(header == "| Rank | hidden\\_layers | learning\\_rate | Runs counted | Val. acc. mean | Val. acc. std | Val. acc. 95% CI | Test acc. mean | Test > 96.1% | Best epoch | Time (s) | Diverged/failed |")
+    #expect(header == "| Rank | hidden\\_layers | learning\\_rate | Runs counted | Val. acc. mean | Val. acc. std | Val. acc. 95% CI | Test acc. mean | Test &gt; 96.1% | Best epoch | Time (s) | Diverged/failed |")
     let tableRows = lines.filter { $0.hasPrefix("| ") && $0.first == "|" && Int($0.dropFirst(2).prefix { $0.isNumber }) != nil }
     // The top 2, then the baseline at rank 5.
     #expect(tableRows.count == 3)
@@ -301,7 +301,8 @@ private func contentFixture() throws -> Fixture {
     #expect(!html.contains("url("))
     // Every tag is closed and every attribute quoted: the page parses as XML.
     let parser = XMLParser(data: Data(html.replacingOccurrences(of: "<!DOCTYPE html>", with: "").utf8))
-    #expect(parser.parse(), "\(parser.parserError.map(String.init(describing:)) ?? "")")
+    let parsed = parser.parse()
+    #expect(parsed, "line \(parser.lineNumber), column \(parser.columnNumber): \(String(describing: parser.parserError))")
 }
 
 @Test func unknownSweepIsAnError() throws {
