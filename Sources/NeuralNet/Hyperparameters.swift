@@ -157,7 +157,7 @@ public enum TrainingError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .diverged(let epoch):
-            return "training diverged at epoch \(epoch): non-finite loss or weight"
+            return "training diverged at epoch \(epoch): the loss or a weight was not finite, or the loss exploded"
         case .invalidHyperparameters(let message):
             return "invalid hyperparameters: \(message)"
         case .invalidData(let message):

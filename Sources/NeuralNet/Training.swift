@@ -94,6 +94,10 @@ private func buffer<T>(_ values: [T]) -> UnsafeMutablePointer<T> {
     return p
 }
 
+/// How many times its starting value (or the loss of uniform guessing, if larger) the training
+/// loss may reach before a run counts as diverged.
+public let divergenceFactor = 10.0
+
 /// Trains a multi-layer perceptron by mini-batch gradient descent with
 /// backpropagation (Nielsen chs. 1–2).
 ///
@@ -120,7 +124,9 @@ private func buffer<T>(_ values: [T]) -> UnsafeMutablePointer<T> {
 /// - Returns: final and best models, the per-epoch history, and whether early stopping triggered.
 /// - Throws: ``TrainingError/invalidHyperparameters(_:)`` (including early stopping
 ///   without validation data), ``TrainingError/invalidData(_:)``, or
-///   ``TrainingError/diverged(epoch:)`` when a loss or parameter becomes non-finite.
+///   ``TrainingError/diverged(epoch:)`` when a loss or parameter becomes non-finite, or the
+///   training loss exceeds ``divergenceFactor`` times the larger of its value at the initial
+///   weights and the loss of uniform guessing (ln k for cross-entropy, k/8 for the quadratic cost).
 public func train(_ hp: Hyperparameters, on training: LabeledData, validation: LabeledData?,
                   classNames: [String], featureNames: [String], seed: UInt64,
                   onEpoch: ((EpochMetrics) -> Void)? = nil) throws -> TrainingResult {
@@ -163,6 +169,14 @@ public func train(_ hp: Hyperparameters, on training: LabeledData, validation: L
     }
     bestParams.initialize(from: net.params, count: net.parameterCount)
 
+    // Divergence bound: a training loss this far above both the loss at the initial weights
+    // and the loss of uniform guessing means the run has blown up even while every number is
+    // still finite (as with a huge learning rate on a bounded-gradient softmax output).
+    net.forward(input: xTrain, rows: n)
+    let initialLoss = net.lossSum(labels: yTrain, rows: n).0 / Double(n)
+    let chanceLoss = hp.loss == .crossEntropy ? log(Double(k)) : 0.125 * Double(k)
+    let divergenceBound = divergenceFactor * max(initialLoss, chanceLoss)
+
     var order = Array(0..<n)
     var history: [EpochMetrics] = []
     history.reserveCapacity(hp.epochs)
@@ -199,7 +213,7 @@ public func train(_ hp: Hyperparameters, on training: LabeledData, validation: L
             valLoss = s / Double(nVal)
             valAccuracy = Double(c) / Double(nVal)
         }
-        guard trainLoss.isFinite, valLoss?.isFinite ?? true, net.parametersAreFinite() else {
+        guard trainLoss.isFinite, trainLoss <= divergenceBound, valLoss?.isFinite ?? true, net.parametersAreFinite() else {
             throw TrainingError.diverged(epoch: epoch)
         }
         let elapsed = clock.now - start

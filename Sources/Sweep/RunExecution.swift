@@ -67,7 +67,7 @@ func execute(_ claim: ClaimedRun, dataset: Dataset, data: RunData, toolVersion: 
     } catch TrainingError.diverged(let epoch) {
         var result = finish(.diverged)
         result.divergedEpoch = epoch
-        result.error = "diverged: the loss or a weight was not finite at epoch \(epoch)"
+        result.error = "\(TrainingError.diverged(epoch: epoch))"
         return result
     } catch {
         var result = finish(.failed)

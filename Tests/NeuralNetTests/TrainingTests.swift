@@ -216,7 +216,7 @@ import Testing
             }
         } throws: { error in
             guard case TrainingError.diverged(let epoch) = error else { return false }
-            return epoch > 1 && epoch < 1000 && called == epoch - 1
+            return epoch >= 1 && epoch < 1000 && called == epoch - 1
         }
     }
 
@@ -283,4 +283,21 @@ import Testing
                 && defaults.initialization == .normal && defaults.optimizer == .sgd && defaults.learningRate == 0.1
                 && defaults.batchSize == 32 && defaults.epochs == 3000)
     }
+}
+
+/// A softmax output has bounded gradients, so a huge learning rate blows the loss up while
+/// every number stays finite; the run must still count as diverged (field case g08: Iris,
+/// unscaled, ReLU, cross-entropy, learning rate 1000).
+@Test func finiteButExplodingLossCountsAsDiverged() throws {
+    var hp = Hyperparameters()
+    hp.hiddenLayers = [8]; hp.activation = .relu; hp.loss = .crossEntropy; hp.scaling = .none
+    hp.learningRate = 1000; hp.epochs = 200
+    let features = Matrix(rows: 6, columns: 2, values: [5.1, 3.5, 4.9, 3.0, 7.0, 3.2, 6.4, 3.2, 6.3, 3.3, 5.8, 2.7])
+    let data = LabeledData(features: features, labels: [0, 0, 1, 1, 2, 2])
+    #expect(throws: TrainingError.self) {
+        _ = try train(hp, on: data, validation: nil, classNames: ["a", "b", "c"], featureNames: [], seed: 1)
+    }
+    hp.learningRate = 0.1
+    let healthy = try train(hp, on: data, validation: nil, classNames: ["a", "b", "c"], featureNames: [], seed: 1)
+    #expect(healthy.history.count == 200)
 }
