@@ -9,7 +9,8 @@ struct Exp: ParsableCommand {
         commandName: "exp",
         abstract: "Train small MLPs on tabular data; keep, compare and reproduce every run in runs.db.",
         version: toolVersion,
-        subcommands: [SweepCommand.self, ReportCommand.self, RunsCommand.self, ShowCommand.self, DatabaseCommand.self]
+        subcommands: [SweepCommand.self, ReportCommand.self, RunsCommand.self, ShowCommand.self, PredictCommand.self,
+                      EvaluateCommand.self, DatabaseCommand.self]
     )
 }
 

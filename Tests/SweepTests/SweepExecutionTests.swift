@@ -1,4 +1,5 @@
 import Foundation
+import NeuralNet
 import Testing
 @testable import Sweep
 import Tracker
@@ -112,5 +113,30 @@ import Tracker
         let validation = splits.flatMap(\.validation)
         #expect(validation.count == Set(validation).count)
         #expect(Set(validation).union(splits[0].test).count == 150)
+    }
+}
+
+@Suite struct StoredModelTests {
+    /// A run's stored weights, on its stored test rows, reproduce its recorded test accuracy
+    /// exactly — the path `exp predict` and `exp evaluate` take.
+    @Test func storedWeightsReproduceTheRecordedTestAccuracy() throws {
+        let dir = temporaryDirectory()
+        let db = dir.appendingPathComponent("runs.db").path
+        let grid = try grid(gridText(name: "stored", seeds: [1, 2], grid: #"{"hidden_layers": [[4]], "epochs": [30], "loss": ["cross_entropy"]}"#))
+        try runSweep(grid, db: db, jobs: 2)
+        let store = try RunStore(path: db)
+        let dataset = try loadDataset(grid)
+        let runs = try store.connection.query("SELECT run_id, split_id, test_accuracy FROM runs") {
+            (Int64($0.int(0)!), Int64($0.int(1)!), $0.double(2)!)
+        }
+        #expect(runs.count == 2)
+        for (runID, splitID, recorded) in runs {
+            let model = try Model(safetensors: store.weights(runID: runID))
+            let rows = try store.split(id: splitID).test
+            let subset = dataset.rows(rows)
+            let accuracy = model.evaluate(LabeledData(features: Matrix(rows: rows.count, columns: dataset.featureCount, values: subset.features),
+                                                      labels: subset.labels))
+            #expect(accuracy == recorded)
+        }
     }
 }
