@@ -1,4 +1,313 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
 import Testing
+import Tracker
 @testable import Report
 
-@Test func placeholder() { #expect(true) }
+// MARK: Ranking
+
+@Test func rankingUsesValidationAccuracyNotTestAccuracy() throws {
+    let fixture = try Fixture()
+    // "overfit": best on test, worse on validation. "steady": best on validation, worse on test.
+    let overfit = baseline(["learning_rate": "0.5"]), steady = baseline(["learning_rate": "0.01"])
+    try fixture.sweep("s", runs: [
+        RunSpec(parameters: overfit, seed: 1, validation: 0.90, test: 1.0),
+        RunSpec(parameters: overfit, seed: 2, validation: 0.92, test: 1.0),
+        RunSpec(parameters: steady, seed: 1, validation: 0.98, test: 0.90),
+        RunSpec(parameters: steady, seed: 2, validation: 0.96, test: 0.90),
+    ])
+    let rows = try ReportWriter.leaderboard(store: fixture.store, sweep: "s")
+    #expect(rows.map(\.parameters["learning_rate"]) == ["0.01", "0.5"])
+    #expect(rows.map(\.rank) == [1, 2])
+    #expect(abs(rows[0].validationAccuracyMean! - 0.97) < 1e-12)
+    #expect(abs(rows[1].testAccuracyMean! - 1.0) < 1e-12)
+    #expect(rows[1].testRunsAboveBenchmark == 2 && rows[0].testRunsAboveBenchmark == 0)
+    #expect(rows[1].testMeanBeats(0.961) && !rows[0].testMeanBeats(0.961))
+}
+
+@Test func tiesBreakOnLowerStandardDeviationThenHashLikeTheView() throws {
+    let fixture = try Fixture()
+    let wide = baseline(["batch_size": "8"]), narrow = baseline(["batch_size": "16"])
+    let sweepID = try fixture.sweep("ties", runs: [
+        RunSpec(parameters: wide, seed: 1, validation: 0.875, test: 0.9),
+        RunSpec(parameters: wide, seed: 2, validation: 0.625, test: 0.9),
+        RunSpec(parameters: narrow, seed: 1, validation: 0.75, test: 0.9),
+        RunSpec(parameters: narrow, seed: 2, validation: 0.75, test: 0.9),
+        RunSpec(parameters: baseline(["batch_size": "4"]), seed: 1, validation: 0.5, test: 1),
+    ])
+    let rows = try ReportWriter.leaderboard(store: fixture.store, sweep: "ties")
+    #expect(rows.map { $0.parameters["batch_size"]! } == ["16", "8", "4"])
+    let viewOrder = try fixture.store.connection.query(
+        "SELECT config_sha256 FROM leaderboard WHERE sweep_id = ?", [.integer(sweepID)]) { $0.string(0)! }
+    #expect(rows.map(\.configSHA256) == viewOrder)
+}
+
+@Test func divergedAndFailedRunsRankLastAndAreCounted() throws {
+    let fixture = try Fixture()
+    let unstable = baseline(["learning_rate": "5"]), broken = baseline(["learning_rate": "50"])
+    let fine = baseline(["learning_rate": "0.01"])
+    try fixture.sweep("d", runs: [
+        // The highest validation accuracy of any finished run, but one run diverged.
+        RunSpec(parameters: unstable, seed: 1, validation: 1.0, test: 1.0),
+        RunSpec(parameters: unstable, seed: 2, status: .diverged),
+        RunSpec(parameters: broken, seed: 1, status: .diverged),
+        RunSpec(parameters: broken, seed: 2, status: .failed),
+        RunSpec(parameters: fine, seed: 1, validation: 0.6, test: 0.6),
+        RunSpec(parameters: fine, seed: 2, validation: 0.7, test: 0.7),
+    ])
+    let rows = try ReportWriter.leaderboard(store: fixture.store, sweep: "d")
+    #expect(rows.map { $0.parameters["learning_rate"]! } == ["0.01", "5", "50"])
+    #expect(rows[1].divergedRuns == 1 && rows[1].finishedRuns == 1 && rows[1].runs == 2)
+    #expect(rows[1].validationAccuracyMean == 1.0)
+    #expect(rows[2].divergedRuns == 1 && rows[2].failedRuns == 1 && rows[2].validationAccuracyMean == nil)
+    #expect(rows[2].endedRuns == 2 && rows[2].testRunsAboveBenchmark == 0)
+
+    _ = try ReportWriter.write(store: fixture.store, options: ReportOptions(outputDirectory: fixture.output))
+    let markdown = try String(contentsOf: fixture.output.appendingPathComponent("leaderboard.md"), encoding: .utf8)
+    #expect(markdown.contains("6 runs: 3 finished, 2 diverged, 1 failed"))
+    let lastRow = try #require(markdown.split(separator: "\n").last { $0.hasPrefix("| 3 |") })
+    #expect(lastRow.hasSuffix("| 1/1 |"))
+    #expect(lastRow.contains("| 0/2 |"))
+}
+
+// MARK: Statistics
+
+@Test func meanAndSampleStandardDeviationMatchHandComputedValues() {
+    #expect(abs(Statistics.mean([0.9, 0.95, 1.0])! - 0.95) < 1e-12)
+    // deviations -0.05, 0, 0.05: sum of squares 0.005, / (3 - 1) = 0.0025, sqrt = 0.05
+    #expect(abs(Statistics.sampleStandardDeviation([0.9, 0.95, 1.0])! - 0.05) < 1e-12)
+    // 2, 4, 4, 4, 5, 5, 7, 9: mean 5, squares 32, / 7
+    #expect(abs(Statistics.sampleStandardDeviation([2, 4, 4, 4, 5, 5, 7, 9])! - (32.0 / 7).squareRoot()) < 1e-12)
+    #expect(Statistics.sampleStandardDeviation([0.5]) == nil)
+    #expect(Statistics.mean([]) == nil)
+}
+
+@Test func studentTQuantilesMatchTables() {
+    #expect(abs(Statistics.studentT975(degreesOfFreedom: 1) - 12.7062) < 1e-4)
+    #expect(abs(Statistics.studentT975(degreesOfFreedom: 4) - 2.7764) < 1e-4)
+    #expect(abs(Statistics.studentT975(degreesOfFreedom: 30) - 2.0423) < 1e-4)
+    // Beyond the table: the expansion against published values.
+    #expect(abs(Statistics.studentT975(degreesOfFreedom: 40) - 2.021075) < 1e-5)
+    #expect(abs(Statistics.studentT975(degreesOfFreedom: 120) - 1.979930) < 1e-5)
+    #expect(abs(Statistics.studentT975(degreesOfFreedom: 100_000) - 1.959984) < 1e-5)
+}
+
+@Test func tIntervalMatchesHandComputedValue() throws {
+    // mean 0.95, s 0.05, n 3: half width 4.302653 * 0.05 / sqrt(3) = 0.1242069
+    let interval = try #require(Statistics.confidenceInterval95([0.9, 0.95, 1.0]))
+    #expect(abs(interval.lower - 0.8257931) < 1e-6)
+    #expect(abs(interval.upper - 1.0742069) < 1e-6)
+    #expect(interval.level == 0.95)
+    #expect(Statistics.confidenceInterval95([0.9]) == nil)
+    #expect(Format.interval(interval) == "[82.6, 100.0]%")
+
+    // The leaderboard computes the same interval from the view's mean and standard deviation.
+    let fixture = try Fixture()
+    try fixture.sweep("ci", runs: [0.9, 0.95, 1.0].enumerated().map { index, accuracy in
+        RunSpec(parameters: baseline(), seed: index, validation: accuracy, test: 0.9)
+    })
+    let row = try #require(try ReportWriter.leaderboard(store: fixture.store, sweep: "ci").first)
+    #expect(abs(row.validationAccuracyStd! - 0.05) < 1e-9)
+    #expect(abs(row.validationAccuracyInterval!.lower - 0.8257931) < 1e-6)
+}
+
+// MARK: Report content
+
+/// A sweep over learning rate and hidden layers in which the baseline ranks last.
+private func contentFixture() throws -> Fixture {
+    let fixture = try Fixture()
+    var runs: [RunSpec] = []
+    let grid: [(layers: String, rate: String, validation: Double)] = [
+        ("[8]", "0.01", 0.97), ("[8]", "0.5", 0.95), ("[16,8]", "0.01", 0.93), ("[16,8]", "0.5", 0.91), ("[3]", "0.1", 0.80),
+    ]
+    for cell in grid {
+        for seed in 1...3 {
+            runs.append(RunSpec(parameters: baseline(["hidden_layers": cell.layers, "learning_rate": cell.rate]), seed: seed,
+                                validation: cell.validation + Double(seed) / 1000, test: seed == 3 ? 29.0 / 30 : 28.0 / 30,
+                                confusion: [[10, 0, 0], [0, 9, 1], [0, 1, 9]]))
+        }
+    }
+    try fixture.sweep("lr-by-layers", runs: runs)
+    return fixture
+}
+
+@Test func reportFilesAreWritten() throws {
+    let fixture = try contentFixture()
+    let files = try ReportWriter.write(store: fixture.store, options: ReportOptions(outputDirectory: fixture.output))
+    let names = files.map(\.lastPathComponent)
+    #expect(names == ["leaderboard.md", "leaderboard-lr-by-layers-curves.svg", "leaderboard-lr-by-layers-parameters.svg",
+                      "leaderboard-lr-by-layers-confusion.svg", "leaderboard.html"])
+    for file in files {
+        let data = try Data(contentsOf: file)
+        #expect(data.count > 200, "\(file.lastPathComponent) is nearly empty")
+    }
+    let htmlOnly = try ReportWriter.write(store: fixture.store, options: ReportOptions(
+        outputDirectory: fixture.directory.appendingPathComponent("html-only"), formats: [.html]))
+    #expect(htmlOnly.map(\.lastPathComponent) == ["leaderboard.html"])
+}
+
+@Test func tableShowsVaryingParametersColumnsAndTheBaselineRow() throws {
+    let fixture = try contentFixture()
+    _ = try ReportWriter.write(store: fixture.store, options: ReportOptions(outputDirectory: fixture.output, top: 2))
+    let markdown = try String(contentsOf: fixture.output.appendingPathComponent("leaderboard.md"), encoding: .utf8)
+    let lines = markdown.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    let header = try #require(lines.first { $0.hasPrefix("| Rank |") })
+    #expect(header == "| Rank | hidden\\_layers | learning\\_rate | Runs counted | Val. acc. mean | Val. acc. std | Val. acc. 95% CI | Test acc. mean | Test &gt; 96.1% | Best epoch | Time (s) | Diverged/failed |")
+    let tableRows = lines.filter { $0.hasPrefix("| ") && $0.first == "|" && Int($0.dropFirst(2).prefix { $0.isNumber }) != nil }
+    // The top 2, then the baseline at rank 5.
+    #expect(tableRows.count == 3)
+    #expect(tableRows[0].hasPrefix("| 1 | \\[8\\] | 0.01 | 3/3 | 97.2% | 0.1 pp |"))
+    #expect(tableRows[1].hasPrefix("| 2 | \\[8\\] | 0.5 |"))
+    #expect(tableRows[2].hasPrefix("| 5 (baseline) | \\[3\\] | 0.1 | 3/3 | 80.2% |"))
+    // 2 of 3 runs at 28/30 = 93.3%, one at 29/30 = 96.7%: mean 94.4%, not above; 1 of 3 runs above.
+    #expect(tableRows[0].contains("| 94.4% | 1/3 |"))
+    // Constant hyperparameters are listed once, above the table.
+    #expect(markdown.contains("Same in every configuration: activation sigmoid, loss mse, init normal, optimizer sgd, batch\\_size 32, epochs 3000"))
+    #expect(markdown.contains("test fraction 0.2, validation fraction 0.2, split seed 0; 30 test rows per split (one test error moves test accuracy by 3.3 points)"))
+    #expect(markdown.contains("never used to rank or to select"))
+    #expect(markdown.contains("Student t interval"))
+    #expect(markdown.contains("![Learning curves of the top configurations](leaderboard-lr-by-layers-curves.svg)"))
+
+    let html = try String(contentsOf: fixture.output.appendingPathComponent("leaderboard.html"), encoding: .utf8)
+    #expect(occurrences(of: "<tr class=\"baseline\">", in: html) == 1)
+    #expect(html.contains("5 (baseline)"))
+    #expect(occurrences(of: "<svg", in: html) == 3)
+    #expect(html.contains("Generated "))
+    #expect(html.contains(fixture.store.path))
+}
+
+@Test func bestConfigurationIsMarkedWhenItsMeanTestAccuracyBeatsTheBenchmark() throws {
+    let fixture = try Fixture()
+    try fixture.sweep("good", runs: [
+        RunSpec(parameters: baseline(), seed: 1, validation: 0.99, test: 1.0),
+        RunSpec(parameters: baseline(), seed: 2, validation: 0.97, test: 29.0 / 30),
+    ])
+    _ = try ReportWriter.write(store: fixture.store, options: ReportOptions(outputDirectory: fixture.output))
+    let markdown = try String(contentsOf: fixture.output.appendingPathComponent("leaderboard.md"), encoding: .utf8)
+    #expect(markdown.contains("| 98.3% ✓ | 2/2 |"))
+    #expect(markdown.contains("Its mean test accuracy is 98.3%: above the 96.1% benchmark; 2 of 2 ended runs beat it on test."))
+    #expect(markdown.contains("| 1 (baseline) |"))
+}
+
+@Test func learningCurvesAreMeansWithMinMaxBandsPerEpoch() throws {
+    let fixture = try Fixture()
+    let sweepID = try fixture.sweep("curves", runs: [
+        RunSpec(parameters: baseline(), seed: 1, validation: 0.8, test: 0.9, epochs: 10),
+        RunSpec(parameters: baseline(), seed: 2, validation: 1.0, test: 0.9, epochs: 10),
+    ])
+    let rows = try ReportWriter.leaderboard(store: fixture.store, sweep: "curves")
+    let curves = try LeaderboardQuery.curves(fixture.store, sweepID: sweepID, rows: rows)
+    let points = try #require(curves.first?.points)
+    #expect(points.map(\.epoch) == Array(1...10))
+    // validation accuracy at the last epoch: 0.8 and 1.0
+    let last = try #require(points.last?.validationAccuracy)
+    #expect(abs(last.mean - 0.9) < 1e-12 && abs(last.min - 0.8) < 1e-12 && abs(last.max - 1.0) < 1e-12)
+    #expect(points.allSatisfy { $0.runs == 2 })
+    // Long runs are thinned to about 400 points per curve, keeping the last epoch.
+    let thinned = try LeaderboardQuery.curves(fixture.store, sweepID: sweepID, rows: rows, maxPoints: 4)
+    #expect(thinned.first?.points.map(\.epoch) == [1, 4, 7, 10])
+}
+
+@Test func confusionMatrixSumsTheBestConfigurationsRuns() throws {
+    let fixture = try Fixture()
+    let sweepID = try fixture.sweep("confusion", runs: [
+        RunSpec(parameters: baseline(), seed: 1, validation: 0.9, test: 0.9, confusion: [[10, 0], [2, 8]]),
+        RunSpec(parameters: baseline(), seed: 2, validation: 0.9, test: 0.9, confusion: [[9, 1], [0, 10]]),
+        RunSpec(parameters: baseline(["loss": "cross_entropy"]), seed: 1, validation: 0.5, test: 0.5, confusion: [[0, 10], [0, 10]]),
+    ], classNames: ["yes", "no"])
+    let rows = try ReportWriter.leaderboard(store: fixture.store, sweep: "confusion")
+    let matrix = try #require(try LeaderboardQuery.confusion(fixture.store, sweepID: sweepID, row: rows[0], classNames: ["yes", "no"]))
+    #expect(matrix.counts == [[19, 1], [2, 18]])
+    #expect(matrix.runs == 2)
+}
+
+// MARK: Escaping
+
+@Test func namesAreEscapedInMarkdownHTMLAndSVG() throws {
+    let fixture = try Fixture()
+    let hostile = ["a|b", "<script>alert(1)</script>", "x&y", "line1\nline2"]
+    try fixture.sweep("sweep|<b>bold</b>", runs: [
+        RunSpec(parameters: baseline(["activation": "<img src=x>"]), seed: 1, validation: 0.9, test: 0.9,
+                confusion: [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]]),
+        RunSpec(parameters: baseline(["activation": "a|b"]), seed: 1, validation: 0.8, test: 0.9),
+    ], datasetName: "data<set>&|", featureNames: hostile, classNames: hostile)
+    let files = try ReportWriter.write(store: fixture.store, options: ReportOptions(outputDirectory: fixture.output))
+
+    let markdown = try String(contentsOf: fixture.output.appendingPathComponent("leaderboard.md"), encoding: .utf8)
+    #expect(!markdown.contains("<"))
+    #expect(!markdown.contains("a|b"))
+    #expect(!markdown.contains("x&y"))
+    #expect(!markdown.contains("line1\nline2"))
+    #expect(markdown.contains("a\\|b"))
+    #expect(markdown.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+    #expect(markdown.contains("x&amp;y"))
+    #expect(markdown.contains("line1 line2"))
+    #expect(markdown.contains("Sweep sweep\\|&lt;b&gt;bold&lt;/b&gt;"))
+    // Every table line has the same number of unescaped column separators.
+    let tableLines = markdown.split(separator: "\n").filter { $0.hasPrefix("|") }
+    let separatorCounts = Set(tableLines.filter { $0.hasPrefix("| Rank") || $0.hasPrefix("| 1 ") || $0.hasPrefix("| 2 ") }
+        .map { line in line.replacingOccurrences(of: "\\|", with: "").filter { $0 == "|" }.count })
+    #expect(separatorCounts.count == 1)
+
+    let html = try String(contentsOf: fixture.output.appendingPathComponent("leaderboard.html"), encoding: .utf8)
+    #expect(occurrences(of: "<script", in: html) == 1)  // the page's own sorting script
+    #expect(!html.contains("<img"))
+    #expect(!html.contains("<b>"))
+    #expect(!html.contains("x&y"))
+    #expect(!html.contains("data<set>"))
+    #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+    #expect(html.contains("&lt;img src=x&gt;"))
+    #expect(html.contains("x&amp;y"))
+
+    for file in files where file.pathExtension == "svg" {
+        let svg = try String(contentsOf: file, encoding: .utf8)
+        #expect(!svg.contains("<script"), "\(file.lastPathComponent)")
+        #expect(!svg.contains("<img"), "\(file.lastPathComponent)")
+        #expect(!svg.contains("x&y"), "\(file.lastPathComponent)")
+    }
+    let confusion = try String(contentsOf: fixture.output.appendingPathComponent("leaderboard-sweep-b-bold-b-confusion.svg"), encoding: .utf8)
+    #expect(confusion.contains("x&amp;y"))
+}
+
+@Test func markdownEscapingHandlesEveryCharacterThatMakesMarkup() {
+    #expect(Escape.markdown("a|b") == "a\\|b")
+    #expect(Escape.markdown("<script>") == "&lt;script&gt;")
+    #expect(Escape.markdown("x&y") == "x&amp;y")
+    #expect(Escape.markdown("one\r\ntwo\nthree") == "one two three")
+    #expect(Escape.markdown("[link](http://x) *em* `code`") == "\\[link\\](http://x) \\*em\\* \\`code\\`")
+    #expect(Escape.html("\"'<>&") == "&quot;&#39;&lt;&gt;&amp;")
+    #expect(Escape.slug("Sweep|<b>") == "sweep-b")
+    #expect(Escape.slug("***") == "sweep")
+}
+
+// MARK: HTML
+
+@Test func htmlIsSelfContainedAndWellFormed() throws {
+    let fixture = try contentFixture()
+    _ = try ReportWriter.write(store: fixture.store, options: ReportOptions(outputDirectory: fixture.output))
+    let html = try String(contentsOf: fixture.output.appendingPathComponent("leaderboard.html"), encoding: .utf8)
+    #expect(html.hasPrefix("<!DOCTYPE html>"))
+    #expect(html.contains("<html lang=\"en\">"))
+    #expect(html.contains("name=\"viewport\""))
+    #expect(html.contains("prefers-color-scheme:dark"))
+    #expect(html.contains("class=\"table-wrap\""))
+    // Nothing is fetched: no src or href at all, no stylesheet link, no CSS import.
+    let fetches = try Regex(#"(?i)\b(src|href)\s*="#)
+    #expect(html.firstMatch(of: fetches) == nil)
+    #expect(!html.contains("<link"))
+    #expect(!html.contains("@import"))
+    #expect(!html.contains("url("))
+    // Every tag is closed and every attribute quoted: the page parses as XML.
+    let parser = XMLParser(data: Data(html.replacingOccurrences(of: "<!DOCTYPE html>", with: "").utf8))
+    let parsed = parser.parse()
+    #expect(parsed, "line \(parser.lineNumber), column \(parser.columnNumber): \(String(describing: parser.parserError))")
+}
+
+@Test func unknownSweepIsAnError() throws {
+    let fixture = try contentFixture()
+    #expect(throws: ReportError.unknownSweep("nope")) {
+        try ReportWriter.leaderboard(store: fixture.store, sweep: "nope")
+    }
+}

@@ -1,0 +1,186 @@
+import Foundation
+
+/// A single problem that stops reading a file, before the rows are looked at.
+struct ProblemError: Error {
+    var problem: DataImportError.Problem
+}
+
+/// Where things are in a tokenised file: which record is a header, which column holds the label,
+/// which columns are features and what they are called.
+struct TableLayout {
+    /// Records before the data (a header or a scikit-learn metadata line): 0 or 1.
+    var skippedRecords: Int
+    /// Fields every data record must have.
+    var expectedFieldCount: Int
+    /// 0-based file column of the label.
+    var labelColumn: Int
+    /// 0-based file columns of the features, in file order.
+    var featureColumns: [Int]
+    var featureNames: [String]
+    /// Class names by integer label, when a metadata line gave them.
+    var metadataClassNames: [String]?
+}
+
+/// Decides the ``TableLayout`` of a file from its records and the options.
+struct LayoutDetector {
+    var records: [TextRecord]
+    var options: ImportOptions
+    var strict: Bool
+
+    typealias Problem = DataImportError.Problem
+
+    private func isNumber(_ field: String) -> Bool {
+        if case .number = NumberParsing.parse(field, decimalComma: options.decimalComma) { return true }
+        return false
+    }
+
+    /// The most common field count among `records` (ties: the earliest record's).
+    static func commonFieldCount(_ records: ArraySlice<TextRecord>) -> Int {
+        var tally: [Int: Int] = [:]
+        var order: [Int] = []
+        for record in records {
+            if tally[record.fields.count] == nil { order.append(record.fields.count) }
+            tally[record.fields.count, default: 0] += 1
+        }
+        var best = 0
+        var bestTally = 0
+        for count in order where tally[count]! > bestTally {
+            best = count
+            bestTally = tally[count]!
+        }
+        return best
+    }
+
+    func detect() throws -> TableLayout {
+        let first = records[0]
+        if let meta = try metadataLayout() { return meta }
+
+        let hasHeader = try headerPresent()
+        let data = records.dropFirst(hasHeader ? 1 : 0)
+        let dataCount = Self.commonFieldCount(data)
+        var header: [String]? = hasHeader ? first.fields : nil
+        var expected = hasHeader ? first.fields.count : dataCount
+        var indexColumn: Int?
+        if !strict, var names = header, !data.isEmpty, consecutiveIntegersInFirstColumn(data) {
+            if names.count + 1 == dataCount {
+                // write.table style: the header has no field for the row names.
+                names.insert("", at: 0)
+                header = names
+                expected = dataCount
+                indexColumn = 0
+            } else if names.count >= 3, names[0].isEmpty {
+                indexColumn = 0
+            }
+        }
+        guard strict || expected >= 2 else {
+            throw problem(first.line, "only 1 field per line: expected feature columns and a label separated by '\(options.delimiter ?? ",")'")
+        }
+        let label = try labelColumn(fieldCount: expected, header: header, line: first.line)
+        if label == indexColumn {
+            throw problem(first.line, "the label column \(label + 1) is a column of row numbers")
+        }
+        let featureColumns = (0..<expected).filter { $0 != label && $0 != indexColumn }
+        if featureColumns.isEmpty && !strict {
+            throw problem(first.line, "no feature columns: only the label column \(label + 1)")
+        }
+        let featureNames = featureColumns.enumerated().map { position, column in
+            if let header, strict || !header[column].isEmpty { return header[column] }
+            return "x\(position + 1)"
+        }
+        return TableLayout(skippedRecords: hasHeader ? 1 : 0, expectedFieldCount: expected,
+                           labelColumn: label, featureColumns: featureColumns,
+                           featureNames: featureNames, metadataClassNames: nil)
+    }
+
+    private func problem(_ line: Int, _ message: String, column: Int? = nil) -> ProblemError {
+        ProblemError(problem: Problem(line: line, column: column, message: message))
+    }
+
+    /// A scikit-learn style first line `N,F,name0,name1,...`: recognised when N is the number of
+    /// data records and F + 1 their field count; refused on line 1 when it only half fits.
+    private func metadataLayout() throws -> TableLayout? {
+        guard !strict, options.header != .no, let first = records.first else { return nil }
+        let fields = first.fields
+        guard fields.count >= 4, let rowCount = Int(fields[0]), let featureCount = Int(fields[1]),
+              rowCount >= 0, featureCount >= 1 else { return nil }
+        let names = Array(fields[2...])
+        guard names.allSatisfy({ !$0.isEmpty && !isNumber($0) }) else { return nil }
+        let data = records.dropFirst()
+        let dataCount = Self.commonFieldCount(data)
+        let shape = "line 1 looks like scikit-learn metadata (rows, features, class names)"
+        guard rowCount == data.count else {
+            throw problem(first.line, "\(shape) but says \(rowCount) rows while the file has \(data.count)")
+        }
+        guard featureCount + 1 == dataCount else {
+            throw problem(first.line, "\(shape) but says \(featureCount) features while the rows have \(dataCount) fields")
+        }
+        if case .name(let name) = options.labelColumn {
+            throw problem(first.line, "no column named '\(name)': line 1 is scikit-learn metadata, not a header")
+        }
+        let label = try labelColumn(fieldCount: dataCount, header: nil, line: first.line)
+        let featureColumns = (0..<dataCount).filter { $0 != label }
+        return TableLayout(skippedRecords: 1, expectedFieldCount: dataCount, labelColumn: label,
+                           featureColumns: featureColumns,
+                           featureNames: featureColumns.indices.map { "x\($0 + 1)" },
+                           metadataClassNames: names)
+    }
+
+    private func headerPresent() throws -> Bool {
+        if strict { return true }
+        if case .name = options.labelColumn {
+            if options.header == .no {
+                throw problem(0, "the label column is given by name, which needs a header row, but header is 'no'")
+            }
+            return true
+        }
+        switch options.header {
+        case .yes: return true
+        case .no: return false
+        case .auto: break
+        }
+        let first = records[0].fields
+        let label: Int
+        switch options.labelColumn {
+        case .index(let index): label = index
+        default: label = first.count - 1
+        }
+        let later = records.dropFirst()
+        for column in first.indices where column != label && !isNumber(first[column])
+            && NumberParsing.couldBeColumnName(first[column]) {
+            let present = later.filter { column < $0.fields.count }
+            let numeric = present.filter { isNumber($0.fields[column]) }.count
+            if present.isEmpty || numeric * 2 > present.count { return true }
+        }
+        return false
+    }
+
+    /// Whether every data record's first field is the integer start, start + 1, ... with start 0 or 1.
+    private func consecutiveIntegersInFirstColumn(_ data: ArraySlice<TextRecord>) -> Bool {
+        guard let firstValue = data.first?.fields.first.flatMap({ Int($0) }), firstValue == 0 || firstValue == 1 else {
+            return false
+        }
+        for (offset, record) in data.enumerated() {
+            guard let value = record.fields.first.flatMap({ Int($0) }), value == firstValue + offset else { return false }
+        }
+        return true
+    }
+
+    private func labelColumn(fieldCount: Int, header: [String]?, line: Int) throws -> Int {
+        switch options.labelColumn {
+        case .last:
+            return fieldCount - 1
+        case .index(let index):
+            guard index >= 0 && index < fieldCount else {
+                throw problem(line, "label column index \(index) is out of range: rows have \(fieldCount) fields (0-based 0...\(fieldCount - 1))")
+            }
+            return index
+        case .name(let name):
+            let wanted = name.trimmingCharacters(in: .whitespaces)
+            guard let header, let index = header.firstIndex(of: wanted) else {
+                let names = (header ?? []).map { "'\($0)'" }.joined(separator: ", ")
+                throw problem(line, "no column named '\(name)' in the header (columns: \(names))")
+            }
+            return index
+        }
+    }
+}

@@ -1,0 +1,147 @@
+import Foundation
+
+/// Reads a whole delimited text into a ``Dataset``: records, layout, values, labels.
+///
+/// In `strict` mode (used for ``Dataset/canonicalCSV``) nothing is guessed: `,`-separated, a
+/// header, the label last, fields taken verbatim (no trimming, no byte order mark, no
+/// row-number column, any label text), and any number of classes.
+struct TableReader {
+    var file: String
+    var name: String
+    var options: ImportOptions
+    var strict: Bool = false
+
+    typealias Problem = DataImportError.Problem
+
+    private func fail(_ problems: [Problem]) -> DataImportError {
+        DataImportError(file: file, problems: problems)
+    }
+
+    private func fail(_ line: Int, _ message: String) -> DataImportError {
+        fail([Problem(line: line, message: message)])
+    }
+
+    func read(_ input: String) throws -> Dataset {
+        var text = input
+        if !strict, text.unicodeScalars.first == "\u{FEFF}" {
+            text = String(text.unicodeScalars.dropFirst())
+        }
+        let delimiter = try resolveDelimiter()
+        let scanner = RecordScanner(delimiter: delimiter, trim: !strict)
+        let raw: [RecordScanner.RawRecord]
+        do {
+            raw = try scanner.rawRecords(text)
+        } catch RecordScanner.ScanError.unterminatedQuote(let line) {
+            throw fail(line, "unterminated quoted field: no closing '\"' before the end of the file")
+        }
+        guard !raw.isEmpty else { throw fail(0, "no data rows: the file is empty") }
+        if options.delimiter == nil && !strict {
+            try checkDelimiterLooksRight(raw, scanner: scanner)
+        }
+        let records = try raw.map { TextRecord(line: $0.line, fields: try scanner.fields(of: $0)) }
+
+        let layout: TableLayout
+        do {
+            layout = try LayoutDetector(records: records, options: options, strict: strict).detect()
+        } catch let error as ProblemError {
+            throw fail([error.problem])
+        }
+        return try readRows(records.dropFirst(layout.skippedRecords), layout: layout)
+    }
+
+    private func resolveDelimiter() throws -> Unicode.Scalar {
+        let character = strict ? "," : (options.delimiter ?? ",")
+        let scalars = character.unicodeScalars
+        guard scalars.count == 1, let scalar = scalars.first, !["\"", "\r", "\n"].contains(scalar) else {
+            throw fail(0, "the delimiter must be one character other than '\"' or a line end, not \(character.debugDescription)")
+        }
+        if options.decimalComma && scalar == "," {
+            throw fail(0, "--decimal-comma needs a delimiter other than ',' (for example --delimiter ';')")
+        }
+        return scalar
+    }
+
+    /// Refuses a file that is evidently `;`- or tab-separated when no delimiter was given.
+    private func checkDelimiterLooksRight(_ raw: [RecordScanner.RawRecord], scanner: RecordScanner) throws {
+        let commas = raw.map { scanner.unquotedCount(of: ",", in: $0.text) }
+        let semicolons = raw.map { scanner.unquotedCount(of: ";", in: $0.text) }
+        let tabs = raw.map { scanner.unquotedCount(of: "\t", in: $0.text) }
+        let noComma = commas.allSatisfy { $0 == 0 }
+        let steadySemicolons = semicolons[0] > 0 && semicolons.allSatisfy { $0 == semicolons[0] }
+        if steadySemicolons || (noComma && semicolons.contains { $0 > 0 }) {
+            let decimalComma = raw.contains { record in
+                record.text.split(separator: ";").contains { piece in
+                    let field = piece.trimmingCharacters(in: .whitespaces)
+                    return field.contains(",") && NumberParsing.isDecimal(field.replacingOccurrences(of: ",", with: "."))
+                }
+            }
+            let advice = decimalComma ? "--delimiter ';' --decimal-comma (numbers like 5,0 use a decimal comma)" : "--delimiter ';'"
+            throw fail(0, "the file looks ';'-separated, not ','-separated: read it with \(advice)")
+        }
+        if noComma && tabs[0] > 0 && tabs.allSatisfy({ $0 == tabs[0] }) {
+            throw fail(0, "the file looks tab-separated, not ','-separated: read it with --delimiter '\\t'")
+        }
+    }
+
+    private func readRows(_ data: ArraySlice<TextRecord>, layout: TableLayout) throws -> Dataset {
+        var problems: [Problem] = []
+        var features: [Double] = []
+        features.reserveCapacity(data.count * layout.featureColumns.count)
+        var labelTexts: [String] = []
+        labelTexts.reserveCapacity(data.count)
+        let expected = layout.expectedFieldCount
+        for record in data {
+            let fields = record.fields
+            guard fields.count == expected else {
+                let noun = fields.count == 1 ? "field" : "fields"
+                problems.append(Problem(line: record.line, message: "\(fields.count) \(noun), \(expected) expected"))
+                continue
+            }
+            let before = problems.count
+            var values: [Double] = []
+            values.reserveCapacity(layout.featureColumns.count)
+            for column in layout.featureColumns {
+                switch NumberParsing.parse(fields[column], decimalComma: options.decimalComma) {
+                case .number(let value):
+                    values.append(value)
+                case .problem(let message):
+                    problems.append(Problem(line: record.line, column: column + 1, message: message))
+                }
+            }
+            let label = labelText(fields[layout.labelColumn], layout: layout, line: record.line,
+                                  column: layout.labelColumn + 1, problems: &problems)
+            if let label, problems.count == before {
+                features += values
+                labelTexts.append(label)
+            }
+        }
+        guard problems.isEmpty else { throw fail(problems) }
+        guard !labelTexts.isEmpty || strict else { throw fail(0, "no data rows") }
+        let classNames = Array(Set(labelTexts)).sorted()
+        if classNames.count < 2 && !strict {
+            throw fail(0, "only one class ('\(classNames[0])') in \(labelTexts.count) rows: classification needs at least 2 classes")
+        }
+        let index = Dictionary(uniqueKeysWithValues: classNames.enumerated().map { ($1, $0) })
+        return Dataset(name: name, featureNames: layout.featureNames, classNames: classNames,
+                       features: features, labels: labelTexts.map { index[$0]! })
+    }
+
+    /// The class name in a label field, or `nil` after recording a problem.
+    private func labelText(_ field: String, layout: TableLayout, line: Int, column: Int,
+                           problems: inout [Problem]) -> String? {
+        if strict { return field }
+        if NumberParsing.isMissing(field) {
+            problems.append(Problem(line: line, column: column, message: NumberParsing.missingMessage(field, what: "label")))
+            return nil
+        }
+        if let names = layout.metadataClassNames {
+            guard let index = Int(field), index >= 0, index < names.count else {
+                problems.append(Problem(line: line, column: column,
+                                        message: "label '\(field)' is not a class index 0...\(names.count - 1) (line 1 names \(names.count) classes)"))
+                return nil
+            }
+            return names[index]
+        }
+        return field
+    }
+}

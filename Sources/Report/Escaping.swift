@@ -1,0 +1,107 @@
+import Foundation
+
+/// Escaping of user-supplied text (data set, class, feature, sweep and parameter names) for each
+/// output format. Nothing from the database reaches a file without passing through one of these.
+enum Escape {
+    /// Text for HTML content or a quoted attribute value: `& < > " '` become references.
+    ///
+    /// Used instead of Plot's `.text`, which keeps sequences that look like entities (`&lt;`)
+    /// as they are and does not escape attribute values at all.
+    static func html(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default:
+                // Control characters other than tab and newline are not allowed in HTML.
+                if scalar.value < 0x20, scalar != "\n", scalar != "\t" { out += " " } else { out.unicodeScalars.append(scalar) }
+            }
+        }
+        return out
+    }
+
+    /// Text for SVG (XML) content and attribute values. XML 1.0 forbids most control
+    /// characters, so they become spaces.
+    static func xml(_ text: String) -> String { html(text) }
+
+    /// Text for a Markdown paragraph or a GitHub-flavoured table cell: one line, with `|`,
+    /// Markdown punctuation and HTML special characters escaped so that nothing becomes
+    /// markup, a link, emphasis or a new table column.
+    static func markdown(_ text: String) -> String {
+        var out = ""
+        var previousWasCR = false
+        for scalar in text.unicodeScalars {
+            defer { previousWasCR = scalar == "\r" }
+            switch scalar {
+            case "\n" where previousWasCR: continue
+            case "\r", "\n", "\u{2028}", "\u{2029}": out += " "
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "|", "\\", "`", "*", "_", "[", "]", "~", "#", "!":
+                out += "\\"
+                out.unicodeScalars.append(scalar)
+            default:
+                if scalar.value < 0x20 { out += " " } else { out.unicodeScalars.append(scalar) }
+            }
+        }
+        return out
+    }
+
+    /// A name usable in a file name: lowercase ASCII letters, digits and `-`.
+    static func slug(_ text: String) -> String {
+        var out = ""
+        for scalar in text.lowercased().unicodeScalars {
+            if scalar.isASCII, CharacterSet.alphanumerics.contains(scalar) {
+                out.unicodeScalars.append(scalar)
+            } else if !out.hasSuffix("-") {
+                out += "-"
+            }
+        }
+        let trimmed = out.trimmingCharacters(in: CharacterSet(charactersIn: "-"))
+        return trimmed.isEmpty ? "sweep" : String(trimmed.prefix(60))
+    }
+}
+
+/// Number formatting shared by the Markdown and HTML reports.
+enum Format {
+    /// A fraction as a percentage with one decimal, e.g. `96.7%`; an en dash for nil.
+    static func percent(_ value: Double?, digits: Int = 1) -> String {
+        guard let value, value.isFinite else { return "–" }
+        return String(format: "%.\(digits)f%%", value * 100)
+    }
+
+    /// A fraction's difference in percentage points, e.g. `1.8 pp`.
+    static func points(_ value: Double?) -> String {
+        guard let value, value.isFinite else { return "–" }
+        return String(format: "%.1f pp", value * 100)
+    }
+
+    /// An interval of fractions as percentages clipped to [0, 100], e.g. `[93.1, 99.0]%`.
+    static func interval(_ ci: ConfidenceInterval?) -> String {
+        guard let ci else { return "–" }
+        return String(format: "[%.1f, %.1f]%%", max(0, ci.lower) * 100, min(1, ci.upper) * 100)
+    }
+
+    /// A number with `digits` decimals, or an en dash for nil.
+    static func number(_ value: Double?, digits: Int = 1) -> String {
+        guard let value, value.isFinite else { return "–" }
+        return String(format: "%.\(digits)f", value)
+    }
+
+    /// A compact number for chart ticks: no trailing zeros.
+    static func tick(_ value: Double) -> String {
+        if value == value.rounded(), abs(value) < 1e9 { return String(Int(value)) }
+        var text = String(format: "%.3g", value)
+        if text.contains("."), !text.contains("e") {
+            while text.hasSuffix("0") { text.removeLast() }
+            if text.hasSuffix(".") { text.removeLast() }
+        }
+        return text
+    }
+}

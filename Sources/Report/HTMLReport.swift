@@ -1,0 +1,204 @@
+import Foundation
+import Plot
+
+/// `leaderboard.html`: one self-contained HTML5 page (inline CSS, inline SVG charts, a small
+/// inline script that sorts a table when a header is clicked; nothing loaded from a network).
+///
+/// The page is built with Plot. Text from the database is escaped by ``Escape/html(_:)`` and
+/// inserted as raw nodes, because Plot's own text escaping keeps entity-like sequences such as
+/// `&lt;` unchanged and Plot never escapes attribute values.
+struct HTMLReport {
+    let reports: [SweepReport]
+    let text: ReportText
+    let top: Int
+    let databasePath: String
+    let generatedAt: Date
+
+    /// Escaped text content.
+    private func t<Context>(_ string: String) -> Node<Context> { .raw(Escape.html(string)) }
+
+    func render() -> String {
+        let html = HTML(
+            .lang(.english),
+            .head(
+                .meta(.charset(.utf8)),
+                .meta(.name("viewport"), .content("width=device-width, initial-scale=1")),
+                .element(named: "title", nodes: [t("Leaderboard")]),
+                .style(Self.css + chartCSS)
+            ),
+            .body(
+                .header(
+                    .h1("Leaderboard"),
+                    .p(t("Benchmark: \(text.benchmarkText) test accuracy (Iris). Each sweep's configurations are ranked by validation accuracy; test accuracy is reported beside it, never used to choose."))
+                ),
+                .main(
+                    summary(),
+                    .group(groupedByDataset(reports).map { group in
+                        .section(
+                            .class("dataset"),
+                            .h2(t(text.datasetHeading(group.dataset))),
+                            .ul(.group(text.datasetDetails(group.dataset).map { detail in
+                                .li(.strong(t(detail.label + ": ")), t(detail.value))
+                            })),
+                            .group(group.sweeps.map(section))
+                        )
+                    })
+                ),
+                .footer(.p(t(text.footer(databasePath: databasePath, generatedAt: generatedAt)))),
+                .script(.raw(Self.script))
+            )
+        )
+        return html.render() + "\n"
+    }
+
+    private func summary() -> Node<HTML.BodyContext> {
+        guard !reports.isEmpty else { return .p("No sweep in the database.") }
+        return .section(
+            .h2("Summary"),
+            .div(.class("table-wrap"), .table(
+                .thead(.tr(.group(["Sweep", "Data set", "Best configuration by validation", "Val. acc. mean", "Test acc. mean",
+                                   "Test runs > \(text.benchmarkText)"].map { .th(t($0)) }))),
+                .tbody(.group(reports.map { report in
+                    let best = report.rows.first { $0.finishedRuns > 0 }
+                    let d = report.info.dataset
+                    return .tr(
+                        .td(t(report.info.name)), .td(t("\(d.name) v\(d.version)")),
+                        .td(t(best.map(report.label(of:)) ?? "–")),
+                        .td(.class("num"), t(Format.percent(best?.validationAccuracyMean))),
+                        .td(.class(best?.testMeanBeats(text.benchmark) == true ? "num beats" : "num"),
+                            t(best.map { Format.percent($0.testAccuracyMean) + ($0.testMeanBeats(text.benchmark) ? " ✓" : "") } ?? "–")),
+                        .td(.class("num"), t(best.map { "\($0.testRunsAboveBenchmark)/\($0.endedRuns)" } ?? "–"))
+                    )
+                }))
+            ))
+        )
+    }
+
+    private func section(_ report: SweepReport) -> Node<HTML.BodyContext> {
+        var facts: [(String, String)] = [("Protocol", text.protocolText(report.info)), ("Runs", text.statusText(report.info)),
+                                         ("Ranking", text.rankingRule)]
+        if !report.parameters.constant.isEmpty {
+            facts.append(("Same in every configuration",
+                          report.parameters.constant.map { "\($0.name) \($0.value)" }.joined(separator: ", ")))
+        }
+        let charts = [ReportCharts.learningCurves(report, benchmark: text.benchmark),
+                      ReportCharts.accuracyByParameter(report, benchmark: text.benchmark),
+                      ReportCharts.confusionMatrix(report)].compactMap { $0 }
+        return .section(
+            .class("sweep"),
+            .h3(t("Sweep \(report.info.name)")),
+            .ul(.class("facts"), .group(facts.map { label, value in .li(.strong(t(label + ": ")), t(value)) })),
+            .div(.class("verdict"), .group(text.verdict(report).map { .p(t($0)) })),
+            leaderboardTable(report),
+            .group(charts.map { chart in
+                .element(named: "figure", nodes: [Node<HTML.BodyContext>.raw(chart.render(standalone: false))])
+            })
+        )
+    }
+
+    private func leaderboardTable(_ report: SweepReport) -> Node<HTML.BodyContext> {
+        let rows = report.tableRows(top: top)
+        guard !rows.isEmpty else { return .p("No configuration has runs yet.") }
+        let columns = text.columns(report)
+        let shownTop = min(top, report.rows.count)
+        let caption = "Top \(shownTop) of \(report.rows.count) configurations" + (rows.count > shownTop ? ", then the baseline" : "")
+            + ". Click a header to sort."
+        return .group(
+            .div(.class("table-wrap"), .table(
+                .class("sortable"),
+                .caption(t(caption)),
+                .thead(.tr(.group(columns.map { column in
+                    .th(.attribute(named: "scope", value: "col"), .class(column.isParameter ? "param" : (column.numeric ? "num" : "")),
+                        .element(named: "button", nodes: [Node<HTML.BodyContext>.attribute(named: "type", value: "button"), t(column.header)]))
+                }))),
+                .tbody(.group(rows.map { row in
+                    var classes = [String]()
+                    if row.isBaseline { classes.append("baseline") }
+                    if row.divergedRuns + row.failedRuns > 0 { classes.append("unstable") }
+                    return .tr(
+                        .class(classes.joined(separator: " ")),
+                        .group(columns.enumerated().map { index, column in
+                            let cell = column.cell(row)
+                            var cls = column.numeric ? "num" : ""
+                            if column.header.hasPrefix("Test acc."), row.testMeanBeats(text.benchmark) { cls += " beats" }
+                            return .td(
+                                .class(cls),
+                                .attribute(named: "data-sort", value: cell.sortKey.map { String($0) } ?? "",
+                                           ignoreIfValueIsEmpty: false),
+                                t(cell.text)
+                            )
+                        })
+                    )
+                }))
+            )),
+            .ul(.class("notes"), .group(text.footnotes.map { .li(t($0)) }))
+        )
+    }
+
+    static let css = """
+    :root{color-scheme:light dark;--fg:#1f2328;--bg:#ffffff;--muted:#59636e;--line:#d0d7de;--head:#f6f8fa;--accent:#0072b2;\
+    --good:#1a7f37;--mark:#fff8c5;--warn:#9a6700}
+    @media (prefers-color-scheme:dark){:root{--fg:#e6edf3;--bg:#0d1117;--muted:#9198a1;--line:#30363d;--head:#161b22;\
+    --accent:#56b4e9;--good:#3fb950;--mark:#3b2e00;--warn:#d29922}}
+    *{box-sizing:border-box}
+    body{margin:0 auto;max-width:1200px;padding:1rem;font:15px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;color:var(--fg);background:var(--bg)}
+    h1,h2,h3{line-height:1.25}
+    h2{border-bottom:1px solid var(--line);padding-bottom:.3rem;margin-top:2.5rem}
+    .facts,.notes{padding-left:1.2rem}
+    .notes{color:var(--muted);font-size:.85rem}
+    .verdict{border-left:4px solid var(--accent);padding:.2rem .8rem;margin:1rem 0}
+    .verdict p{margin:.4rem 0}
+    .table-wrap{overflow-x:auto;-webkit-overflow-scrolling:touch;max-width:100%;margin:1rem 0}
+    table{border-collapse:collapse;font-size:.9rem;min-width:100%}
+    caption{text-align:left;color:var(--muted);padding:.3rem 0}
+    th,td{border:1px solid var(--line);padding:.3rem .5rem;white-space:nowrap}
+    thead th{background:var(--head);position:sticky;top:0}
+    th button{all:unset;cursor:pointer;font-weight:600}
+    th button:focus-visible{outline:2px solid var(--accent)}
+    th[aria-sort=ascending] button::after{content:" ▲"}
+    th[aria-sort=descending] button::after{content:" ▼"}
+    .num{text-align:right;font-variant-numeric:tabular-nums}
+    .beats{color:var(--good);font-weight:600}
+    tr.baseline td{background:var(--mark)}
+    tr.unstable td{color:var(--warn)}
+    figure{margin:1.5rem 0;overflow-x:auto}
+    svg.chart{max-width:100%;height:auto;display:block}
+    footer{margin-top:3rem;color:var(--muted);font-size:.85rem;border-top:1px solid var(--line)}
+    @media (max-width:600px){body{padding:.5rem;font-size:14px}th,td{padding:.2rem .35rem}}
+
+    """
+
+    /// Sorts a table by the clicked column: numbers by `data-sort` (empty sorts last), other
+    /// cells by text; a second click reverses the order. Written without `&` and `<` so that
+    /// the page stays well-formed XML as well as HTML.
+    static let script = """
+    document.querySelectorAll("table.sortable").forEach(function (table) {
+      var heads = table.tHead.rows[0].cells;
+      Array.prototype.forEach.call(heads, function (th, column) {
+        var button = th.querySelector("button");
+        if (!button) return;
+        button.addEventListener("click", function () {
+          var ascending = th.getAttribute("aria-sort") !== "ascending";
+          Array.prototype.forEach.call(heads, function (h) { h.removeAttribute("aria-sort"); });
+          th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+          var body = table.tBodies[0];
+          var rows = Array.prototype.slice.call(body.rows);
+          function key(row) {
+            var value = row.cells[column].getAttribute("data-sort");
+            if (value === null) return row.cells[column].textContent.trim();
+            return value === "" ? null : parseFloat(value);
+          }
+          rows.sort(function (a, b) {
+            var x = key(a), y = key(b);
+            if (x === null || y === null) return (x === null) - (y === null);
+            var numbers = typeof x === "number";
+            if (typeof y !== "number") numbers = false;
+            var order = numbers ? x - y : String(x).localeCompare(String(y));
+            return ascending ? order : -order;
+          });
+          rows.forEach(function (row) { body.appendChild(row); });
+        });
+      });
+    });
+    """
+}

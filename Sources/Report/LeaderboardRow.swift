@@ -1,0 +1,78 @@
+import Foundation
+
+/// One configuration of a sweep, aggregated over its seeds and folds, as ranked on the
+/// leaderboard.
+///
+/// Means, the standard deviation and the interval are over the configuration's finished runs;
+/// diverged and failed runs are counted but never averaged in.
+public struct LeaderboardRow: Sendable, Equatable {
+    /// The position on the leaderboard, 1 for the best.
+    public var rank: Int
+    /// SHA-256 of ``config``: identifies the configuration within the sweep.
+    public var configSHA256: String
+    /// The configuration as canonical JSON.
+    public var config: String
+    /// Every hyperparameter's value as stored in `params.value_text`, by name.
+    public var parameters: [String: String]
+    /// Runs of this configuration in any status.
+    public var runs: Int
+    /// Runs that finished.
+    public var finishedRuns: Int
+    /// Runs whose loss stopped being finite.
+    public var divergedRuns: Int
+    /// Runs that ended with an error.
+    public var failedRuns: Int
+    /// Runs queued, running or interrupted.
+    public var pendingRuns: Int
+    /// Mean final validation accuracy of the finished runs (a fraction): the ranking key.
+    public var validationAccuracyMean: Double?
+    /// Sample standard deviation of the finished runs' final validation accuracy.
+    public var validationAccuracyStd: Double?
+    /// 95% Student t interval for the mean validation accuracy.
+    public var validationAccuracyInterval: ConfidenceInterval?
+    /// Mean test accuracy of the finished runs. Reported only: never used to rank or select.
+    public var testAccuracyMean: Double?
+    /// Finished runs whose test accuracy is above the benchmark.
+    public var testRunsAboveBenchmark: Int
+    /// Mean epoch of the lowest validation loss.
+    public var bestEpochMean: Double?
+    /// Mean training time of the finished runs, in seconds.
+    public var durationSecondsMean: Double?
+    /// True when this is the seed's baseline configuration (see ``Baseline``).
+    public var isBaseline: Bool
+
+    /// Runs that ended: finished, diverged or failed. The denominator of
+    /// ``testRunsAboveBenchmark``.
+    public var endedRuns: Int { finishedRuns + divergedRuns + failedRuns }
+
+    /// True when the mean test accuracy is strictly above `benchmark`.
+    public func testMeanBeats(_ benchmark: Double) -> Bool {
+        (testAccuracyMean ?? -1) > benchmark
+    }
+}
+
+/// The seed's baseline configuration: a 4-3-3 sigmoid network trained with SGD on mean
+/// squared error.
+public enum Baseline {
+    /// The hyperparameters that identify it, with their values as stored in `params.value_text`.
+    public static let parameters: [(name: String, value: String)] = [
+        ("hidden_layers", "[3]"), ("activation", "sigmoid"), ("loss", "mse"), ("init", "normal"),
+        ("optimizer", "sgd"), ("learning_rate", "0.1"), ("batch_size", "32"), ("epochs", "3000"),
+    ]
+
+    /// True when `parameters` (name → value text) holds every baseline value. Numbers compare by
+    /// value (`0.10` matches `0.1`) and lists ignore spaces (`[ 3 ]` matches `[3]`).
+    public static func matches(_ parameters: [String: String]) -> Bool {
+        Self.parameters.allSatisfy { name, expected in
+            guard let actual = parameters[name] else { return false }
+            return same(actual, expected)
+        }
+    }
+
+    static func same(_ actual: String, _ expected: String) -> Bool {
+        let a = actual.filter { !$0.isWhitespace }, e = expected.filter { !$0.isWhitespace }
+        if a == e { return true }
+        if let x = Double(a), let y = Double(e) { return x == y }
+        return false
+    }
+}

@@ -1,0 +1,147 @@
+import Foundation
+
+/// A data set as the report describes it (without its content).
+struct DatasetInfo {
+    var id: Int64
+    var name: String
+    var version: Int
+    var rows: Int
+    var features: Int
+    var classes: Int
+    var featureNames: [String]
+    var classNames: [String]
+}
+
+/// A sweep's identity, data set, protocol and progress.
+struct SweepInfo {
+    var id: Int64
+    var name: String
+    var createdAt: String
+    /// The protocol as stored (JSON object text).
+    var protocolJSON: String
+    var dataset: DatasetInfo
+    /// Run counts by status, in the order of `RunStatus.allCases`, zero counts left out.
+    var statusCounts: [(status: String, count: Int)]
+    /// The distinct numbers of test rows over the sweep's splits.
+    var testRowCounts: [Int]
+
+    var totalRuns: Int { statusCounts.reduce(0) { $0 + $1.count } }
+
+    /// The protocol's fields as (name, value text) pairs, in a fixed readable order.
+    var protocolFields: [(name: String, value: String)] {
+        guard let object = try? JSONDecoder().decode([String: JSONScalar].self, from: Data(protocolJSON.utf8)) else {
+            return [("protocol", protocolJSON)]
+        }
+        let order = ["folds", "test_fraction", "validation_fraction", "split_seed", "stratified"]
+        let names = order.filter { object[$0] != nil } + object.keys.filter { !order.contains($0) }.sorted()
+        return names.map { ($0, object[$0]!.text) }
+    }
+}
+
+/// A JSON value of a protocol field, shown as text.
+struct JSONScalar: Decodable {
+    var text: String
+    init(from decoder: Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let number = try? container.decode(Double.self) {
+            text = Format.tick(number)
+        } else if let flag = try? container.decode(Bool.self) {
+            text = String(flag)
+        } else if let string = try? container.decode(String.self) {
+            text = string
+        } else if container.decodeNil() {
+            text = "null"
+        } else {
+            text = "(structured)"
+        }
+    }
+}
+
+/// The hyperparameters of a sweep: which vary over its configurations, and the value of those
+/// that do not.
+struct ParameterSummary {
+    /// Names of the hyperparameters with more than one value, in display order.
+    var varying: [String]
+    /// The hyperparameters with a single value, in display order.
+    var constant: [(name: String, value: String)]
+    /// Each varying hyperparameter's values, sorted numerically when numbers, else as text.
+    var values: [String: [String]]
+
+    /// A display order: the usual hyperparameters first, then the rest by name.
+    static func ordered(_ names: some Sequence<String>) -> [String] {
+        let preferred = ["hidden_layers", "activation", "loss", "init", "optimizer", "momentum", "learning_rate",
+                         "batch_size", "epochs", "weight_decay", "scaling", "early_stopping_patience"]
+        let set = Set(names)
+        return preferred.filter(set.contains) + set.subtracting(preferred).sorted()
+    }
+}
+
+/// Mean, minimum and maximum of one metric at one epoch over a configuration's runs.
+struct Band {
+    var mean: Double
+    var min: Double
+    var max: Double
+}
+
+/// One epoch of a configuration's learning curves.
+struct CurvePoint {
+    var epoch: Int
+    var runs: Int
+    var trainLoss: Band?
+    var validationLoss: Band?
+    var trainAccuracy: Band?
+    var validationAccuracy: Band?
+}
+
+/// The learning curves of one configuration, over its finished runs.
+struct ConfigCurves {
+    var rank: Int
+    var configSHA256: String
+    var points: [CurvePoint]
+}
+
+/// Finished runs' validation accuracies for each value of one hyperparameter.
+struct ParameterDots {
+    struct Value {
+        var text: String
+        var number: Double?
+        /// (validation accuracy rounded to 0.1 point, runs with it)
+        var dots: [(accuracy: Double, count: Int)]
+        var runs: Int { dots.reduce(0) { $0 + $1.count } }
+        var mean: Double { dots.reduce(0) { $0 + $1.accuracy * Double($1.count) } / Double(max(runs, 1)) }
+    }
+    var name: String
+    var values: [Value]
+}
+
+/// Test-row counts of a configuration summed over its runs: `counts[true][predicted]`.
+struct Confusion {
+    var classNames: [String]
+    var counts: [[Int]]
+    var runs: Int
+    var rank: Int
+}
+
+/// Everything one sweep's section of the report shows.
+struct SweepReport {
+    var info: SweepInfo
+    var rows: [LeaderboardRow]
+    var parameters: ParameterSummary
+    var curves: [ConfigCurves]
+    var dots: [ParameterDots]
+    var confusion: Confusion?
+    /// A file-name-safe name, unique within the report.
+    var slug: String
+
+    /// The rows the table shows: the top `top`, then any baseline row below them.
+    func tableRows(top: Int) -> [LeaderboardRow] {
+        let head = Array(rows.prefix(max(0, top)))
+        return head + rows.dropFirst(max(0, top)).filter(\.isBaseline)
+    }
+
+    /// A short label of a row's varying hyperparameters, e.g. `#1 hidden_layers=[8], learning_rate=0.1`.
+    func label(of row: LeaderboardRow) -> String {
+        let parts = parameters.varying.map { "\($0)=\(row.parameters[$0] ?? "–")" }
+        return "#\(row.rank)" + (parts.isEmpty ? "" : " " + parts.joined(separator: ", "))
+    }
+}

@@ -1,0 +1,303 @@
+import Foundation
+import Yams
+
+/// Reads a grid file's JSON into a ``GridFile``, collecting problems instead of stopping at the
+/// first. JSON is parsed twice: by Foundation, which decides whether the text is JSON at all,
+/// and by Yams (JSON is YAML 1.2), whose node tree keeps duplicate keys, the quoting that tells
+/// `"0.1"` from `0.1`, and line numbers — all of which Foundation's decoders drop.
+struct GridParser {
+    let file: String
+    var problems: [String] = []
+    var notes: [String] = []
+
+    init(file: String) { self.file = file }
+
+    static let topKeys = ["name", "dataset", "protocol", "seeds", "grid"]
+    static let protocolKeys = ["test_fraction", "validation_fraction", "folds", "split_seed"]
+
+    mutating func problem(_ node: Node?, _ path: String, _ message: String) {
+        problem(line: node?.mark?.line, path, message)
+    }
+
+    mutating func problem(line: Int?, _ path: String, _ message: String) {
+        let prefix = line.map { "line \($0): " } ?? ""
+        problems.append("\(prefix)\(path.isEmpty ? "" : "\(path): ")\(message)")
+    }
+
+    /// The object a duplicated key belongs to: the names of top-level, protocol and grid keys
+    /// do not overlap, so the key tells.
+    func duplicateKeyPath(_ key: String) -> String {
+        if HyperparameterSpec.names.contains(key) { return "grid" }
+        if Self.protocolKeys.contains(key) { return "protocol" }
+        return ""
+    }
+
+    mutating func parse(_ text: String, url: URL) -> GridFile? {
+        do {
+            _ = try JSONSerialization.jsonObject(with: Data(text.utf8))
+        } catch {
+            problems.append("not valid JSON: \((error as NSError).userInfo[NSDebugDescriptionErrorKey] ?? error)")
+            return nil
+        }
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                problems.append("not valid JSON: the file is empty")
+                return nil
+            }
+            root = node
+        } catch YamlError.duplicatedKeysInMapping(let keys, let context) {
+            // Foundation keeps one of the values silently; Yams refuses the file and names the keys.
+            for key in keys { problem(line: context.mark.line, duplicateKeyPath(key), "duplicate key \"\(key)\" (JSON decoders silently keep only one)") }
+            return nil
+        } catch {
+            problems.append("not valid JSON: \(error)")
+            return nil
+        }
+        guard let top = mapping(root, "") else { return nil }
+
+        let name = top["name"].flatMap { string($0, "name") }
+        if top["name"] == nil { problem(root, "", "missing key \"name\" (the sweep's name)") }
+        if let name, name.trimmingCharacters(in: .whitespaces).isEmpty { problem(top["name"], "name", "must not be empty") }
+        let dataset = top["dataset"].flatMap { string($0, "dataset") }
+        if top["dataset"] == nil { problem(root, "", "missing key \"dataset\" (the data file, relative to the grid file)") }
+        let evaluation = parseProtocol(top["protocol"])
+        let seeds = parseSeeds(top["seeds"])
+        var configurations: [[String: GridValue]] = []
+        if let grid = top["grid"] {
+            configurations = parseGrid(grid)
+        } else {
+            problem(root, "", "missing key \"grid\" (an object of hyperparameter lists, or a list of such objects)")
+        }
+        guard problems.isEmpty, let name, let dataset, let evaluation, let seeds else { return nil }
+        let datasetURL = URL(fileURLWithPath: dataset, relativeTo: url.deletingLastPathComponent()).standardizedFileURL
+        return GridFile(name: name, datasetURL: datasetURL, evaluation: evaluation, seeds: seeds,
+                        configurations: configurations, notes: notes, text: text, url: url)
+    }
+
+    // MARK: - Nodes
+
+    /// A mapping's entries by key, reporting duplicate and unknown keys.
+    mutating func mapping(_ node: Node, _ path: String, allowed: [String]? = nil) -> [String: Node]? {
+        guard case .mapping(let mapping) = node else {
+            problem(node, path, "expected an object, found \(describe(node))")
+            return nil
+        }
+        var entries: [String: Node] = [:]
+        for (keyNode, value) in mapping {
+            let key = keyNode.scalar?.string ?? ""
+            let keyPath = path.isEmpty ? key : "\(path).\(key)"
+            if entries[key] != nil {
+                problem(keyNode, path.isEmpty ? "" : path, "duplicate key \"\(key)\" (JSON decoders silently keep only one)")
+                continue
+            }
+            if let allowed = allowed ?? (path.isEmpty ? Self.topKeys : nil), !allowed.contains(key) {
+                problem(keyNode, keyPath, "unknown key \"\(key)\"; valid keys: \(allowed.joined(separator: ", "))")
+                continue
+            }
+            entries[key] = value
+        }
+        return entries
+    }
+
+    enum Scalar { case integer(Int), number(Double), text(String), other(String) }
+
+    func scalar(_ node: Node) -> Scalar? {
+        guard case .scalar(let s) = node else { return nil }
+        if s.style == .singleQuoted || s.style == .doubleQuoted { return .text(s.string) }
+        let raw = s.string
+        if raw.range(of: #"^-?(0|[1-9][0-9]*)$"#, options: .regularExpression) != nil, let v = Int(raw) { return .integer(v) }
+        if let v = Double(raw), v.isFinite { return .number(v) }
+        return .other(raw)
+    }
+
+    func describe(_ node: Node) -> String {
+        switch node {
+        case .mapping: return "an object"
+        case .sequence: return "a list"
+        case .alias: return "an alias"
+        case .scalar:
+            switch scalar(node)! {
+            case .integer(let v): return "the integer \(v)"
+            case .number(let v): return "the number \(v)"
+            case .text(let v): return "the string \"\(v)\""
+            case .other(let v): return v
+            }
+        }
+    }
+
+    mutating func string(_ node: Node, _ path: String) -> String? {
+        if case .text(let v)? = scalar(node) { return v }
+        problem(node, path, "expected a string, found \(describe(node))")
+        return nil
+    }
+
+    mutating func integer(_ node: Node, _ path: String, minimum: Int? = nil) -> Int? {
+        guard case .integer(let v)? = scalar(node) else {
+            problem(node, path, "expected an integer, found \(describe(node))")
+            return nil
+        }
+        if let minimum, v < minimum {
+            problem(node, path, "must be at least \(minimum), found \(v)")
+            return nil
+        }
+        return v
+    }
+
+    mutating func number(_ node: Node, _ path: String) -> Double? {
+        switch scalar(node) {
+        case .integer(let v)?: return Double(v)
+        case .number(let v)?: return v
+        default:
+            problem(node, path, "expected a number, found \(describe(node))")
+            return nil
+        }
+    }
+
+    mutating func list(_ node: Node, _ path: String, what: String) -> [Node]? {
+        guard case .sequence(let sequence) = node else {
+            problem(node, path, "must be a list of \(what), found \(describe(node))")
+            return nil
+        }
+        return Array(sequence)
+    }
+
+    // MARK: - Sections
+
+    mutating func parseProtocol(_ node: Node?) -> EvaluationProtocol? {
+        guard let node else {
+            return EvaluationProtocol(testFraction: 0.2, validationFraction: 0.2, folds: nil, splitSeed: 0)
+        }
+        guard let entries = mapping(node, "protocol", allowed: Self.protocolKeys) else { return nil }
+        let before = problems.count
+        let test = entries["test_fraction"].flatMap { number($0, "protocol.test_fraction") } ?? 0.2
+        let validation = entries["validation_fraction"].flatMap { number($0, "protocol.validation_fraction") }
+        let folds = entries["folds"].flatMap { integer($0, "protocol.folds", minimum: 2) }
+        let splitSeed = entries["split_seed"].flatMap { integer($0, "protocol.split_seed", minimum: 0) } ?? 0
+        if !(0..<1).contains(test) { problem(entries["test_fraction"], "protocol.test_fraction", "must be at least 0 and below 1") }
+        if entries["validation_fraction"] != nil, entries["folds"] != nil {
+            problem(node, "protocol", "give either validation_fraction (holdout) or folds (k-fold cross-validation), not both")
+        }
+        if let validation {
+            if !(validation > 0 && validation < 1) {
+                problem(entries["validation_fraction"], "protocol.validation_fraction", "must be above 0 and below 1")
+            } else if test + validation >= 1 {
+                problem(node, "protocol", "test_fraction + validation_fraction must leave training rows (sum below 1)")
+            }
+        }
+        guard problems.count == before else { return nil }
+        return EvaluationProtocol(testFraction: test, validationFraction: folds == nil ? (validation ?? 0.2) : nil,
+                                  folds: folds, splitSeed: splitSeed)
+    }
+
+    mutating func parseSeeds(_ node: Node?) -> [Int]? {
+        guard let node else {
+            notes.append("no \"seeds\" given: using the default seeds \(GridFile.defaultSeeds.map(String.init).joined(separator: ", "))")
+            return GridFile.defaultSeeds
+        }
+        guard let items = list(node, "seeds", what: "integers") else { return nil }
+        if items.isEmpty { problem(node, "seeds", "is empty; list at least one seed, or leave \"seeds\" out for the defaults") }
+        var seeds: [Int] = []
+        var ok = true
+        for (i, item) in items.enumerated() {
+            guard let seed = integer(item, "seeds[\(i)]", minimum: 0) else { ok = false; continue }
+            if seeds.contains(seed) { notes.append("seeds: \(seed) is listed more than once; counted once") } else { seeds.append(seed) }
+        }
+        return ok && !items.isEmpty ? seeds : nil
+    }
+
+    mutating func parseGrid(_ node: Node) -> [[String: GridValue]] {
+        let objects: [(Node, String)]
+        if case .sequence(let sequence) = node {
+            if sequence.isEmpty { problem(node, "grid", "is an empty list; give at least one object of hyperparameter lists") }
+            objects = sequence.enumerated().map { ($1, "grid[\($0)]") }
+        } else {
+            objects = [(node, "grid")]
+        }
+        var configurations: [[String: GridValue]] = []
+        var seen = Set<[String: GridValue]>()
+        for (object, path) in objects {
+            for configuration in parseGridObject(object, path) where seen.insert(configuration).inserted {
+                configurations.append(configuration)
+            }
+        }
+        return configurations
+    }
+
+    /// The cross product of one grid object's lists, defaults filled in, in key order.
+    mutating func parseGridObject(_ node: Node, _ path: String) -> [[String: GridValue]] {
+        guard let entries = mapping(node, path, allowed: HyperparameterSpec.names) else { return [] }
+        var axes: [(String, [GridValue])] = []
+        for name in HyperparameterSpec.names {
+            guard let valueNode = entries[name] else { continue }
+            if let values = parseChoices(valueNode, "\(path).\(name)", kind: HyperparameterSpec.kind(of: name)!) {
+                axes.append((name, values))
+            }
+        }
+        var product: [[String: GridValue]] = [HyperparameterSpec.defaults]
+        for (name, values) in axes {
+            product = product.flatMap { partial in values.map { var c = partial; c[name] = $0; return c } }
+        }
+        return product
+    }
+
+    mutating func parseChoices(_ node: Node, _ path: String, kind: ParameterKind) -> [GridValue]? {
+        let what: String
+        switch kind {
+        case .layers: what = "layer lists, e.g. [[8], [16, 8]]"
+        case .choice(let names): what = "names (\(names.joined(separator: ", ")))"
+        case .integer: what = "integers"
+        case .number: what = "numbers"
+        }
+        guard let items = list(node, path, what: what) else { return nil }
+        if items.isEmpty {
+            problem(node, path, "is empty; list at least one value (a sweep of 0 runs is never what you want)")
+            return nil
+        }
+        var values: [GridValue] = []
+        var ok = true
+        for (i, item) in items.enumerated() {
+            guard let value = parseChoice(item, "\(path)[\(i)]", kind: kind, listPath: path) else { ok = false; continue }
+            if values.contains(value) {
+                notes.append("\(path): \(value) is listed more than once; counted once")
+            } else {
+                values.append(value)
+            }
+        }
+        return ok ? values : nil
+    }
+
+    mutating func parseChoice(_ node: Node, _ path: String, kind: ParameterKind, listPath: String) -> GridValue? {
+        switch kind {
+        case .integer(let minimum):
+            return integer(node, path, minimum: minimum).map(GridValue.integer)
+        case let .number(minimum, maximum, lowerOpen):
+            guard let v = number(node, path) else { return nil }
+            if v < minimum || (lowerOpen && v == minimum) || v > maximum {
+                let bound = lowerOpen ? "above \(jsonNumber(minimum))" : "at least \(jsonNumber(minimum))"
+                let upper = maximum < .greatestFiniteMagnitude ? " and at most \(jsonNumber(maximum))" : ""
+                problem(node, path, "must be \(bound)\(upper), found \(jsonNumber(v))")
+                return nil
+            }
+            return .number(v)
+        case .choice(let names):
+            guard let v = string(node, path) else { return nil }
+            guard names.contains(v) else {
+                problem(node, path, "unknown value \"\(v)\"; valid values: \(names.joined(separator: ", "))")
+                return nil
+            }
+            return .text(v)
+        case .layers:
+            guard case .sequence(let widths) = node else {
+                problem(node, listPath, "must be a list of layer lists, e.g. [[8], [16, 8]]; found \(describe(node)) at \(path)")
+                return nil
+            }
+            var layers: [Int] = []
+            for (j, width) in widths.enumerated() {
+                guard let w = integer(width, "\(path)[\(j)]", minimum: 1) else { return nil }
+                layers.append(w)
+            }
+            return .integers(layers)
+        }
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import Tracker
+
+/// Prints a sweep's progress to standard error: one live line on a terminal, a plain line
+/// every few seconds otherwise, nothing when quiet.
+public final class ProgressReporter: @unchecked Sendable {
+    public enum Mode: Sendable { case auto, quiet }
+
+    private let lock = NSLock()
+    private let total: Int
+    private var done: Int
+    private let pendingAtStart: Int
+    private var trained = 0
+    private var failed = 0
+    private var diverged = 0
+    private var best: Double?
+    private let start = Date()
+    private var lastPrint = Date.distantPast
+    private let live: Bool
+    private let quiet: Bool
+
+    init(total: Int, alreadyDone: Int, pending: Int, mode: Mode) {
+        self.total = total
+        self.done = alreadyDone
+        self.pendingAtStart = pending
+        quiet = mode == .quiet
+        live = isatty(STDERR_FILENO) == 1
+    }
+
+    func record(status: RunStatus, validationAccuracy: Double?) {
+        lock.lock()
+        defer { lock.unlock() }
+        done += 1
+        trained += 1
+        if status == .failed { failed += 1 }
+        if status == .diverged { diverged += 1 }
+        if let v = validationAccuracy, v > (best ?? -1) { best = v }
+        let now = Date()
+        if now.timeIntervalSince(lastPrint) >= (live ? 0.2 : 5) {
+            lastPrint = now
+            emit(line(now))
+        }
+    }
+
+    private func line(_ now: Date) -> String {
+        let elapsed = max(now.timeIntervalSince(start), 1e-3)
+        let rate = Double(trained) / elapsed
+        let remaining = max(0, pendingAtStart - trained)
+        let eta = rate > 0 ? Int((Double(remaining) / rate).rounded()) : 0
+        let bestText = best.map { String(format: "%.1f%%", $0 * 100) } ?? "-"
+        return String(format: "[%d/%d] %.1f runs/s, ETA %ds, %d diverged, %d failed, best validation accuracy %@",
+                      done, total, rate, eta, diverged, failed, bestText)
+    }
+
+    private func emit(_ text: String) {
+        guard !quiet else { return }
+        FileHandle.standardError.write(Data(((live ? "\r\u{1B}[2K" : "") + text + (live ? "" : "\n")).utf8))
+    }
+
+    /// Prints the last progress line and ends it.
+    func finish() {
+        lock.lock()
+        defer { lock.unlock() }
+        guard trained > 0 else { return }
+        emit(line(Date()))
+        if live && !quiet { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+
+    /// Prints a message on its own line (shown even when quiet).
+    func message(_ text: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        FileHandle.standardError.write(Data(((live ? "\r\u{1B}[2K" : "") + text + "\n").utf8))
+    }
+}

@@ -1,0 +1,77 @@
+import Datasets
+import Foundation
+import NeuralNet
+import Tracker
+
+/// The rows a run trains, validates and tests on, as matrices.
+struct RunData {
+    var training: LabeledData
+    var validation: LabeledData
+    var test: LabeledData?
+
+    init(dataset: Dataset, split: SplitRows) {
+        func labeled(_ rows: [Int]) -> LabeledData {
+            let subset = dataset.rows(rows)
+            return LabeledData(features: Matrix(rows: rows.count, columns: dataset.featureCount, values: subset.features),
+                               labels: subset.labels)
+        }
+        training = labeled(split.train)
+        validation = labeled(split.validation)
+        test = split.test.isEmpty ? nil : labeled(split.test)
+    }
+}
+
+/// Trains one claimed run and describes its outcome for the store. Never throws: divergence
+/// and errors become the run's status.
+func execute(_ claim: ClaimedRun, dataset: Dataset, data: RunData, toolVersion: String) -> RunResult {
+    let started = Date()
+    var epochs: [EpochRow] = []
+    func finish(_ status: RunStatus) -> RunResult {
+        var result = RunResult(status: status, startedAt: started, endedAt: Date())
+        result.epochs = epochs
+        result.toolVersion = toolVersion
+        result.gitCommit = buildCommit
+        if let last = epochs.last {
+            result.finalTrainLoss = last.trainLoss
+            result.finalTrainAccuracy = last.trainAccuracy
+        }
+        return result
+    }
+    do {
+        let hp = try hyperparameters(fromConfig: claim.config)
+        let outcome = try train(hp, on: data.training, validation: data.validation, classNames: dataset.classNames,
+                                featureNames: dataset.featureNames, seed: UInt64(claim.seed)) { metrics in
+            epochs.append(EpochRow(epoch: metrics.epoch, trainLoss: metrics.trainLoss, trainAccuracy: metrics.trainAccuracy,
+                                   validationLoss: metrics.validationLoss, validationAccuracy: metrics.validationAccuracy,
+                                   learningRate: metrics.learningRate, elapsedSeconds: metrics.elapsedSeconds))
+        }
+        var result = finish(.finished)
+        let model = outcome.model
+        result.finalValidationAccuracy = model.evaluate(data.validation)
+        result.finalValidationLoss = outcome.stoppedEarly
+            ? outcome.history.first { $0.epoch == outcome.bestEpoch }?.validationLoss
+            : outcome.history.last?.validationLoss
+        result.bestEpoch = outcome.bestEpoch
+        let best = outcome.history.first { $0.epoch == outcome.bestEpoch }
+        result.bestValidationLoss = best?.validationLoss
+        result.bestValidationAccuracy = best?.validationAccuracy
+        if let test = data.test {
+            let predicted = model.predict(test.features)
+            var confusion = Array(repeating: Array(repeating: 0, count: dataset.classNames.count), count: dataset.classNames.count)
+            for (truth, guess) in zip(test.labels, predicted) { confusion[truth][guess] += 1 }
+            result.testConfusion = confusion
+            result.testAccuracy = Double(zip(test.labels, predicted).filter { $0 == $1 }.count) / Double(test.labels.count)
+        }
+        result.weights = [("final", model.safetensors()), ("best", outcome.bestModel.safetensors())]
+        return result
+    } catch TrainingError.diverged(let epoch) {
+        var result = finish(.diverged)
+        result.divergedEpoch = epoch
+        result.error = "\(TrainingError.diverged(epoch: epoch))"
+        return result
+    } catch {
+        var result = finish(.failed)
+        result.error = "\(error)"
+        return result
+    }
+}

@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+import Report
+import Tracker
+
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Write Markdown and self-contained HTML leaderboards (ranked by mean validation accuracy)."
+    )
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(name: .long, help: "Only this sweep (repeatable; default: every sweep).")
+    var sweep: [String] = []
+
+    @Option(name: .long, help: "Configurations per leaderboard.")
+    var top: Int = 10
+
+    @Option(name: .long, help: "Output folder.")
+    var out: String = "reports"
+
+    @Option(name: .long, help: "Formats to write, comma-separated: md, html.")
+    var format: String = "md,html"
+
+    func validate() throws {
+        if top < 1 { throw ValidationError("--top must be at least 1") }
+        for name in format.split(separator: ",") where ReportFormat(rawValue: String(name)) == nil {
+            throw ValidationError("--format: unknown format '\(name)'; valid: md, html")
+        }
+    }
+
+    func run() throws {
+        guard FileManager.default.fileExists(atPath: database.db) else {
+            fail("no database at \(database.db); run `exp sweep GRID` first")
+        }
+        let store = try openStore(database.db, readOnly: true)
+        let known = try store.sweepNames()
+        for name in sweep where !known.contains(name) {
+            fail("no sweep named '\(name)' in \(database.db); sweeps: \(known.joined(separator: ", "))")
+        }
+        var options = ReportOptions(outputDirectory: URL(fileURLWithPath: out))
+        options.top = top
+        options.sweeps = sweep
+        options.formats = Set(format.split(separator: ",").compactMap { ReportFormat(rawValue: String($0)) })
+        let files = try ReportWriter.write(store: store, options: options)
+        files.forEach { print($0.relativePath) }
+    }
+}

@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import Tracker
+
+struct RunsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "runs", abstract: "List runs, one line each.")
+
+    @OptionGroup var database: DatabaseOptions
+    @Option(name: .long, help: "Only runs of this sweep.") var sweep: String?
+    @Option(name: .long, help: "Only runs with this status (queued, running, finished, diverged, failed, interrupted).")
+    var status: String?
+    @Flag(name: .long, help: "Print JSON lines instead of a table.") var json = false
+
+    func validate() throws {
+        if let status, RunStatus(rawValue: status) == nil {
+            throw ValidationError("--status: unknown status '\(status)'; valid: \(RunStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+    }
+
+    func run() throws {
+        let store = try openStore(database.db, readOnly: true)
+        let rows = try store.connection.query("""
+            SELECT run_id, sweep, seed, fold, status, validation_accuracy, test_accuracy, duration_seconds, config
+            FROM run_summary WHERE (?1 IS NULL OR sweep = ?1) AND (?2 IS NULL OR status = ?2) ORDER BY run_id
+            """, [.of(sweep), .of(status)]) { s in
+            (s.int(0)!, s.string(1)!, s.int(2)!, s.int(3)!, s.string(4)!, s.double(5), s.double(6), s.double(7), s.string(8)!)
+        }
+        if json {
+            for r in rows {
+                let object: [String: Any] = ["run_id": r.0, "sweep": r.1, "seed": r.2, "fold": r.3, "status": r.4,
+                                             "validation_accuracy": jsonValue(.of(r.5)), "test_accuracy": jsonValue(.of(r.6)),
+                                             "duration_seconds": jsonValue(.of(r.7)),
+                                             "config": (try? JSONSerialization.jsonObject(with: Data(r.8.utf8))) ?? r.8]
+                let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+                print(String(decoding: data, as: UTF8.self))
+            }
+            return
+        }
+        print(["run", "sweep", "seed", "fold", "status", "val_acc", "test_acc", "seconds", "config"].joined(separator: "\t"))
+        for r in rows {
+            print(["\(r.0)", r.1, "\(r.2)", "\(r.3)", r.4, percent(r.5), percent(r.6),
+                   r.7.map { String(format: "%.3f", $0) } ?? "-", r.8].joined(separator: "\t"))
+        }
+    }
+}
+
+func percent(_ value: Double?) -> String { value.map { String(format: "%.2f%%", $0 * 100) } ?? "-" }

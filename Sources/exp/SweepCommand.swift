@@ -1,0 +1,104 @@
+import ArgumentParser
+import Datasets
+import Foundation
+import NeuralNet
+import Sweep
+import Tracker
+
+struct SweepCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sweep",
+        abstract: "Train every configuration x seed (x fold) of a grid file, in parallel; run it again to resume.",
+        discussion: "The grid format is documented in docs/grid.md."
+    )
+
+    @Argument(help: "The grid file (JSON).")
+    var grid: String
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(name: .long, help: "Parallel training workers (default: the number of active cores).")
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(name: .long, help: "Run only the cells whose index mod N is I, written as I/N (for job arrays).")
+    var shard: String?
+
+    @Flag(name: .long, help: "Print no progress.")
+    var quiet = false
+
+    func validate() throws {
+        if jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if let shard, parseShard(shard) == nil { throw ValidationError("--shard must be I/N with 0 <= I < N, e.g. 0/4") }
+    }
+
+    func run() throws {
+        BLAS.useSingleThread()
+        let grid: GridFile
+        do { grid = try GridFile.load(URL(fileURLWithPath: self.grid)) } catch let error as GridError {
+            FileHandle.standardError.write(Data((error.description + "\n").utf8))
+            throw ExitCode(2)
+        }
+        for remark in grid.notes { note("note: \(remark)") }
+        let dataset: Dataset
+        do { dataset = try DataFile.read(grid.datasetURL) } catch {
+            fail("\(error)", code: 2)
+        }
+        let store = try openStore(database.db)
+        let prepared: PreparedSweep
+        do {
+            prepared = try SweepPlanner.prepare(grid: grid, dataset: dataset, store: store, toolVersion: toolVersion)
+        } catch let error as SplitError {
+            fail("\(grid.url.path): protocol: \(error)", code: 2)
+        } catch {
+            fail("\(error)")
+        }
+        let resumed = prepared.newCells < prepared.cellCount ? ", resuming (\(prepared.requeued) requeued)" : ""
+        note("sweep '\(grid.name)': \(prepared.cellCount) runs (\(grid.configurations.count) configurations x \(grid.seeds.count) seeds"
+            + (grid.evaluation.folds.map { " x \($0) folds" } ?? "") + ") on \(dataset.name) "
+            + "(\(dataset.rowCount) rows x \(dataset.featureCount) features, \(dataset.classNames.count) classes), "
+            + "\(jobs) jobs -> \(database.db)\(resumed)")
+        let summary = SweepRunner().run(prepared, store: store, options: SweepOptions(
+            jobs: jobs, shard: shard.flatMap(parseShard), progress: quiet ? .quiet : .auto, toolVersion: toolVersion))
+        let counts = RunStatus.allCases.compactMap { status in summary.counts[status].map { "\($0) \(status.rawValue)" } }
+        note("runs: " + counts.joined(separator: ", "))
+        if let signal = summary.signal { throw ExitCode(128 + signal) }
+        if let error = summary.storeError { fail("stopped: \(error)") }
+        try printBest(store: store, sweepID: prepared.sweepID)
+        if shard == nil, !summary.complete {
+            let failures = try store.connection.query("""
+                SELECT error, COUNT(*) FROM runs WHERE sweep_id = ? AND status = 'failed' GROUP BY error ORDER BY 2 DESC LIMIT 5
+                """, [.integer(prepared.sweepID)]) { "\($0.int(1)!) failed: \($0.string(0) ?? "unknown error")" }
+            failures.forEach(note)
+            fail("the sweep is not complete; run the same command again to resume")
+        }
+    }
+
+    private func printBest(store: RunStore, sweepID: Int64) throws {
+        let best = try store.connection.query("""
+            SELECT config, finished_runs, validation_accuracy_mean, validation_accuracy_std, test_accuracy_mean
+            FROM leaderboard WHERE sweep_id = ? AND validation_accuracy_mean IS NOT NULL LIMIT 1
+            """, [.integer(sweepID)]) { s in
+            String(format: "best configuration (by mean validation accuracy over %d runs): %@\n  validation accuracy %.2f%% ± %.2f, mean test accuracy %.2f%%",
+                   s.int(1)!, s.string(0)!, s.double(2)! * 100, (s.double(3) ?? 0) * 100, (s.double(4) ?? .nan) * 100)
+        }
+        best.forEach { print($0) }
+    }
+}
+
+/// Parses `I/N` with 0 <= I < N.
+func parseShard(_ text: String) -> (index: Int, count: Int)? {
+    let parts = text.split(separator: "/")
+    guard parts.count == 2, let i = Int(parts[0]), let n = Int(parts[1]), n >= 1, (0..<n).contains(i) else { return nil }
+    return (i, n)
+}
+
+/// Opens the database, turning a refused or unreadable file into a one-line error.
+func openStore(_ path: String, readOnly: Bool = false) throws -> RunStore {
+    do {
+        let store = try RunStore(path: path, readOnly: readOnly)
+        if let backup = store.backupPath { note("upgraded the schema of \(path); a copy of the old file is at \(backup)") }
+        return store
+    } catch {
+        fail("\(error)")
+    }
+}

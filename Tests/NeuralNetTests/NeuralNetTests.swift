@@ -1,4 +1,0 @@
-import Testing
-@testable import NeuralNet
-
-@Test func placeholder() { #expect(true) }

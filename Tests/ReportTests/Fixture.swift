@@ -1,0 +1,102 @@
+import Foundation
+import Tracker
+
+/// One synthetic run to store.
+struct RunSpec {
+    var parameters: [String: String]
+    var seed: Int
+    var status: RunStatus = .finished
+    var validation: Double?
+    var test: Double?
+    var bestEpoch: Int? = 10
+    var seconds: Double = 2
+    var epochs: Int = 20
+    var confusion: [[Int]]? = nil
+}
+
+/// The baseline's hyperparameters, with one or more changed.
+func baseline(_ changes: [String: String] = [:]) -> [String: String] {
+    var values = ["hidden_layers": "[3]", "activation": "sigmoid", "loss": "mse", "init": "normal", "optimizer": "sgd",
+                  "learning_rate": "0.1", "batch_size": "32", "epochs": "3000"]
+    for (key, value) in changes { values[key] = value }
+    return values
+}
+
+/// A temporary runs database filled through RunStore's own API.
+final class Fixture {
+    let directory: URL
+    let store: RunStore
+    private var nextCell = 0
+    private var datasetID: Int64 = 0
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("report-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        store = try RunStore(path: directory.appendingPathComponent("runs.db").path)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: directory) }
+
+    var output: URL { directory.appendingPathComponent("report") }
+
+    /// Stores a data set and a sweep over it, then one finished (or otherwise ended) run per spec.
+    @discardableResult
+    func sweep(_ name: String, runs: [RunSpec], datasetName: String = "iris", featureNames: [String]? = nil,
+               classNames: [String] = ["setosa", "versicolor", "virginica"],
+               protocolJSON: String = #"{"split_seed":0,"test_fraction":0.2,"validation_fraction":0.2}"#) throws -> Int64 {
+        let features = featureNames ?? ["sepal_length", "sepal_width", "petal_length", "petal_width"]
+        let content = ([features.joined(separator: ",") + ",class"]
+            + (0..<150).map { i in features.map { _ in String(Double(i % 7) / 2) }.joined(separator: ",") + ",\(classNames[i % classNames.count])" })
+            .joined(separator: "\n")
+        let dataset = try store.storeDataset(DatasetRecord(
+            sha256: sha256Hex(content), name: datasetName, sourcePath: nil, rowCount: 150,
+            featureNames: features, classNames: classNames, content: content))
+        datasetID = dataset.id!
+        let sweep = try store.openSweep(SweepRecord(name: name, datasetID: datasetID, grid: "{\"name\": \"\(name)\"}",
+                                                    gridPath: nil, protocolJSON: protocolJSON, toolVersion: "test"))
+        let splitID = try store.storeSplit(datasetID: datasetID, splitSeed: 0, protocolJSON: protocolJSON, fold: 0,
+                                           rows: SplitRows(train: Array(0..<90), validation: Array(90..<120), test: Array(120..<150)))
+        var specs: [Int: RunSpec] = [:]
+        let cells = runs.map { spec -> Cell in
+            let config = "{" + spec.parameters.keys.sorted().map { "\"\($0)\":\"\(spec.parameters[$0]!)\"" }.joined(separator: ",") + "}"
+            let params = spec.parameters.map { Param(name: $0.key, text: $0.value, number: Double($0.value)) }
+            defer { nextCell += 1 }
+            specs[nextCell] = spec
+            return Cell(index: nextCell, config: config, params: params, seed: spec.seed, fold: 0, splitSeed: 0, splitID: splitID)
+        }
+        try store.enqueue(sweepID: sweep.id!, datasetID: datasetID, cells: cells)
+        while let claimed = try store.claimNext(sweepID: sweep.id!, host: "test", pid: 1) {
+            let spec = specs[claimed.cellIndex]!
+            guard spec.status != .queued else { continue }
+            let start = Date(timeIntervalSince1970: 1_800_000_000)
+            var result = RunResult(status: spec.status, startedAt: start, endedAt: start.addingTimeInterval(spec.seconds))
+            let finished = spec.status == .finished
+            result.epochs = (1...spec.epochs).map { epoch in
+                let progress = Double(epoch) / Double(spec.epochs)
+                return EpochRow(epoch: epoch, trainLoss: finished ? 1 - 0.9 * progress : nil,
+                                trainAccuracy: finished ? min(1, 0.4 + 0.6 * progress) : nil,
+                                validationLoss: finished ? 1.1 - 0.9 * progress : nil,
+                                validationAccuracy: finished ? (spec.validation ?? 0) * progress : nil,
+                                learningRate: 0.1, elapsedSeconds: Double(epoch) * 0.1)
+            }
+            if finished {
+                result.bestEpoch = spec.bestEpoch
+                result.finalValidationAccuracy = spec.validation
+                result.bestValidationAccuracy = spec.validation
+                result.finalTrainAccuracy = 0.99
+                result.testAccuracy = spec.test
+                result.testConfusion = spec.confusion
+            } else {
+                result.divergedEpoch = spec.status == .diverged ? 3 : nil
+                result.error = spec.status == .failed ? "synthetic failure" : nil
+            }
+            try store.record(runID: claimed.runID, result)
+        }
+        return sweep.id!
+    }
+}
+
+/// Counts the non-overlapping occurrences of `needle`.
+func occurrences(of needle: String, in text: String) -> Int {
+    text.components(separatedBy: needle).count - 1
+}

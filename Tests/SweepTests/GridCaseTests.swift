@@ -1,0 +1,61 @@
+import Foundation
+import Testing
+@testable import Sweep
+
+/// The field cases of `shared/cases/grids` (copied to Fixtures/cases/grids), each with the
+/// behaviour its README lists.
+@Suite struct GridCaseTests {
+    @Test func duplicateKeyIsAnError() {
+        let problems = gridProblems(fixture("cases/grids/g01_duplicate_keys.json"))
+        #expect(problems.count == 1)
+        #expect(problems.first?.contains("grid: duplicate key \"learning_rate\"") == true)
+        #expect(problems.first?.hasPrefix("line ") == true)
+    }
+
+    @Test func wrongTypesAreReportedByPath() {
+        let problems = gridProblems(fixture("cases/grids/g02_wrong_types.json"))
+        let expected = ["seeds[1]: expected an integer, found the string \"2\"",
+                        "grid.learning_rate[0]: expected a number, found the string \"0.1\"",
+                        "grid.hidden_layers: must be a list of layer lists",
+                        "grid.epochs[0]: expected an integer, found the string \"50\"",
+                        "grid.batch_size[1]: expected an integer, found the number 32.5"]
+        for text in expected {
+            #expect(problems.contains { $0.contains(text) }, "missing: \(text) in \(problems)")
+        }
+        #expect(problems.count == expected.count)
+    }
+
+    @Test func emptyListIsAnError() {
+        let problems = gridProblems(fixture("cases/grids/g03_empty_list.json"))
+        #expect(problems.count == 1)
+        #expect(problems.first?.contains("grid.learning_rate: is empty") == true)
+    }
+
+    @Test func nestedListsAreLayerChoices() throws {
+        let grid = try GridFile.load(fixture("cases/grids/g04_nested_lists.json"))
+        #expect(grid.configurations.count == 8)
+        #expect(Set(grid.configurations.map { $0["hidden_layers"]! }) == [.integers([8]), .integers([16, 8])])
+        #expect(grid.seeds == [1, 2, 3])
+    }
+
+    @Test func missingSeedsUseTheDocumentedDefault() throws {
+        let grid = try GridFile.load(fixture("cases/grids/g05_no_seeds.json"))
+        #expect(grid.seeds == GridFile.defaultSeeds)
+        #expect(grid.notes.contains { $0.contains("default seeds 1, 2, 3, 4, 5") })
+    }
+
+    @Test func repeatedValuesCountOnceAndAreReported() throws {
+        let grid = try GridFile.load(fixture("cases/grids/g06_duplicate_values.json"))
+        #expect(grid.configurations.count == 2)
+        #expect(grid.seeds == [1, 2])
+        #expect(grid.notes.contains { $0.contains("grid.learning_rate: 0.1 is listed more than once") })
+        #expect(grid.notes.contains { $0.contains("grid.hidden_layers: [8] is listed more than once") })
+        #expect(grid.notes.contains { $0.contains("seeds: 1 is listed more than once") })
+    }
+
+    @Test func unknownKeyListsTheValidOnes() {
+        let problems = gridProblems(fixture("cases/grids/g07_unknown_key_and_divergence.json"))
+        #expect(problems.count == 1)
+        #expect(problems.first?.contains("grid.hiden_layers: unknown key \"hiden_layers\"; valid keys: hidden_layers, activation") == true)
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import Testing
+@testable import Sweep
+import Tracker
+
+@Suite struct SweepExecutionTests {
+    @Test func smallSweepStoresEveryRunWithOneMetricsRowPerEpoch() throws {
+        let dir = temporaryDirectory()
+        let grid = try grid(gridText(name: "small", seeds: [1, 2], grid: #"{"hidden_layers": [[4]], "learning_rate": [0.1, 0.5], "epochs": [20]}"#))
+        let (prepared, summary) = try runSweep(grid, db: dir.appendingPathComponent("runs.db").path, jobs: 2)
+        #expect(prepared.cellCount == 4)
+        #expect(summary.counts == [.finished: 4])
+        let store = try RunStore(path: dir.appendingPathComponent("runs.db").path)
+        #expect(try store.connection.scalar("SELECT COUNT(*) FROM epoch_metrics")?.int == 4 * 20)
+        #expect(try store.connection.scalar("SELECT COUNT(DISTINCT run_id || '-' || epoch) FROM epoch_metrics")?.int == 80)
+        #expect(try store.connection.scalar("SELECT COUNT(*) FROM weights")?.int == 8)
+        #expect(try store.connection.scalar("SELECT COUNT(*) FROM runs WHERE test_accuracy IS NULL OR final_validation_accuracy IS NULL")?.int == 0)
+        // Every hyperparameter is a params row, numbers sortable as numbers.
+        #expect(try store.connection.scalar("SELECT COUNT(*) FROM params WHERE run_id = 1")?.int == HyperparameterSpec.names.count)
+        #expect(try store.connection.scalar("SELECT value_real FROM params WHERE run_id = 1 AND name = 'learning_rate'")?.double == 0.1)
+    }
+
+    @Test func resultsDoNotDependOnTheNumberOfJobs() throws {
+        let dir = temporaryDirectory()
+        let grid = try GridFile.load(fixture("cases/grids/g04_nested_lists.json"))
+        var weights: [[String: [UInt8]]] = []
+        for jobs in [1, 4] {
+            let db = dir.appendingPathComponent("jobs\(jobs).db").path
+            let (_, summary) = try runSweep(grid, db: db, jobs: jobs)
+            #expect(summary.counts == [.finished: 24])
+            let store = try RunStore(path: db)
+            let rows = try store.connection.query("""
+                SELECT r.config_sha256 || '/' || r.seed || '/' || w.kind, w.data FROM weights w JOIN runs r USING (run_id)
+                """) { ($0.string(0)!, $0.value(1).bytes!) }
+            weights.append(Dictionary(uniqueKeysWithValues: rows))
+            // each (config, seed) exactly once
+            #expect(try store.connection.scalar("SELECT COUNT(DISTINCT config_sha256 || seed) FROM runs")?.int == 24)
+        }
+        #expect(weights[0].count == 48)
+        #expect(weights[0] == weights[1])
+    }
+
+    @Test func divergingRunsAreRecordedAndRankLast() throws {
+        let dir = temporaryDirectory()
+        let db = dir.appendingPathComponent("runs.db").path
+        let grid = try GridFile.load(fixture("cases/grids/g08_diverging.json"))
+        let (_, summary) = try runSweep(grid, db: db, jobs: 2)
+        #expect(summary.counts == [.finished: 2, .diverged: 2])
+        #expect(summary.complete)
+        let store = try RunStore(path: db)
+        let diverged = try store.connection.query("""
+            SELECT p.value_real, r.diverged_epoch, r.final_validation_accuracy, r.error FROM runs r
+            JOIN params p ON p.run_id = r.run_id AND p.name = 'learning_rate' WHERE r.status = 'diverged'
+            """) { ($0.double(0), $0.int(1), $0.double(2), $0.string(3)) }
+        #expect(diverged.count == 2)
+        for row in diverged {
+            #expect(row.0 == 1000)
+            #expect((row.1 ?? 0) >= 1)
+            #expect(row.2 == nil)
+            #expect(row.3?.contains("diverged") == true)
+        }
+        let ranked = try store.connection.query("SELECT config, diverged_runs FROM leaderboard") { ($0.string(0)!, $0.int(1)!) }
+        #expect(ranked.count == 2)
+        #expect(ranked.last?.1 == 2)
+        #expect(ranked.first?.0.contains("\"learning_rate\":0.1") == true)
+    }
+
+    @Test func runningTheSameGridAgainRunsNothingTwice() throws {
+        let dir = temporaryDirectory()
+        let db = dir.appendingPathComponent("runs.db").path
+        let grid = try GridFile.load(fixture("cases/grids/g06_duplicate_values.json"))
+        let (first, _) = try runSweep(grid, db: db, jobs: 2)
+        #expect(first.newCells == 4)
+        let (second, summary) = try runSweep(grid, db: db, jobs: 2)
+        #expect(second.newCells == 0)
+        #expect(summary.trained == 0)
+        let store = try RunStore(path: db)
+        #expect(try store.connection.scalar("SELECT COUNT(*) FROM runs WHERE status = 'finished' AND attempt = 1")?.int == 4)
+    }
+
+    @Test func aChangedGridUnderTheSameNameIsRefused() throws {
+        let dir = temporaryDirectory()
+        let db = dir.appendingPathComponent("runs.db").path
+        try runSweep(grid(gridText(name: "same", seeds: [1], grid: #"{"epochs": [5]}"#)), db: db, jobs: 1)
+        #expect(throws: TrackerError.gridChanged(sweep: "same")) {
+            try runSweep(grid(gridText(name: "same", seeds: [1], grid: #"{"epochs": [6]}"#)), db: db, jobs: 1)
+        }
+    }
+
+    @Test func defaultSeedsAreStoredOnEveryRun() throws {
+        let dir = temporaryDirectory()
+        let db = dir.appendingPathComponent("runs.db").path
+        let grid = try GridFile.load(fixture("cases/grids/g05_no_seeds.json"))
+        try runSweep(grid, db: db, jobs: 2)
+        let store = try RunStore(path: db)
+        let seeds = try store.connection.query("SELECT DISTINCT seed FROM runs ORDER BY seed") { $0.int(0)! }
+        #expect(seeds == GridFile.defaultSeeds)
+        #expect(try store.connection.scalar("SELECT COUNT(*) FROM runs")?.int == 10)
+    }
+
+    @Test func kFoldRunsEachFoldWithTheSameTestRows() throws {
+        let dir = temporaryDirectory()
+        let db = dir.appendingPathComponent("runs.db").path
+        let grid = try grid(gridText(name: "cv", seeds: [1], grid: #"{"epochs": [10]}"#,
+                                     protocolJSON: #"{"test_fraction": 0.2, "folds": 3, "split_seed": 0}"#))
+        let (prepared, summary) = try runSweep(grid, db: db, jobs: 2)
+        #expect(prepared.cellCount == 3)
+        #expect(summary.counts == [.finished: 3])
+        let store = try RunStore(path: db)
+        let splits = try store.connection.query("SELECT split_id FROM runs ORDER BY fold") { Int64($0.int(0)!) }.map { try store.split(id: $0) }
+        #expect(Set(splits.map(\.test)).count == 1)
+        let validation = splits.flatMap(\.validation)
+        #expect(validation.count == Set(validation).count)
+        #expect(Set(validation).union(splits[0].test).count == 150)
+    }
+}

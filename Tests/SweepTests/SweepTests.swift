@@ -1,4 +1,0 @@
-import Testing
-@testable import Sweep
-
-@Test func placeholder() { #expect(true) }
