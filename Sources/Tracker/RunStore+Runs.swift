@@ -2,7 +2,18 @@ import Foundation
 
 /// What a run can be. The text values are the `runs.status` column's.
 public enum RunStatus: String, Sendable, CaseIterable, Codable {
-    case queued, running, finished, diverged, failed, interrupted
+    /// Written by the planner; waiting for a worker.
+    case queued
+    /// Claimed by a process (`host`, `pid`), which refreshes `heartbeat_at` while training.
+    case running
+    /// Trained to the end (or stopped early); metrics and weights stored.
+    case finished
+    /// A loss stopped being finite; `diverged_epoch` says when.
+    case diverged
+    /// An error stopped the run; `error` says which.
+    case failed
+    /// The process was stopped or died while training it.
+    case interrupted
 }
 
 /// Row indices (0-based, into the data set) of one split.

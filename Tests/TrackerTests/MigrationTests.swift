@@ -110,7 +110,7 @@ private func fillForUpgrade(_ store: RunStore) throws {
         #expect(original["runs"]?.count == 6)
         #expect(original["epoch_metrics"]?.isEmpty == false)
         #expect(original["weights"]?.count == 6)
-        #expect(original["params"]?.count == 24)
+        #expect(original["params"]?.count == 30)
 
         let upgraded = try RunStore(path: path, readOnly: false, migrations: first + [synthetic])
         #expect(try upgraded.connection.userVersion == 2)

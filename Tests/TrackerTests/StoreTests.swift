@@ -60,7 +60,7 @@ import Testing
         #expect(try store.enqueue(sweepID: fixture.sweepID, datasetID: fixture.datasetID, cells: grid) == 6)
         #expect(try store.enqueue(sweepID: fixture.sweepID, datasetID: fixture.datasetID, cells: grid) == 0)
         #expect(try store.connection.scalar("SELECT COUNT(*) FROM runs")?.int == 6)
-        #expect(try store.connection.scalar("SELECT COUNT(*) FROM params")?.int == 24)
+        #expect(try store.connection.scalar("SELECT COUNT(*) FROM params")?.int == 30)
         #expect(try store.statusCounts(sweepID: fixture.sweepID) == [.queued: 6])
 
         // The UNIQUE (sweep, config hash, seed, fold) constraint itself, as SQL sees it.

@@ -42,21 +42,36 @@ func sampleDataset(name: String = "iris", rows: Int = 12, variant: Int = 0) -> D
                          featureNames: features, classNames: classes, content: content)
 }
 
-/// A hyperparameter configuration, as the sweep runner would describe it.
+/// A hyperparameter configuration, described as the sweep planner describes one: canonical
+/// JSON with sorted keys, and one `params` row per hyperparameter.
 struct Config {
     var learningRate: Double
-    var hidden: Int
+    var hidden: [Int]
     var activation: String = "relu"
-    var epochs: Int = 20
+    var epochs: Int = 300
+    var batchSize: Int = 16
+
+    init(learningRate: Double, hidden: Int, activation: String = "relu") {
+        self.init(learningRate: learningRate, hidden: [hidden], activation: activation)
+    }
+
+    init(learningRate: Double, hidden: [Int], activation: String = "relu") {
+        self.learningRate = learningRate
+        self.hidden = hidden
+        self.activation = activation
+    }
+
+    var hiddenText: String { "[" + hidden.map(String.init).joined(separator: ", ") + "]" }
 
     var json: String {
-        "{\"activation\":\"\(activation)\",\"epochs\":\(epochs),\"hidden\":[\(hidden)],\"learning_rate\":\(learningRate)}"
+        "{\"activation\":\"\(activation)\",\"batch_size\":\(batchSize),\"epochs\":\(epochs),\"hidden_layers\":\(hiddenText),\"learning_rate\":\(learningRate)}"
     }
 
     var params: [Param] {
         [Param(name: "activation", text: activation, number: nil),
+         Param(name: "batch_size", text: String(batchSize), number: Double(batchSize)),
          Param(name: "epochs", text: String(epochs), number: Double(epochs)),
-         Param(name: "hidden", text: "[\(hidden)]", number: Double(hidden)),
+         Param(name: "hidden_layers", text: hiddenText, number: nil),
          Param(name: "learning_rate", text: "\(learningRate)", number: learningRate)]
     }
 }
@@ -85,12 +100,12 @@ func prepare(_ store: RunStore, sweep: String = "iris-lr", grid: String? = nil,
 }
 
 /// Cells for every configuration x seed (holdout, fold 0), in the planner's order.
-func cells(_ configs: [Config], seeds: [Int], splitID: Int64) -> [Cell] {
+func cells(_ configs: [Config], seeds: [Int], splitID: Int64, splitSeed: Int = 7) -> [Cell] {
     var cells: [Cell] = []
     for config in configs {
         for seed in seeds {
             cells.append(Cell(index: cells.count, config: config.json, params: config.params, seed: seed, fold: 0,
-                              splitSeed: 7, splitID: splitID))
+                              splitSeed: splitSeed, splitID: splitID))
         }
     }
     return cells

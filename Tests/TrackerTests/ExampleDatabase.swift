@@ -1,0 +1,91 @@
+import Foundation
+@testable import Tracker
+
+/// A `runs.db` filled through ``RunStore`` the way a few real sweeps would fill it:
+///
+/// - `iris-lr`: hidden layers [3] and [8] x learning rates 0.01, 0.1, 0.5 and 5 x seeds 1-3
+///   (24 runs). Learning rate 5 diverges for seeds 1 and 2; one run failed; the last two cells
+///   are still queued.
+/// - `iris-width`: hidden layers [3], [8] and [16, 8] at learning rate 0.1 x seeds 1-3, all
+///   finished (9 runs); two of its configurations are also in `iris-lr`.
+///
+/// Metrics follow a deterministic formula, so the same file is built every time.
+enum ExampleDatabase {
+    static let lrRates = [0.01, 0.1, 0.5, 5.0]
+    static let lrHidden = [[3], [8]]
+    static let widthHidden = [[3], [8], [16, 8]]
+
+    /// Validation accuracy of a configuration and seed (in [0, 1]).
+    static func accuracy(_ config: Config, seed: Int) -> Double {
+        let depth = Double(config.hidden.reduce(0, +)) / 24
+        let rate = config.learningRate == 0.1 ? 0.06 : config.learningRate == 0.5 ? 0.03 : 0
+        return min(1, 0.83 + depth * 0.1 + rate + Double(seed % 3) * 0.0333)
+    }
+
+    static func result(_ config: Config, seed: Int, cellIndex: Int) -> RunResult {
+        let accuracy = (accuracy(config, seed: seed) * 30).rounded() / 30  // whole validation rows out of 30
+        let epochs = 10
+        let seconds = 1.5 + Double(config.hidden.reduce(0, +)) * 0.25 + Double(cellIndex % 5) * 0.1
+        let start = Date(timeIntervalSince1970: 1_800_000_000 + Double(cellIndex) * 60)
+        var result = RunResult(status: .finished, startedAt: start, endedAt: start.addingTimeInterval(seconds))
+        for epoch in 1...epochs {
+            let t = Double(epoch) / Double(epochs)
+            result.epochs.append(EpochRow(
+                epoch: epoch, trainLoss: 1.1 * (1 - t) + 0.05, trainAccuracy: min(1, 0.35 + 0.65 * t),
+                validationLoss: 1.15 * (1 - t) + 0.08, validationAccuracy: min(1, 0.33 + (accuracy - 0.33) * t),
+                learningRate: config.learningRate, elapsedSeconds: seconds * t))
+        }
+        result.bestEpoch = epochs
+        result.finalTrainLoss = 0.05
+        result.finalTrainAccuracy = 1
+        result.finalValidationLoss = 0.08
+        result.finalValidationAccuracy = accuracy
+        result.bestValidationLoss = 0.08
+        result.bestValidationAccuracy = accuracy
+        result.testLoss = 0.1
+        result.testAccuracy = max(0, accuracy - 0.0333)
+        result.testConfusion = [[10, 0, 0], [0, 9, 1], [0, 1, 9]]
+        result.weights = [(kind: "final", data: Data("safetensors final \(cellIndex)".utf8)),
+                          (kind: "best", data: Data("safetensors best \(cellIndex)".utf8))]
+        result.toolVersion = "0.1.0"
+        result.gitCommit = "4c1d2e3f4c1d2e3f4c1d2e3f4c1d2e3f4c1d2e3f"
+        return result
+    }
+
+    /// Builds the database at `path`.
+    @discardableResult
+    static func build(at path: String) throws -> RunStore {
+        let store = try RunStore(path: path)
+        let dataset = try store.storeDataset(sampleDataset(name: "iris", rows: 150))
+        let protocolJSON = "{\"split_seed\":0,\"test_fraction\":0.2,\"validation_fraction\":0.2}"
+        let rows = Array(0..<150)
+        let split = try store.storeSplit(datasetID: dataset.id!, splitSeed: 0, protocolJSON: protocolJSON, fold: 0,
+                                         rows: SplitRows(train: rows.filter { $0 % 5 >= 2 }, validation: rows.filter { $0 % 5 == 0 },
+                                                         test: rows.filter { $0 % 5 == 1 }))
+        for (name, configs) in [
+            ("iris-lr", lrHidden.flatMap { hidden in lrRates.map { Config(learningRate: $0, hidden: hidden) } }),
+            ("iris-width", widthHidden.map { Config(learningRate: 0.1, hidden: $0) }),
+        ] {
+            let sweep = try store.openSweep(SweepRecord(
+                name: name, datasetID: dataset.id!, grid: "{\"name\": \"\(name)\", \"dataset\": \"../iris.data\"}",
+                gridPath: "Data/grids/\(name).json", protocolJSON: protocolJSON, toolVersion: "0.1.0"))
+            let queued = cells(configs, seeds: [1, 2, 3], splitID: split, splitSeed: 0)
+            try store.enqueue(sweepID: sweep.id!, datasetID: dataset.id!, cells: queued)
+            let toTrain = name == "iris-lr" ? queued.count - 2 : queued.count
+            for _ in 0..<toTrain {
+                guard let claim = try store.claimNext(sweepID: sweep.id!, host: "lab-1", pid: 4242) else { break }
+                let cell = queued[claim.cellIndex]
+                let config = configs[claim.cellIndex / 3]
+                var outcome = result(config, seed: cell.seed, cellIndex: claim.cellIndex)
+                if config.learningRate == 5, cell.seed < 3 {
+                    outcome = divergedResult(epoch: 2 + cell.seed)
+                } else if name == "iris-lr", claim.cellIndex == 4 {
+                    outcome = RunResult(status: .failed, startedAt: outcome.startedAt, endedAt: outcome.startedAt.addingTimeInterval(0.2))
+                    outcome.error = "split has no rows of class virginica"
+                }
+                try store.record(runID: claim.runID, outcome)
+            }
+        }
+        return store
+    }
+}
