@@ -186,7 +186,9 @@ enum ReportCharts {
                 chart.rect(x, y, cell, cell, class: "cell", opacity: 0.08 + 0.8 * share,
                            tooltip: "true \(confusion.classNames[i]), predicted \(confusion.classNames[j]): \(count)")
                 chart.rect(x, y, cell, cell, class: "cellframe")
-                chart.text(x + cell / 2, y + cell / 2 + 4, String(count), class: "count", anchor: .middle)
+                // On a strong shade the count takes the background colour to stay readable.
+                chart.text(x + cell / 2, y + cell / 2 + 4, String(count), class: share > 0.45 ? "count on-dark" : "count",
+                           anchor: .middle)
             }
         }
         chart.text(16, top + cell * Double(classes) + 36, "rows: true class; columns: predicted; shade: share of the true class",

@@ -81,7 +81,9 @@ struct SVGChart {
     func render(standalone: Bool) -> String {
         var out = standalone ? "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" : ""
         out += "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Self.n(width)) \(Self.n(height))\" "
-        out += "width=\"\(Self.n(width))\" height=\"\(Self.n(height))\" class=\"chart\" role=\"img\" aria-label=\"\(Escape.xml(title))\">"
+        out += "width=\"\(Self.n(width))\" height=\"\(Self.n(height))\" class=\"chart\" role=\"img\""
+        // SVG 1.1 files have no aria-label; there the <title> child names the chart.
+        out += standalone ? ">" : " aria-label=\"\(Escape.xml(title))\">"
         out += "<title>\(Escape.xml(title))</title>"
         if standalone { out += "<style>\(chartCSS)</style>" }
         out += "<rect class=\"bg\" x=\"0\" y=\"0\" width=\"\(Self.n(width))\" height=\"\(Self.n(height))\"/>"
@@ -112,7 +114,8 @@ svg.chart .dot{fill:var(--c0);fill-opacity:.55;stroke:var(--c0)}
 svg.chart .meanmark{stroke:var(--c1);stroke-width:2.5}
 svg.chart .cell{fill:var(--c0)}
 svg.chart .cellframe{fill:none;stroke:var(--grid)}
-svg.chart .count{font-weight:600;paint-order:stroke;stroke:var(--bg);stroke-width:3px}
+svg.chart .count{font-weight:600}
+svg.chart .count.on-dark{fill:var(--bg)}
 @media (prefers-color-scheme:dark){svg.chart{color:#e6edf3;--bg:#0d1117;--grid:#30363d;\
 --c0:#56b4e9;--c1:#e69f00;--c2:#3fd0a0;--c3:#f0a0d0;--ref:#8b949e}}
 """

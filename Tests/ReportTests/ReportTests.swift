@@ -154,7 +154,7 @@ private func contentFixture() throws -> Fixture {
     let markdown = try String(contentsOf: fixture.output.appendingPathComponent("leaderboard.md"), encoding: .utf8)
     let lines = markdown.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     let header = try #require(lines.first { $0.hasPrefix("| Rank |") })
-    #expect(header == "| Rank | hidden\\_layers | learning\\_rate | Runs counted | Val. acc. mean | Val. acc. std | Val. acc. 95% CI | Test acc. mean | Test &gt; 96.1% | Best epoch | Time (s) | Diverged/failed |")
+    #expect(header == "| Rank | hidden\\_layers | learning\\_rate | Runs counted | Val. acc. mean | Val. acc. std | Val. acc. 95% CI | Test acc. mean | Test > 96.1% | Best epoch | Time (s) | Diverged/failed |")
     let tableRows = lines.filter { $0.hasPrefix("| ") && $0.first == "|" && Int($0.dropFirst(2).prefix { $0.isNumber }) != nil }
     // The top 2, then the baseline at rank 5.
     #expect(tableRows.count == 3)
@@ -241,10 +241,10 @@ private func contentFixture() throws -> Fixture {
     #expect(!markdown.contains("x&y"))
     #expect(!markdown.contains("line1\nline2"))
     #expect(markdown.contains("a\\|b"))
-    #expect(markdown.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+    #expect(markdown.contains("&lt;script>alert(1)&lt;/script>"))
     #expect(markdown.contains("x&amp;y"))
     #expect(markdown.contains("line1 line2"))
-    #expect(markdown.contains("Sweep sweep\\|&lt;b&gt;bold&lt;/b&gt;"))
+    #expect(markdown.contains("Sweep sweep\\|&lt;b>bold&lt;/b>"))
     // Every table line has the same number of unescaped column separators.
     let tableLines = markdown.split(separator: "\n").filter { $0.hasPrefix("|") }
     let separatorCounts = Set(tableLines.filter { $0.hasPrefix("| Rank") || $0.hasPrefix("| 1 ") || $0.hasPrefix("| 2 ") }
@@ -273,10 +273,16 @@ private func contentFixture() throws -> Fixture {
 
 @Test func markdownEscapingHandlesEveryCharacterThatMakesMarkup() {
     #expect(Escape.markdown("a|b") == "a\\|b")
-    #expect(Escape.markdown("<script>") == "&lt;script&gt;")
+    #expect(Escape.markdown("<script>") == "&lt;script>")
     #expect(Escape.markdown("x&y") == "x&amp;y")
     #expect(Escape.markdown("one\r\ntwo\nthree") == "one two three")
     #expect(Escape.markdown("[link](http://x) *em* `code`") == "\\[link\\](http://x) \\*em\\* \\`code\\`")
+    #expect(Escape.markdown("# title") == "\\# title")
+    #expect(Escape.markdown("> quote") == "\\> quote")
+    #expect(Escape.markdown("- item") == "\\- item")
+    #expect(Escape.markdown("12. item") == "12\\. item")
+    #expect(Escape.markdown("0.1") == "0.1")
+    #expect(Escape.markdown("a > b # c") == "a > b # c")
     #expect(Escape.html("\"'<>&") == "&quot;&#39;&lt;&gt;&amp;")
     #expect(Escape.slug("Sweep|<b>") == "sweep-b")
     #expect(Escape.slug("***") == "sweep")
