@@ -40,7 +40,11 @@ enum ReportCharts {
         guard benchmark >= y.0, benchmark <= y.1 else { return }
         let py = Scale.map(benchmark, y, (frame.y + frame.h, frame.y))
         chart.line(frame.x, py, frame.x + frame.w, py, class: "ref")
-        chart.text(frame.x + frame.w - 4, py - 4, "benchmark \(Format.percent(benchmark)) (test)", class: "muted", anchor: .end)
+        // The key sits above the panel's top right corner, clear of the data.
+        let label = "benchmark \(Format.percent(benchmark)) (test accuracy)"
+        let labelWidth = Double(label.count) * 6.6
+        chart.line(frame.x + frame.w - labelWidth - 34, frame.y - 10, frame.x + frame.w - labelWidth - 8, frame.y - 10, class: "ref")
+        chart.text(frame.x + frame.w, frame.y - 6, label, class: "muted", anchor: .end)
     }
 
     // MARK: Learning curves
@@ -53,11 +57,11 @@ enum ReportCharts {
         let labels = curves.map { curve in
             report.rows.first { $0.configSHA256 == curve.configSHA256 }.map(report.label(of:)) ?? "#\(curve.rank)"
         }
-        let panelHeight = 220.0, top = 40.0, gap = 70.0
-        let legendTop = top + 2 * panelHeight + gap + 48
+        let panelHeight = 220.0, top = 60.0, gap = 70.0
+        let legendTop = top + 2 * panelHeight + gap + 64
         var chart = SVGChart(width: width, height: legendTop + Double(curves.count) * 18 + 30,
                              title: "Learning curves of the top \(curves.count) configurations of sweep \(report.info.name)")
-        chart.text(left, 20, "Learning curves: mean over finished runs, band = min–max", class: "heading")
+        chart.text(left, 20, "Learning curves of the top configurations: mean over finished runs", class: "heading")
         let maxEpoch = Double(curves.flatMap(\.points).map(\.epoch).max() ?? 1)
         let xDomain = (1.0, max(2.0, maxEpoch))
         let plotWidth = width - left - right
@@ -80,7 +84,7 @@ enum ReportCharts {
         chart.text(left, accuracyFrame.y - 8, "Accuracy", class: "heading")
 
         for (index, curve) in curves.enumerated() {
-            let series = "s\(index % 3)", fill = "b\(index % 3)"
+            let series = "s\(index % 3)", fill = "band b\(index % 3)"
             for (frame, domain, metrics) in [
                 (lossFrame, (0.0, lossTop), [(\CurvePoint.validationLoss, false), (\CurvePoint.trainLoss, true)]),
                 (accuracyFrame, accuracyDomain, [(\CurvePoint.validationAccuracy, false), (\CurvePoint.trainAccuracy, true)]),
