@@ -108,7 +108,8 @@ enum ReportCharts {
             let y = legendTop + Double(index) * 18
             chart.line(left, y, left + 24, y, class: "s\(index % 3)")
             let runs = curves[index].points.map(\.runs).max() ?? 0
-            chart.text(left + 30, y + 4, "\(label) (\(runs) run\(runs == 1 ? "" : "s"))", maxCharacters: 95)
+            let prefix = "#\(curves[index].rank) (\(runs) run\(runs == 1 ? "" : "s"))"
+            chart.text(left + 30, y + 4, prefix + label.drop { $0 != " " }, maxCharacters: 95)
         }
         return chart
     }
@@ -162,9 +163,9 @@ enum ReportCharts {
         guard let confusion = report.confusion, !confusion.counts.isEmpty else { return nil }
         let classes = confusion.counts.count
         let cell = max(28, min(64, 420 / Double(classes)))
-        let labelWidth = 130.0, top = 74.0
+        let labelWidth = 130.0, top = 92.0
         let gridLeft = labelWidth + 40
-        let w = max(420, gridLeft + cell * Double(classes) + 20)
+        let w = max(460, gridLeft + cell * Double(classes) + 20)
         var chart = SVGChart(width: w, height: top + cell * Double(classes) + 60,
                              title: "Test confusion matrix of configuration #\(confusion.rank), sweep \(report.info.name)")
         let total = confusion.counts.joined().reduce(0, +)
@@ -173,11 +174,13 @@ enum ReportCharts {
                    class: "heading")
         chart.text(16, 34, "\(correct) of \(total) test rows correct (\(Format.percent(total > 0 ? Double(correct) / Double(total) : nil)))",
                    class: "muted")
-        chart.text(gridLeft + cell * Double(classes) / 2, 54, "predicted class", anchor: .middle)
+        chart.text(gridLeft + cell * Double(classes) / 2, 56, "predicted class", anchor: .middle)
         chart.text(14, top + cell * Double(classes) / 2, "true class", anchor: .middle, rotate: -90)
-        let maxCharacters = max(4, Int(cell / 7))
+        // Column labels alternate between two lines, so each may be twice as wide as a cell.
+        let maxCharacters = max(4, Int(2 * cell / 7) - 1)
         for j in 0..<classes {
-            chart.text(gridLeft + cell * (Double(j) + 0.5), top - 6, confusion.classNames[j], anchor: .middle, maxCharacters: maxCharacters)
+            chart.text(gridLeft + cell * (Double(j) + 0.5), top - (j.isMultiple(of: 2) ? 6 : 22), confusion.classNames[j],
+                       anchor: .middle, maxCharacters: maxCharacters)
         }
         for i in 0..<classes {
             let rowTotal = confusion.counts[i].reduce(0, +)

@@ -317,3 +317,41 @@ private func contentFixture() throws -> Fixture {
         try ReportWriter.leaderboard(store: fixture.store, sweep: "nope")
     }
 }
+
+// MARK: Sweeps, data sets, hyperparameter values
+
+@Test func hyperparameterValuesSortNumericallyAndListsByLength() throws {
+    let fixture = try contentFixture()
+    let sweepID = try #require(try fixture.store.sweep(named: "lr-by-layers")?.id)
+    let summary = try LeaderboardQuery.parameters(fixture.store, sweepID: sweepID).summary
+    #expect(summary.varying == ["hidden_layers", "learning_rate"])
+    #expect(summary.values["hidden_layers"] == ["[3]", "[8]", "[16,8]"])
+    #expect(summary.values["learning_rate"] == ["0.01", "0.1", "0.5"])
+    #expect(summary.constant.map(\.name) == ["activation", "loss", "init", "optimizer", "batch_size", "epochs"])
+}
+
+@Test func sectionsAreGroupedByDataSetAndFilteredBySweepName() throws {
+    let fixture = try Fixture()
+    try fixture.sweep("wine-grid", runs: [RunSpec(parameters: baseline(), seed: 1, validation: 0.9, test: 0.9)],
+                      datasetName: "wine", classNames: ["c1", "c2", "c3"],
+                      protocolJSON: #"{"folds":5,"split_seed":7,"test_fraction":0.2}"#)
+    try fixture.sweep("iris-grid", runs: [
+        RunSpec(parameters: baseline(), seed: 1, validation: 0.9, test: 0.9),
+        RunSpec(parameters: baseline(), seed: 2, status: .queued),
+    ])
+    _ = try ReportWriter.write(store: fixture.store, options: ReportOptions(outputDirectory: fixture.output))
+    let markdown = try String(contentsOf: fixture.output.appendingPathComponent("leaderboard.md"), encoding: .utf8)
+    let iris = try #require(markdown.range(of: "## Data set iris v1: 150 rows × 4 features, 3 classes"))
+    let wine = try #require(markdown.range(of: "## Data set wine v1: 150 rows × 4 features, 3 classes"))
+    #expect(iris.lowerBound < wine.lowerBound)
+    #expect(markdown.contains("- Protocol: folds 5, test fraction 0.2, split seed 7"))
+    // The queued run is counted but has not ended.
+    #expect(markdown.contains("2 runs: 1 running, 1 finished"))
+    #expect(markdown.contains("| 1 (baseline) | 1/2 |"))
+
+    let only = fixture.directory.appendingPathComponent("wine-only")
+    _ = try ReportWriter.write(store: fixture.store, options: ReportOptions(outputDirectory: only, sweeps: ["wine-grid"]))
+    let filtered = try String(contentsOf: only.appendingPathComponent("leaderboard.md"), encoding: .utf8)
+    #expect(filtered.contains("### Sweep wine-grid"))
+    #expect(!filtered.contains("iris-grid"))
+}
