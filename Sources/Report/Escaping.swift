@@ -34,16 +34,25 @@ enum Escape {
     /// markup, a link, emphasis or a new table column.
     static func markdown(_ text: String) -> String {
         var out = ""
+        // At the start of a line, `#`, `>`, `+`, `-` and `=` begin a heading, quote or list item,
+        // and so do digits followed by `.` or `)`: escape the character that would.
+        var escapeAt = -1
+        if let first = text.unicodeScalars.first, "#>+-=".unicodeScalars.contains(first) {
+            escapeAt = 0
+        } else if let digits = numberedItemDigits(text) {
+            escapeAt = digits
+        }
+        var position = 0
         var previousWasCR = false
         for scalar in text.unicodeScalars {
-            defer { previousWasCR = scalar == "\r" }
+            defer { previousWasCR = scalar == "\r"; position += 1 }
+            if position == escapeAt { out += "\\" }
             switch scalar {
             case "\n" where previousWasCR: continue
             case "\r", "\n", "\u{2028}", "\u{2029}": out += " "
             case "&": out += "&amp;"
             case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "|", "\\", "`", "*", "_", "[", "]", "~", "#", "!":
+            case "|", "\\", "`", "*", "_", "[", "]", "~":
                 out += "\\"
                 out.unicodeScalars.append(scalar)
             default:
@@ -51,6 +60,17 @@ enum Escape {
             }
         }
         return out
+    }
+
+    /// For text like `12. x` or `3)` that Markdown would read as a numbered list item, the
+    /// number of digits; nil otherwise.
+    private static func numberedItemDigits(_ text: String) -> Int? {
+        let digits = text.unicodeScalars.prefix { $0.properties.numericType == .decimal && $0.isASCII }.count
+        guard digits > 0 else { return nil }
+        let rest = text.unicodeScalars.dropFirst(digits)
+        guard rest.first == "." || rest.first == ")" else { return nil }
+        let after = rest.dropFirst().first
+        return after == nil || after == " " || after == "\t" || after == "\n" || after == "\r" ? digits : nil
     }
 
     /// A name usable in a file name: lowercase ASCII letters, digits and `-`.

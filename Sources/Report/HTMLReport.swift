@@ -23,6 +23,7 @@ struct HTMLReport {
             .head(
                 .meta(.charset(.utf8)),
                 .meta(.name("viewport"), .content("width=device-width, initial-scale=1")),
+                .meta(.name("color-scheme"), .content("light dark")),
                 .element(named: "title", nodes: [t("Leaderboard")]),
                 .style(Self.css + chartCSS)
             ),
@@ -136,7 +137,7 @@ struct HTMLReport {
     }
 
     static let css = """
-    :root{color-scheme:light dark;--fg:#1f2328;--bg:#ffffff;--muted:#59636e;--line:#d0d7de;--head:#f6f8fa;--accent:#0072b2;\
+    :root{--fg:#1f2328;--bg:#ffffff;--muted:#59636e;--line:#d0d7de;--head:#f6f8fa;--accent:#0072b2;\
     --good:#1a7f37;--mark:#fff8c5;--warn:#9a6700}
     @media (prefers-color-scheme:dark){:root{--fg:#e6edf3;--bg:#0d1117;--muted:#9198a1;--line:#30363d;--head:#161b22;\
     --accent:#56b4e9;--good:#3fb950;--mark:#3b2e00;--warn:#d29922}}
@@ -153,7 +154,7 @@ struct HTMLReport {
     caption{text-align:left;color:var(--muted);padding:.3rem 0}
     th,td{border:1px solid var(--line);padding:.3rem .5rem;white-space:nowrap}
     thead th{background:var(--head);position:sticky;top:0}
-    th button{all:unset;cursor:pointer;font-weight:600}
+    th button{background:none;border:0;padding:0;margin:0;font:inherit;font-weight:600;color:inherit;cursor:pointer;text-align:inherit}
     th button:focus-visible{outline:2px solid var(--accent)}
     th[aria-sort=ascending] button::after{content:" ▲"}
     th[aria-sort=descending] button::after{content:" ▼"}

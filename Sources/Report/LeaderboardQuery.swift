@@ -65,14 +65,7 @@ enum LeaderboardQuery {
             if texts.count > 1 || (missing && configCount > 1) {
                 varying.append(name)
                 let known = numbers[name] ?? [:]
-                values[name] = texts.sorted { a, b in
-                    switch (known[a], known[b]) {
-                    case let (x?, y?): return x == y ? a < b : x < y
-                    case (.some, nil): return true
-                    case (nil, .some): return false
-                    case (nil, nil): return a < b
-                    }
-                }
+                values[name] = texts.sorted { a, b in valueOrder(a, b, numbers: known) }
             } else {
                 constant.append((name, texts.first!))
             }
@@ -203,6 +196,27 @@ enum LeaderboardQuery {
         }
         return SweepReport(info: info, rows: rows, parameters: summary, curves: curves, dots: dots,
                            confusion: matrix, slug: Escape.slug(name))
+    }
+}
+
+/// The display order of two values of one hyperparameter: numbers numerically, lists of
+/// numbers (`[16,8]`) by length and then element by element, anything else as text after them.
+func valueOrder(_ a: String, _ b: String, numbers: [String: Double]) -> Bool {
+    switch (numbers[a], numbers[b]) {
+    case let (x?, y?): return x == y ? a < b : x < y
+    case (.some, nil): return true
+    case (nil, .some): return false
+    case (nil, nil): break
+    }
+    func list(_ text: String) -> [Double]? { try? JSONDecoder().decode([Double].self, from: Data(text.utf8)) }
+    switch (list(a), list(b)) {
+    case let (x?, y?):
+        if x.count != y.count { return x.count < y.count }
+        if x != y { return x.lexicographicallyPrecedes(y) }
+        return a < b
+    case (.some, nil): return true
+    case (nil, .some): return false
+    case (nil, nil): return a < b
     }
 }
 

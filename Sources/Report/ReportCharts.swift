@@ -40,7 +40,11 @@ enum ReportCharts {
         guard benchmark >= y.0, benchmark <= y.1 else { return }
         let py = Scale.map(benchmark, y, (frame.y + frame.h, frame.y))
         chart.line(frame.x, py, frame.x + frame.w, py, class: "ref")
-        chart.text(frame.x + frame.w - 4, py - 4, "benchmark \(Format.percent(benchmark)) (test)", class: "muted", anchor: .end)
+        // The key sits above the panel's top right corner, clear of the data.
+        let label = "benchmark \(Format.percent(benchmark)) (test accuracy)"
+        let labelWidth = Double(label.count) * 6.6
+        chart.line(frame.x + frame.w - labelWidth - 34, frame.y - 10, frame.x + frame.w - labelWidth - 8, frame.y - 10, class: "ref")
+        chart.text(frame.x + frame.w, frame.y - 6, label, class: "muted", anchor: .end)
     }
 
     // MARK: Learning curves
@@ -53,11 +57,11 @@ enum ReportCharts {
         let labels = curves.map { curve in
             report.rows.first { $0.configSHA256 == curve.configSHA256 }.map(report.label(of:)) ?? "#\(curve.rank)"
         }
-        let panelHeight = 220.0, top = 40.0, gap = 70.0
-        let legendTop = top + 2 * panelHeight + gap + 48
+        let panelHeight = 220.0, top = 60.0, gap = 70.0
+        let legendTop = top + 2 * panelHeight + gap + 64
         var chart = SVGChart(width: width, height: legendTop + Double(curves.count) * 18 + 30,
                              title: "Learning curves of the top \(curves.count) configurations of sweep \(report.info.name)")
-        chart.text(left, 20, "Learning curves: mean over finished runs, band = min–max", class: "heading")
+        chart.text(left, 20, "Learning curves of the top configurations: mean over finished runs", class: "heading")
         let maxEpoch = Double(curves.flatMap(\.points).map(\.epoch).max() ?? 1)
         let xDomain = (1.0, max(2.0, maxEpoch))
         let plotWidth = width - left - right
@@ -80,7 +84,7 @@ enum ReportCharts {
         chart.text(left, accuracyFrame.y - 8, "Accuracy", class: "heading")
 
         for (index, curve) in curves.enumerated() {
-            let series = "s\(index % 3)", fill = "b\(index % 3)"
+            let series = "s\(index % 3)", fill = "band b\(index % 3)"
             for (frame, domain, metrics) in [
                 (lossFrame, (0.0, lossTop), [(\CurvePoint.validationLoss, false), (\CurvePoint.trainLoss, true)]),
                 (accuracyFrame, accuracyDomain, [(\CurvePoint.validationAccuracy, false), (\CurvePoint.trainAccuracy, true)]),
@@ -104,7 +108,8 @@ enum ReportCharts {
             let y = legendTop + Double(index) * 18
             chart.line(left, y, left + 24, y, class: "s\(index % 3)")
             let runs = curves[index].points.map(\.runs).max() ?? 0
-            chart.text(left + 30, y + 4, "\(label) (\(runs) run\(runs == 1 ? "" : "s"))", maxCharacters: 95)
+            let prefix = "#\(curves[index].rank) (\(runs) run\(runs == 1 ? "" : "s"))"
+            chart.text(left + 30, y + 4, prefix + label.drop { $0 != " " }, maxCharacters: 95)
         }
         return chart
     }
@@ -158,9 +163,9 @@ enum ReportCharts {
         guard let confusion = report.confusion, !confusion.counts.isEmpty else { return nil }
         let classes = confusion.counts.count
         let cell = max(28, min(64, 420 / Double(classes)))
-        let labelWidth = 130.0, top = 74.0
+        let labelWidth = 130.0, top = 92.0
         let gridLeft = labelWidth + 40
-        let w = max(420, gridLeft + cell * Double(classes) + 20)
+        let w = max(460, gridLeft + cell * Double(classes) + 20)
         var chart = SVGChart(width: w, height: top + cell * Double(classes) + 60,
                              title: "Test confusion matrix of configuration #\(confusion.rank), sweep \(report.info.name)")
         let total = confusion.counts.joined().reduce(0, +)
@@ -169,11 +174,13 @@ enum ReportCharts {
                    class: "heading")
         chart.text(16, 34, "\(correct) of \(total) test rows correct (\(Format.percent(total > 0 ? Double(correct) / Double(total) : nil)))",
                    class: "muted")
-        chart.text(gridLeft + cell * Double(classes) / 2, 54, "predicted class", anchor: .middle)
+        chart.text(gridLeft + cell * Double(classes) / 2, 56, "predicted class", anchor: .middle)
         chart.text(14, top + cell * Double(classes) / 2, "true class", anchor: .middle, rotate: -90)
-        let maxCharacters = max(4, Int(cell / 7))
+        // Column labels alternate between two lines, so each may be twice as wide as a cell.
+        let maxCharacters = max(4, Int(2 * cell / 7) - 1)
         for j in 0..<classes {
-            chart.text(gridLeft + cell * (Double(j) + 0.5), top - 6, confusion.classNames[j], anchor: .middle, maxCharacters: maxCharacters)
+            chart.text(gridLeft + cell * (Double(j) + 0.5), top - (j.isMultiple(of: 2) ? 6 : 22), confusion.classNames[j],
+                       anchor: .middle, maxCharacters: maxCharacters)
         }
         for i in 0..<classes {
             let rowTotal = confusion.counts[i].reduce(0, +)
@@ -186,7 +193,9 @@ enum ReportCharts {
                 chart.rect(x, y, cell, cell, class: "cell", opacity: 0.08 + 0.8 * share,
                            tooltip: "true \(confusion.classNames[i]), predicted \(confusion.classNames[j]): \(count)")
                 chart.rect(x, y, cell, cell, class: "cellframe")
-                chart.text(x + cell / 2, y + cell / 2 + 4, String(count), class: "count", anchor: .middle)
+                // On a strong shade the count takes the background colour to stay readable.
+                chart.text(x + cell / 2, y + cell / 2 + 4, String(count), class: share > 0.45 ? "count on-dark" : "count",
+                           anchor: .middle)
             }
         }
         chart.text(16, top + cell * Double(classes) + 36, "rows: true class; columns: predicted; shade: share of the true class",

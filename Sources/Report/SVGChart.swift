@@ -81,7 +81,9 @@ struct SVGChart {
     func render(standalone: Bool) -> String {
         var out = standalone ? "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" : ""
         out += "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Self.n(width)) \(Self.n(height))\" "
-        out += "width=\"\(Self.n(width))\" height=\"\(Self.n(height))\" class=\"chart\" role=\"img\" aria-label=\"\(Escape.xml(title))\">"
+        out += "width=\"\(Self.n(width))\" height=\"\(Self.n(height))\" class=\"chart\" role=\"img\""
+        // SVG 1.1 files have no aria-label; there the <title> child names the chart.
+        out += standalone ? ">" : " aria-label=\"\(Escape.xml(title))\">"
         out += "<title>\(Escape.xml(title))</title>"
         if standalone { out += "<style>\(chartCSS)</style>" }
         out += "<rect class=\"bg\" x=\"0\" y=\"0\" width=\"\(Self.n(width))\" height=\"\(Self.n(height))\"/>"
@@ -91,31 +93,58 @@ struct SVGChart {
     }
 }
 
-/// The styles of every chart, for light and dark colour schemes (Okabe–Ito colours, lighter
-/// variants on dark backgrounds).
+/// The colours of a chart in one colour scheme.
+struct ChartPalette {
+    var text: String, background: String, grid: String, reference: String
+    /// Series colours (Okabe–Ito in light mode, lighter variants on dark backgrounds).
+    var series: [String]
+
+    static let light = ChartPalette(text: "#1f2328", background: "#ffffff", grid: "#d0d7de", reference: "#6e7781",
+                                    series: ["#0072b2", "#d55e00", "#009e73", "#cc79a7"])
+    static let dark = ChartPalette(text: "#e6edf3", background: "#0d1117", grid: "#30363d", reference: "#8b949e",
+                                   series: ["#56b4e9", "#e69f00", "#3fd0a0", "#f0a0d0"])
+
+    /// The colour rules of every chart class. Plain colours, no custom properties, so that
+    /// SVG renderers without CSS variables (librsvg, older editors) draw the files as well.
+    var rules: String {
+        var css = """
+        svg.chart{color:\(text)}
+        svg.chart .bg{fill:\(background)}
+        svg.chart text{fill:\(text)}
+        svg.chart .muted{fill:\(reference)}
+        svg.chart .axis{stroke:\(text)}
+        svg.chart .grid{stroke:\(grid)}
+        svg.chart .ref{stroke:\(reference)}
+        svg.chart .dot{fill:\(series[0]);stroke:\(series[0])}
+        svg.chart .meanmark{stroke:\(series[1])}
+        svg.chart .cell{fill:\(series[0])}
+        svg.chart .cellframe{stroke:\(grid)}
+        svg.chart .count.on-dark{fill:\(background)}
+
+        """
+        for (index, colour) in series.enumerated() {
+            css += "svg.chart .s\(index){stroke:\(colour)} svg.chart .b\(index){fill:\(colour)}\n"
+        }
+        return css
+    }
+}
+
+/// The styles of every chart, for light and dark colour schemes.
 let chartCSS = """
-svg.chart{font:12px system-ui,-apple-system,"Segoe UI",sans-serif;color:#1f2328;--bg:#ffffff;--grid:#d0d7de;\
---c0:#0072b2;--c1:#d55e00;--c2:#009e73;--c3:#cc79a7;--ref:#6e7781}
-svg.chart .bg{fill:var(--bg)}
-svg.chart text{fill:currentColor}
-svg.chart .muted{fill:var(--ref)}
+svg.chart{font:12px system-ui,-apple-system,"Segoe UI",sans-serif}
 svg.chart .heading{font-weight:600;font-size:13px}
-svg.chart .axis{stroke:currentColor;stroke-width:1}
-svg.chart .grid{stroke:var(--grid);stroke-width:1}
-svg.chart .ref{stroke:var(--ref);stroke-width:1.2;stroke-dasharray:6 4}
+svg.chart .axis{stroke-width:1}
+svg.chart .grid{stroke-width:1}
+svg.chart .ref{stroke-width:1.2;stroke-dasharray:6 4}
 svg.chart polyline{fill:none;stroke-width:1.8}
 svg.chart .train{stroke-dasharray:5 3}
-svg.chart .s0{stroke:var(--c0)} svg.chart .s1{stroke:var(--c1)} svg.chart .s2{stroke:var(--c2)} svg.chart .s3{stroke:var(--c3)}
-svg.chart .b0{fill:var(--c0);opacity:.15} svg.chart .b1{fill:var(--c1);opacity:.15} svg.chart .b2{fill:var(--c2);opacity:.15}
-svg.chart .f0{fill:var(--c0)} svg.chart .f1{fill:var(--c1)} svg.chart .f2{fill:var(--c2)}
-svg.chart .dot{fill:var(--c0);fill-opacity:.55;stroke:var(--c0)}
-svg.chart .meanmark{stroke:var(--c1);stroke-width:2.5}
-svg.chart .cell{fill:var(--c0)}
-svg.chart .cellframe{fill:none;stroke:var(--grid)}
-svg.chart .count{font-weight:600;paint-order:stroke;stroke:var(--bg);stroke-width:3px}
-@media (prefers-color-scheme:dark){svg.chart{color:#e6edf3;--bg:#0d1117;--grid:#30363d;\
---c0:#56b4e9;--c1:#e69f00;--c2:#3fd0a0;--c3:#f0a0d0;--ref:#8b949e}}
-"""
+svg.chart .band{opacity:.15}
+svg.chart .dot{fill-opacity:.55}
+svg.chart .meanmark{stroke-width:2.5}
+svg.chart .cellframe{fill:none}
+svg.chart .count{font-weight:600}
+
+""" + ChartPalette.light.rules + "@media (prefers-color-scheme:dark){\n" + ChartPalette.dark.rules + "}\n"
 
 /// Axis scaling and tick placement.
 enum Scale {

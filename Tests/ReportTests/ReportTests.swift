@@ -154,7 +154,7 @@ private func contentFixture() throws -> Fixture {
     let markdown = try String(contentsOf: fixture.output.appendingPathComponent("leaderboard.md"), encoding: .utf8)
     let lines = markdown.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     let header = try #require(lines.first { $0.hasPrefix("| Rank |") })
-    #expect(header == "| Rank | hidden\\_layers | learning\\_rate | Runs counted | Val. acc. mean | Val. acc. std | Val. acc. 95% CI | Test acc. mean | Test &gt; 96.1% | Best epoch | Time (s) | Diverged/failed |")
+    #expect(header == "| Rank | hidden\\_layers | learning\\_rate | Runs counted | Val. acc. mean | Val. acc. std | Val. acc. 95% CI | Test acc. mean | Test > 96.1% | Best epoch | Time (s) | Diverged/failed |")
     let tableRows = lines.filter { $0.hasPrefix("| ") && $0.first == "|" && Int($0.dropFirst(2).prefix { $0.isNumber }) != nil }
     // The top 2, then the baseline at rank 5.
     #expect(tableRows.count == 3)
@@ -241,10 +241,10 @@ private func contentFixture() throws -> Fixture {
     #expect(!markdown.contains("x&y"))
     #expect(!markdown.contains("line1\nline2"))
     #expect(markdown.contains("a\\|b"))
-    #expect(markdown.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+    #expect(markdown.contains("&lt;script>alert(1)&lt;/script>"))
     #expect(markdown.contains("x&amp;y"))
     #expect(markdown.contains("line1 line2"))
-    #expect(markdown.contains("Sweep sweep\\|&lt;b&gt;bold&lt;/b&gt;"))
+    #expect(markdown.contains("Sweep sweep\\|&lt;b>bold&lt;/b>"))
     // Every table line has the same number of unescaped column separators.
     let tableLines = markdown.split(separator: "\n").filter { $0.hasPrefix("|") }
     let separatorCounts = Set(tableLines.filter { $0.hasPrefix("| Rank") || $0.hasPrefix("| 1 ") || $0.hasPrefix("| 2 ") }
@@ -273,10 +273,16 @@ private func contentFixture() throws -> Fixture {
 
 @Test func markdownEscapingHandlesEveryCharacterThatMakesMarkup() {
     #expect(Escape.markdown("a|b") == "a\\|b")
-    #expect(Escape.markdown("<script>") == "&lt;script&gt;")
+    #expect(Escape.markdown("<script>") == "&lt;script>")
     #expect(Escape.markdown("x&y") == "x&amp;y")
     #expect(Escape.markdown("one\r\ntwo\nthree") == "one two three")
     #expect(Escape.markdown("[link](http://x) *em* `code`") == "\\[link\\](http://x) \\*em\\* \\`code\\`")
+    #expect(Escape.markdown("# title") == "\\# title")
+    #expect(Escape.markdown("> quote") == "\\> quote")
+    #expect(Escape.markdown("- item") == "\\- item")
+    #expect(Escape.markdown("12. item") == "12\\. item")
+    #expect(Escape.markdown("0.1") == "0.1")
+    #expect(Escape.markdown("a > b # c") == "a > b # c")
     #expect(Escape.html("\"'<>&") == "&quot;&#39;&lt;&gt;&amp;")
     #expect(Escape.slug("Sweep|<b>") == "sweep-b")
     #expect(Escape.slug("***") == "sweep")
@@ -310,4 +316,42 @@ private func contentFixture() throws -> Fixture {
     #expect(throws: ReportError.unknownSweep("nope")) {
         try ReportWriter.leaderboard(store: fixture.store, sweep: "nope")
     }
+}
+
+// MARK: Sweeps, data sets, hyperparameter values
+
+@Test func hyperparameterValuesSortNumericallyAndListsByLength() throws {
+    let fixture = try contentFixture()
+    let sweepID = try #require(try fixture.store.sweep(named: "lr-by-layers")?.id)
+    let summary = try LeaderboardQuery.parameters(fixture.store, sweepID: sweepID).summary
+    #expect(summary.varying == ["hidden_layers", "learning_rate"])
+    #expect(summary.values["hidden_layers"] == ["[3]", "[8]", "[16,8]"])
+    #expect(summary.values["learning_rate"] == ["0.01", "0.1", "0.5"])
+    #expect(summary.constant.map(\.name) == ["activation", "loss", "init", "optimizer", "batch_size", "epochs"])
+}
+
+@Test func sectionsAreGroupedByDataSetAndFilteredBySweepName() throws {
+    let fixture = try Fixture()
+    try fixture.sweep("wine-grid", runs: [RunSpec(parameters: baseline(), seed: 1, validation: 0.9, test: 0.9)],
+                      datasetName: "wine", classNames: ["c1", "c2", "c3"],
+                      protocolJSON: #"{"folds":5,"split_seed":7,"test_fraction":0.2}"#)
+    try fixture.sweep("iris-grid", runs: [
+        RunSpec(parameters: baseline(), seed: 1, validation: 0.9, test: 0.9),
+        RunSpec(parameters: baseline(), seed: 2, status: .queued),
+    ])
+    _ = try ReportWriter.write(store: fixture.store, options: ReportOptions(outputDirectory: fixture.output))
+    let markdown = try String(contentsOf: fixture.output.appendingPathComponent("leaderboard.md"), encoding: .utf8)
+    let iris = try #require(markdown.range(of: "## Data set iris v1: 150 rows × 4 features, 3 classes"))
+    let wine = try #require(markdown.range(of: "## Data set wine v1: 150 rows × 4 features, 3 classes"))
+    #expect(iris.lowerBound < wine.lowerBound)
+    #expect(markdown.contains("- Protocol: folds 5, test fraction 0.2, split seed 7"))
+    // The queued run is counted but has not ended.
+    #expect(markdown.contains("2 runs: 1 running, 1 finished"))
+    #expect(markdown.contains("| 1 (baseline) | 1/2 |"))
+
+    let only = fixture.directory.appendingPathComponent("wine-only")
+    _ = try ReportWriter.write(store: fixture.store, options: ReportOptions(outputDirectory: only, sweeps: ["wine-grid"]))
+    let filtered = try String(contentsOf: only.appendingPathComponent("leaderboard.md"), encoding: .utf8)
+    #expect(filtered.contains("### Sweep wine-grid"))
+    #expect(!filtered.contains("iris-grid"))
 }
