@@ -80,7 +80,9 @@ struct SVGChart {
     /// namespace; inline ones (in the HTML page) rely on the page's copy of ``chartCSS``.
     func render(standalone: Bool) -> String {
         var out = standalone ? "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" : ""
-        out += "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Self.n(width)) \(Self.n(height))\" "
+        // The HTML parser puts inline <svg> in the SVG namespace by itself; files need xmlns.
+        out += standalone ? "<svg xmlns=\"http://www.w3.org/2000/svg\" " : "<svg "
+        out += "viewBox=\"0 0 \(Self.n(width)) \(Self.n(height))\" "
         out += "width=\"\(Self.n(width))\" height=\"\(Self.n(height))\" class=\"chart\" role=\"img\""
         // SVG 1.1 files have no aria-label; there the <title> child names the chart.
         out += standalone ? ">" : " aria-label=\"\(Escape.xml(title))\">"

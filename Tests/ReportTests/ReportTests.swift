@@ -305,6 +305,7 @@ private func contentFixture() throws -> Fixture {
     #expect(!html.contains("<link"))
     #expect(!html.contains("@import"))
     #expect(!html.contains("url("))
+    #expect(!html.contains("http"))
     // Every tag is closed and every attribute quoted: the page parses as XML.
     let parser = XMLParser(data: Data(html.replacingOccurrences(of: "<!DOCTYPE html>", with: "").utf8))
     let parsed = parser.parse()
@@ -354,4 +355,14 @@ private func contentFixture() throws -> Fixture {
     let filtered = try String(contentsOf: only.appendingPathComponent("leaderboard.md"), encoding: .utf8)
     #expect(filtered.contains("### Sweep wine-grid"))
     #expect(!filtered.contains("iris-grid"))
+}
+
+@Test func emptyDatabaseStillGivesBothFiles() throws {
+    let fixture = try Fixture()
+    let files = try ReportWriter.write(store: fixture.store, options: ReportOptions(outputDirectory: fixture.output))
+    #expect(files.map(\.lastPathComponent) == ["leaderboard.md", "leaderboard.html"])
+    let markdown = try String(contentsOf: files[0], encoding: .utf8)
+    #expect(markdown.contains("No sweep in the database."))
+    let html = try String(contentsOf: files[1], encoding: .utf8)
+    #expect(html.contains("No sweep in the database."))
 }
