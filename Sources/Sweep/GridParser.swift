@@ -77,7 +77,8 @@ struct GridParser {
 
     // MARK: - Nodes
 
-    /// A mapping's entries by key, reporting duplicate and unknown keys.
+    /// A mapping's entries by key, reporting unknown keys (duplicates never get here: Yams
+    /// refuses them while composing, see ``parse(_:url:)``).
     mutating func mapping(_ node: Node, _ path: String, allowed: [String]? = nil) -> [String: Node]? {
         guard case .mapping(let mapping) = node else {
             problem(node, path, "expected an object, found \(describe(node))")
@@ -87,10 +88,6 @@ struct GridParser {
         for (keyNode, value) in mapping {
             let key = keyNode.scalar?.string ?? ""
             let keyPath = path.isEmpty ? key : "\(path).\(key)"
-            if entries[key] != nil {
-                problem(keyNode, path.isEmpty ? "" : path, "duplicate key \"\(key)\" (JSON decoders silently keep only one)")
-                continue
-            }
             if let allowed = allowed ?? (path.isEmpty ? Self.topKeys : nil), !allowed.contains(key) {
                 problem(keyNode, keyPath, "unknown key \"\(key)\"; valid keys: \(allowed.joined(separator: ", "))")
                 continue

@@ -56,11 +56,9 @@ func execute(_ claim: ClaimedRun, dataset: Dataset, data: RunData, toolVersion: 
         result.bestValidationLoss = best?.validationLoss
         result.bestValidationAccuracy = best?.validationAccuracy
         if let test = data.test {
-            let predicted = model.predict(test.features)
-            var confusion = Array(repeating: Array(repeating: 0, count: dataset.classNames.count), count: dataset.classNames.count)
-            for (truth, guess) in zip(test.labels, predicted) { confusion[truth][guess] += 1 }
+            let confusion = model.confusionMatrix(test)
             result.testConfusion = confusion
-            result.testAccuracy = Double(zip(test.labels, predicted).filter { $0 == $1 }.count) / Double(test.labels.count)
+            result.testAccuracy = Double(confusion.indices.map { confusion[$0][$0] }.reduce(0, +)) / Double(test.labels.count)
         }
         result.weights = [("final", model.safetensors()), ("best", outcome.bestModel.safetensors())]
         return result

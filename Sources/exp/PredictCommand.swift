@@ -71,12 +71,10 @@ struct EvaluateCommand: ParsableCommand {
     func run() throws {
         let (model, data, labels) = try input.load()
         let features = Matrix(rows: data.rowCount, columns: data.featureCount, values: data.features)
-        let accuracy = model.evaluate(LabeledData(features: features, labels: labels))
-        let predicted = model.predict(features)
+        let confusion = model.confusionMatrix(LabeledData(features: features, labels: labels))
         let k = model.classNames.count
-        var confusion = Array(repeating: Array(repeating: 0, count: k), count: k)
-        for (truth, guess) in zip(labels, predicted) { confusion[truth][guess] += 1 }
-        print(String(format: "accuracy: %.4f (%d of %d rows)", accuracy, zip(labels, predicted).filter { $0 == $1 }.count, labels.count))
+        let correct = (0..<k).map { confusion[$0][$0] }.reduce(0, +)
+        print(String(format: "accuracy: %.4f (%d of %d rows)", Double(correct) / Double(labels.count), correct, labels.count))
         print("class\tprecision\trecall\trows")
         for c in 0..<k {
             let column = confusion.map { $0[c] }.reduce(0, +)

@@ -301,3 +301,15 @@ import Testing
     let healthy = try train(hp, on: data, validation: nil, classNames: ["a", "b", "c"], featureNames: [], seed: 1)
     #expect(healthy.history.count == 200)
 }
+
+/// The confusion matrix's diagonal over its total is the accuracy `evaluate` reports.
+@Test func confusionMatrixAgreesWithEvaluate() throws {
+    var hp = Hyperparameters()
+    hp.hiddenLayers = [4]; hp.loss = .crossEntropy; hp.epochs = 20
+    let features = Matrix(rows: 6, columns: 2, values: [5.1, 3.5, 4.9, 3.0, 7.0, 3.2, 6.4, 3.2, 6.3, 3.3, 5.8, 2.7])
+    let data = LabeledData(features: features, labels: [0, 0, 1, 1, 2, 2])
+    let model = try train(hp, on: data, validation: nil, classNames: ["a", "b", "c"], featureNames: [], seed: 3).model
+    let confusion = model.confusionMatrix(data)
+    #expect(confusion.map { $0.reduce(0, +) } == [2, 2, 2])
+    #expect(Double((0..<3).map { confusion[$0][$0] }.reduce(0, +)) / 6 == model.evaluate(data))
+}
