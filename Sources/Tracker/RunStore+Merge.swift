@@ -1,0 +1,136 @@
+import Foundation
+
+/// What merging one database into another did.
+public struct MergeSummary: Sendable, Equatable {
+    /// Runs that were not in the target and were copied.
+    public var added = 0
+    /// Runs of the target replaced by a more complete copy (a finished run over an unfinished one).
+    public var replaced = 0
+    /// Runs already in the target as complete as the source's, left alone.
+    public var unchanged = 0
+}
+
+extension RunStore {
+    /// How complete a run's status is: a merge only replaces a run by a strictly more complete one.
+    static func completeness(_ status: String) -> Int {
+        switch status {
+        case RunStatus.finished.rawValue, RunStatus.diverged.rawValue: return 2
+        case RunStatus.failed.rawValue: return 1
+        default: return 0
+        }
+    }
+
+    /// Merges the database at `path` — typically one shard of a sweep run with `--shard I/N`
+    /// on another machine — into this one, in one transaction.
+    ///
+    /// Data sets (by content hash), sweeps (by name; the grid must be the same) and splits are
+    /// matched or added; each run is matched on (sweep, configuration hash, seed, fold). A run
+    /// missing here is copied with its params, epoch metrics and weights; a run here that is
+    /// less complete than the source's (queued, running, interrupted or failed, against a
+    /// finished or diverged one) is replaced by it. Merging the same file again changes nothing.
+    /// The source is first brought to this binary's schema (with the usual backup).
+    /// - Throws: ``TrackerError/gridChanged(sweep:)`` when a sweep of the same name has another
+    ///   grid here; ``SchemaError``; ``SQLiteError``.
+    @discardableResult
+    public func merge(from path: String) throws -> MergeSummary {
+        guard FileManager.default.fileExists(atPath: path) else { throw TrackerError.notFound("database \(path)") }
+        _ = try RunStore(path: path)  // migrates an older source; refuses a newer one
+        try connection.run("ATTACH DATABASE ? AS source", [.text(path)])
+        defer { try? connection.execute("DETACH DATABASE source") }
+        return try write {
+            let source = try RunStore.readSource(connection)
+            var datasetIDs: [Int64: Int64] = [:]
+            for record in source.datasets {
+                datasetIDs[record.id!] = try storeDataset(record).id!
+            }
+            var sweepIDs: [Int64: Int64] = [:]
+            for sweep in source.sweeps {
+                var record = sweep
+                record.datasetID = datasetIDs[sweep.datasetID]!
+                sweepIDs[sweep.id!] = try openSweep(record).id!
+            }
+            var splitIDs: [Int64: Int64] = [:]
+            for split in source.splits {
+                splitIDs[split.id] = try storeSplit(datasetID: datasetIDs[split.datasetID]!, splitSeed: split.splitSeed,
+                                                    protocolJSON: split.protocolJSON, fold: split.fold, rows: split.rows)
+            }
+            let columns = try connection.query("SELECT name FROM pragma_table_info('runs')") { $0.string(0)! }
+                .filter { !["run_id", "sweep_id", "dataset_id", "split_id"].contains($0) }
+            let list = columns.joined(separator: ", ")
+            var summary = MergeSummary()
+            for run in source.runs {
+                let sweepID = sweepIDs[run.sweepID]!
+                let existing = try connection.query("""
+                    SELECT run_id, status FROM main.runs WHERE sweep_id = ? AND config_sha256 = ? AND seed = ? AND fold = ?
+                    """, [.integer(sweepID), .text(run.configSHA), .of(run.seed), .of(run.fold)]) { (Int64($0.int(0)!), $0.string(1)!) }.first
+                let target: Int64
+                if let (id, status) = existing {
+                    guard RunStore.completeness(run.status) > RunStore.completeness(status) else {
+                        summary.unchanged += 1
+                        continue
+                    }
+                    for table in ["params", "epoch_metrics", "weights"] {
+                        try connection.run("DELETE FROM main.\(table) WHERE run_id = ?", [.integer(id)])
+                    }
+                    try connection.run("UPDATE main.runs SET (\(list)) = (SELECT \(list) FROM source.runs WHERE run_id = ?) WHERE run_id = ?",
+                                       [.integer(run.id), .integer(id)])
+                    target = id
+                    summary.replaced += 1
+                } else {
+                    try connection.run("""
+                        INSERT INTO main.runs (sweep_id, dataset_id, split_id, \(list))
+                        SELECT ?, ?, ?, \(list) FROM source.runs WHERE run_id = ?
+                        """, [.integer(sweepID), .integer(datasetIDs[run.datasetID]!), .integer(splitIDs[run.splitID]!), .integer(run.id)])
+                    target = connection.lastInsertRowID
+                    summary.added += 1
+                }
+                for table in ["params", "epoch_metrics", "weights"] {
+                    let copied = try connection.query("SELECT name FROM pragma_table_info('\(table)')") { $0.string(0)! }
+                        .filter { $0 != "run_id" }.joined(separator: ", ")
+                    try connection.run("INSERT INTO main.\(table) (run_id, \(copied)) SELECT ?, \(copied) FROM source.\(table) WHERE run_id = ?",
+                                       [.integer(target), .integer(run.id)])
+                }
+            }
+            return summary
+        }
+    }
+
+    private struct SourceRun { var id, sweepID, datasetID, splitID: Int64; var configSHA: String; var seed, fold: Int; var status: String }
+    private struct SourceSplit { var id, datasetID: Int64; var splitSeed, fold: Int; var protocolJSON: String; var rows: SplitRows }
+
+    /// Everything in the attached `source` database that a merge matches on.
+    private static func readSource(_ c: Connection) throws
+        -> (datasets: [DatasetRecord], sweeps: [SweepRecord], splits: [SourceSplit], runs: [SourceRun]) {
+        let datasets = try c.query("""
+            SELECT dataset_id, sha256, name, source_path, row_count, feature_names, class_names, content FROM source.datasets ORDER BY dataset_id
+            """) { s -> DatasetRecord in
+            var record = DatasetRecord(sha256: s.string(1)!, name: s.string(2)!, sourcePath: s.string(3), rowCount: s.int(4)!,
+                                       featureNames: try decodeJSON([String].self, s.string(5)),
+                                       classNames: try decodeJSON([String].self, s.string(6)), content: s.string(7)!)
+            record.id = Int64(s.int(0)!)
+            return record
+        }
+        let sweeps = try c.query("""
+            SELECT sweep_id, name, dataset_id, grid, grid_path, protocol, tool_version FROM source.sweeps ORDER BY sweep_id
+            """) { s -> SweepRecord in
+            var record = SweepRecord(name: s.string(1)!, datasetID: Int64(s.int(2)!), grid: s.string(3)!, gridPath: s.string(4),
+                                     protocolJSON: s.string(5)!, toolVersion: s.string(6)!)
+            record.id = Int64(s.int(0)!)
+            return record
+        }
+        let splits = try c.query("""
+            SELECT split_id, dataset_id, split_seed, fold, protocol, train_rows, validation_rows, test_rows FROM source.splits ORDER BY split_id
+            """) { s in
+            SourceSplit(id: Int64(s.int(0)!), datasetID: Int64(s.int(1)!), splitSeed: s.int(2)!, fold: s.int(3)!, protocolJSON: s.string(4)!,
+                        rows: SplitRows(train: try decodeJSON([Int].self, s.string(5)), validation: try decodeJSON([Int].self, s.string(6)),
+                                        test: try decodeJSON([Int].self, s.string(7))))
+        }
+        let runs = try c.query("""
+            SELECT run_id, sweep_id, dataset_id, split_id, config_sha256, seed, fold, status FROM source.runs ORDER BY sweep_id, cell_index
+            """) { s in
+            SourceRun(id: Int64(s.int(0)!), sweepID: Int64(s.int(1)!), datasetID: Int64(s.int(2)!), splitID: Int64(s.int(3)!),
+                      configSHA: s.string(4)!, seed: s.int(5)!, fold: s.int(6)!, status: s.string(7)!)
+        }
+        return (datasets, sweeps, splits, runs)
+    }
+}

@@ -1,0 +1,31 @@
+import ArgumentParser
+import Foundation
+import Tracker
+
+struct MergeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "merge",
+        abstract: "Merge shard databases (from `exp sweep --shard I/N`) into one; merging again changes nothing.",
+        discussion: "A finished or diverged run wins over an unfinished copy of the same cell. See docs/scale-out.md."
+    )
+
+    @Argument(help: "The database to merge into (created when missing).") var output: String
+    @Argument(help: "The databases to merge from.") var shards: [String]
+
+    func validate() throws {
+        if shards.isEmpty { throw ValidationError("name at least one database to merge from") }
+        if shards.contains(output) { throw ValidationError("cannot merge \(output) into itself") }
+    }
+
+    func run() throws {
+        let store = try openStore(output)
+        for shard in shards {
+            do {
+                let summary = try store.merge(from: shard)
+                print("\(shard): \(summary.added) runs added, \(summary.replaced) replaced by a more complete copy, \(summary.unchanged) unchanged")
+            } catch {
+                fail("\(shard): \(error)")
+            }
+        }
+    }
+}

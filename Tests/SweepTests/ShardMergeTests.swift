@@ -1,0 +1,70 @@
+import Foundation
+import Testing
+@testable import Sweep
+import Tracker
+
+@Suite struct ShardMergeTests {
+    /// Everything that identifies a run's outcome, keyed by its cell.
+    func outcomes(_ path: String) throws -> [String: String] {
+        let store = try RunStore(path: path)
+        let runs = try store.connection.query("""
+            SELECT config_sha256 || '/' || seed || '/' || fold, status || ' ' || final_validation_accuracy || ' ' || test_accuracy
+                   || ' ' || best_epoch || ' ' || test_confusion FROM runs
+            """) { ($0.string(0)!, $0.string(1)!) }
+        return Dictionary(uniqueKeysWithValues: runs)
+    }
+
+    func metrics(_ path: String) throws -> [String] {
+        let store = try RunStore(path: path)
+        return try store.connection.query("""
+            SELECT r.config_sha256 || '/' || r.seed || '/' || m.epoch || ' ' || m.train_loss || ' ' || m.validation_loss
+            FROM epoch_metrics m JOIN runs r USING (run_id) ORDER BY 1
+            """) { $0.string(0)! }
+    }
+
+    func weights(_ path: String) throws -> [String: [UInt8]] {
+        let store = try RunStore(path: path)
+        let rows = try store.connection.query("""
+            SELECT r.config_sha256 || '/' || r.seed || '/' || w.kind, w.data FROM weights w JOIN runs r USING (run_id)
+            """) { ($0.string(0)!, $0.value(1).bytes!) }
+        return Dictionary(uniqueKeysWithValues: rows)
+    }
+
+    @Test func threeShardsMergedEqualOneProcess() throws {
+        let dir = temporaryDirectory()
+        let grid = try GridFile.load(fixture("cases/grids/g04_nested_lists.json"))
+        let whole = dir.appendingPathComponent("whole.db").path
+        try runSweep(grid, db: whole, jobs: 2)
+
+        var shardPaths: [String] = []
+        for index in 0..<3 {
+            let path = dir.appendingPathComponent("shard\(index).db").path
+            let store = try RunStore(path: path)
+            let prepared = try SweepPlanner.prepare(grid: grid, dataset: loadDataset(grid), store: store, toolVersion: "test")
+            let summary = SweepRunner().run(prepared, store: store, options: SweepOptions(
+                jobs: 2, shard: (index, 3), progress: .quiet, toolVersion: "test"))
+            #expect(summary.counts[.finished] == 8)
+            #expect(summary.counts[.queued] == 16)
+            shardPaths.append(path)
+        }
+        let merged = dir.appendingPathComponent("merged.db").path
+        let store = try RunStore(path: merged)
+        var added = 0
+        for path in shardPaths { added += try store.merge(from: path).added }
+        #expect(added == 24)
+        #expect(try outcomes(merged) == outcomes(whole))
+        #expect(try metrics(merged) == metrics(whole))
+        #expect(try weights(merged) == weights(whole))
+        #expect(try store.connection.scalar("SELECT COUNT(*) FROM runs WHERE status = 'finished'")?.int == 24)
+
+        // Merging again changes nothing.
+        for path in shardPaths {
+            let again = try store.merge(from: path)
+            #expect(again.added == 0)
+            #expect(again.replaced == 0)
+        }
+        #expect(try outcomes(merged) == outcomes(whole))
+        #expect(try store.connection.scalar("SELECT COUNT(*) FROM epoch_metrics")?.int == 24 * 50)
+        #expect(try store.connection.scalar("PRAGMA integrity_check")?.string == "ok")
+    }
+}
