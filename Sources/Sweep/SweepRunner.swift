@@ -14,9 +14,11 @@ public struct SweepSummary: Sendable {
     /// A store error that stopped the workers, if any.
     public var storeError: String?
 
-    /// True when every run of the sweep finished or diverged.
+    /// True when no run of the sweep is left to do: every run finished or diverged, or is
+    /// being trained by another process sharing the database (this process has recorded all of
+    /// its own before it returns).
     public var complete: Bool {
-        counts.filter { $0.key != .finished && $0.key != .diverged }.values.reduce(0, +) == 0
+        [RunStatus.queued, .failed, .interrupted].allSatisfy { (counts[$0] ?? 0) == 0 }
     }
 }
 

@@ -1,0 +1,131 @@
+import Foundation
+import Testing
+@testable import Sweep
+import Tracker
+
+/// The `exp` executable built beside this test bundle.
+func expExecutable() throws -> String {
+    let folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    for candidate in [folder, folder.deletingLastPathComponent()].map({ $0.appendingPathComponent("exp").path })
+    where FileManager.default.isExecutableFile(atPath: candidate) {
+        return candidate
+    }
+    throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: folder.appendingPathComponent("exp").path])
+}
+
+/// Starts `exp` with `arguments`, output discarded.
+func startExp(_ arguments: [String], stderr: URL? = nil) throws -> Process {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: try expExecutable())
+    process.arguments = arguments
+    process.standardOutput = FileHandle.nullDevice
+    process.standardInput = FileHandle.nullDevice
+    if let stderr {
+        FileManager.default.createFile(atPath: stderr.path, contents: nil)
+        process.standardError = try FileHandle(forWritingTo: stderr)
+    } else {
+        process.standardError = FileHandle.nullDevice
+    }
+    try process.run()
+    return process
+}
+
+/// A grid of 24 cells over the fixture Iris file, written to `dir`.
+func writeProcessGrid(_ dir: URL, epochs: Int) throws -> URL {
+    let url = dir.appendingPathComponent("grid.json")
+    let text = """
+        {"name": "processes", "dataset": "\(fixture("data/iris.data").path)", "seeds": [1, 2, 3],
+         "grid": {"hidden_layers": [[8], [16, 8]], "activation": ["relu", "sigmoid"], "learning_rate": [0.1, 0.5], "epochs": [\(epochs)]}}
+        """
+    try text.write(to: url, atomically: true, encoding: .utf8)
+    return url
+}
+
+/// Each cell's status, metrics summary and weights, keyed by cell.
+func cellOutcomes(_ path: String) throws -> [String: String] {
+    let connection = try Connection(path: path)
+    let rows = try connection.query("""
+        SELECT r.config_sha256 || '/' || r.seed, r.status || ' ' || r.final_validation_accuracy || ' ' || r.test_accuracy || ' '
+               || (SELECT group_concat(train_loss, ',') FROM epoch_metrics m WHERE m.run_id = r.run_id) || ' '
+               || (SELECT hex(data) FROM weights w WHERE w.run_id = r.run_id AND w.kind = 'final')
+        FROM runs r
+        """) { ($0.string(0)!, $0.string(1) ?? "") }
+    return Dictionary(uniqueKeysWithValues: rows)
+}
+
+@Suite(.serialized) struct ProcessTests {
+    /// `kill -9` at ten moments during a sweep; after each, the database is intact, and the
+    /// resumed sweep ends with every cell finished once, equal to an uninterrupted sweep.
+    @Test func killedSweepsResumeWithoutLosingOrRepeatingWork() throws {
+        let dir = temporaryDirectory()
+        let gridURL = try writeProcessGrid(dir, epochs: 1000)
+        let reference = dir.appendingPathComponent("reference.db").path
+        try runSweep(GridFile.load(gridURL), db: reference, jobs: 2)
+        let db = dir.appendingPathComponent("runs.db").path
+        var delays = SplitMix(seed: 42)
+        var finished = 0
+        for trial in 0..<10 {
+            let process = try startExp(["sweep", gridURL.path, "--db", db, "--quiet", "--jobs", "2"])
+            // Wait until this process has finished one more run, then kill it a random moment later,
+            // so that every kill lands while work remains and runs are in flight.
+            let deadline = Date().addingTimeInterval(60)
+            while Date() < deadline {
+                if FileManager.default.fileExists(atPath: db),
+                   let count = try? Connection(path: db).scalar("SELECT COUNT(*) FROM runs WHERE status = 'finished'")?.int,
+                   count > finished {
+                    break
+                }
+                usleep(5_000)
+            }
+            usleep(delays.next() % 20_000)
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            let connection = try Connection(path: db)
+            #expect(try connection.scalar("PRAGMA integrity_check")?.string == "ok", "trial \(trial)")
+            finished = try connection.scalar("SELECT COUNT(*) FROM runs WHERE status = 'finished'")?.int ?? 0
+        }
+        #expect(finished >= 10 && finished < 24)
+        let last = try startExp(["sweep", gridURL.path, "--db", db, "--quiet"])
+        last.waitUntilExit()
+        #expect(last.terminationStatus == 0)
+        let connection = try Connection(path: db)
+        #expect(try connection.scalar("SELECT COUNT(*) FROM runs WHERE status = 'finished'")?.int == 24)
+        #expect(try connection.scalar("SELECT COUNT(DISTINCT config_sha256 || '/' || seed) FROM runs")?.int == 24)
+        #expect(try cellOutcomes(db) == cellOutcomes(reference))
+        // Some kills cut runs off mid-training: those were trained again, with the attempt counted.
+        #expect(try connection.scalar("SELECT MAX(attempt) FROM runs")?.int ?? 0 > 1)
+    }
+
+    /// Two processes on one database share a 24-cell sweep: no cell runs twice, none is lost,
+    /// and no "database is locked" reaches the user.
+    @Test func twoProcessesShareOneSweep() throws {
+        let dir = temporaryDirectory()
+        let gridURL = try writeProcessGrid(dir, epochs: 200)
+        let db = dir.appendingPathComponent("runs.db").path
+        let logs = [dir.appendingPathComponent("a.err"), dir.appendingPathComponent("b.err")]
+        let processes = try logs.map { try startExp(["sweep", gridURL.path, "--db", db, "--jobs", "1"], stderr: $0) }
+        processes.forEach { $0.waitUntilExit() }
+        for (process, log) in zip(processes, logs) {
+            let text = try String(contentsOf: log, encoding: .utf8)
+            #expect(process.terminationStatus == 0, "\(text)")
+            #expect(!text.contains("locked"))
+        }
+        let connection = try Connection(path: db)
+        #expect(try connection.scalar("SELECT COUNT(*) FROM runs WHERE status = 'finished' AND attempt = 1")?.int == 24)
+        #expect(try connection.scalar("SELECT COUNT(*) FROM runs")?.int == 24)
+        #expect(try connection.scalar("SELECT COUNT(DISTINCT pid) FROM runs")?.int == 2)
+    }
+}
+
+/// SplitMix64, for reproducible kill moments.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt32 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return UInt32(truncatingIfNeeded: z ^ (z >> 31))
+    }
+}
