@@ -9,7 +9,7 @@ struct Exp: ParsableCommand {
         commandName: "exp",
         abstract: "Train small MLPs on tabular data; keep, compare and reproduce every run in runs.db.",
         version: toolVersion,
-        subcommands: [SweepCommand.self, ReportCommand.self, RunsCommand.self, ShowCommand.self, PredictCommand.self,
+        subcommands: [SweepCommand.self, TrainCommand.self, ReportCommand.self, RunsCommand.self, ShowCommand.self, PredictCommand.self,
                       EvaluateCommand.self, MergeCommand.self, DatabaseCommand.self]
     )
 }

@@ -129,3 +129,29 @@ struct SplitMix {
         return UInt32(truncatingIfNeeded: z ^ (z >> 31))
     }
 }
+
+@Suite struct TrainCommandTests {
+    /// `exp train` stores one run like a sweep's; the same command again trains nothing new;
+    /// a wrongly typed hyperparameter is refused by name with exit status 2.
+    @Test func trainStoresOneRunOnce() throws {
+        let dir = temporaryDirectory()
+        let db = dir.appendingPathComponent("runs.db").path
+        let arguments = ["train", "--data", fixture("data/iris.data").path, "--hidden-layers", "8", "--epochs", "30", "--db", db]
+        for _ in 0..<2 {
+            let process = try startExp(arguments)
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0)
+        }
+        let connection = try Connection(path: db)
+        #expect(try connection.scalar("SELECT COUNT(*) FROM runs WHERE status = 'finished' AND attempt = 1")?.int == 1)
+        #expect(try connection.scalar("SELECT COUNT(*) FROM epoch_metrics")?.int == 30)
+        #expect(try connection.scalar("SELECT value_text FROM params WHERE name = 'hidden_layers'")?.string == "[8]")
+
+        let log = dir.appendingPathComponent("err")
+        let bad = try startExp(["train", "--data", fixture("data/iris.data").path, "--activation", "selu", "--db", db], stderr: log)
+        bad.waitUntilExit()
+        #expect(bad.terminationStatus == 2)
+        #expect(try String(contentsOf: log, encoding: .utf8).contains("activation: unknown value \"selu\""))
+        #expect(try connection.scalar("SELECT COUNT(*) FROM runs")?.int == 1)
+    }
+}
