@@ -22,6 +22,13 @@ struct ModelInput: ParsableArguments {
         guard data.featureCount == model.layerSizes[0] else {
             fail("\(file): \(data.featureCount) features, but run \(run)'s model takes \(model.layerSizes[0]) (\(model.featureNames.joined(separator: ", ")))", code: 2)
         }
+        // Columns are matched by name when both the file and the model name them (a file
+        // without a header gets positional names x1, x2, ...), otherwise by count.
+        let positional = { (names: [String]) in names.enumerated().allSatisfy { $1 == "x\($0 + 1)" } }
+        if !positional(data.featureNames), !positional(model.featureNames), data.featureNames != model.featureNames {
+            fail("\(file): columns \(data.featureNames.joined(separator: ", ")) do not match the model's features "
+                 + "\(model.featureNames.joined(separator: ", "))", code: 2)
+        }
         let unknown = data.classNames.filter { !model.classNames.contains($0) }
         if !unknown.isEmpty {
             fail("\(file): labels the model never saw: \(unknown.map { "'\($0)'" }.joined(separator: ", ")); "

@@ -155,3 +155,40 @@ struct SplitMix {
         #expect(try connection.scalar("SELECT COUNT(*) FROM runs")?.int == 1)
     }
 }
+
+@Suite struct PredictCommandTests {
+    /// Field case d06b: labels a model never saw (`Iris-setosa.`) are named in the error,
+    /// never a silent 0% accuracy; `predict` gives one row per input row with probabilities
+    /// summing to 1.
+    @Test func unknownLabelsAreNamedAndPredictionsAreDistributions() throws {
+        let dir = temporaryDirectory()
+        let db = dir.appendingPathComponent("runs.db").path
+        let train = try startExp(["train", "--data", fixture("data/iris.data").path, "--epochs", "20", "--db", db])
+        train.waitUntilExit()
+        #expect(train.terminationStatus == 0)
+
+        let log = dir.appendingPathComponent("err")
+        let evaluate = try startExp(["evaluate", "--run", "1", "--db", db, fixture("cases/data/d06b_labels_trailing_period_test.data").path], stderr: log)
+        evaluate.waitUntilExit()
+        #expect(evaluate.terminationStatus == 2)
+        let message = try String(contentsOf: log, encoding: .utf8)
+        #expect(message.contains("labels the model never saw: 'Iris-setosa.', 'Iris-versicolor.', 'Iris-virginica.'"))
+
+        let output = dir.appendingPathComponent("predictions.csv")
+        FileManager.default.createFile(atPath: output.path, contents: nil)
+        let predict = Process()
+        predict.executableURL = URL(fileURLWithPath: try expExecutable())
+        predict.arguments = ["predict", "--run", "1", "--db", db, fixture("data/iris.data").path]
+        predict.standardOutput = try FileHandle(forWritingTo: output)
+        try predict.run()
+        predict.waitUntilExit()
+        #expect(predict.terminationStatus == 0)
+        let lines = try String(contentsOf: output, encoding: .utf8).split(separator: "\n")
+        #expect(lines.first == "row,class,p_Iris-setosa,p_Iris-versicolor,p_Iris-virginica")
+        #expect(lines.count == 151)
+        for line in lines.dropFirst() {
+            let sum = line.split(separator: ",").suffix(3).compactMap { Double($0) }.reduce(0, +)
+            #expect(abs(sum - 1) < 1e-12)
+        }
+    }
+}
