@@ -192,3 +192,29 @@ struct SplitMix {
         }
     }
 }
+
+@Suite struct InterruptTests {
+    /// Ctrl-C stops claiming, lets runs in flight finish or marks them interrupted, exits 130,
+    /// and the same command resumes to a complete sweep.
+    @Test func interruptedSweepExits130AndResumes() throws {
+        let dir = temporaryDirectory()
+        let gridURL = try writeProcessGrid(dir, epochs: 1000)
+        let db = dir.appendingPathComponent("runs.db").path
+        let process = try startExp(["sweep", gridURL.path, "--db", db, "--quiet", "--jobs", "2"])
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            if let count = try? Connection(path: db).scalar("SELECT COUNT(*) FROM runs WHERE status = 'finished'")?.int, count > 0 { break }
+            usleep(5_000)
+        }
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 130)
+        let connection = try Connection(path: db)
+        #expect(try connection.scalar("SELECT COUNT(*) FROM runs WHERE status = 'running'")?.int == 0)
+        #expect(try connection.scalar("SELECT COUNT(*) FROM runs WHERE status = 'queued'")?.int ?? 0 > 0)
+        let resume = try startExp(["sweep", gridURL.path, "--db", db, "--quiet"])
+        resume.waitUntilExit()
+        #expect(resume.terminationStatus == 0)
+        #expect(try connection.scalar("SELECT COUNT(*) FROM runs WHERE status = 'finished'")?.int == 24)
+    }
+}

@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import NeuralNet
 import Testing
@@ -137,6 +138,30 @@ import Tracker
             let accuracy = model.evaluate(LabeledData(features: Matrix(rows: rows.count, columns: dataset.featureCount, values: subset.features),
                                                       labels: subset.labels))
             #expect(accuracy == recorded)
+        }
+    }
+}
+
+@Suite struct ProtocolTests {
+    /// A protocol that leaves a class without training rows is refused before anything is stored.
+    @Test func impossibleProtocolIsRefusedBeforeStoring() throws {
+        let dir = temporaryDirectory()
+        let db = dir.appendingPathComponent("runs.db").path
+        let text = """
+            {"name": "tiny", "dataset": "cases/data/d04a_iris_noheader.data", "seeds": [1],
+             "protocol": {"test_fraction": 0.5, "validation_fraction": 0.45}, "grid": {"epochs": [5]}}
+            """
+        let grid = try grid(text)
+        #expect(throws: Datasets.SplitError.self) { try runSweep(grid, db: db, jobs: 1) }
+        let store = try RunStore(path: db)
+        #expect(try store.connection.scalar("SELECT COUNT(*) FROM datasets")?.int == 0)
+        #expect(try store.connection.scalar("SELECT COUNT(*) FROM sweeps")?.int == 0)
+    }
+
+    @Test func foldsAndValidationFractionTogetherAreRefused() {
+        #expect(throws: GridError.self) {
+            try grid(gridText(name: "both", seeds: [1], grid: #"{"epochs": [5]}"#,
+                              protocolJSON: #"{"validation_fraction": 0.2, "folds": 3}"#))
         }
     }
 }
