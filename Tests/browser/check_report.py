@@ -12,7 +12,8 @@ in the dark theme, and at phone width (390 px). Each time the check fails on
   - sorting that does not work: every header of every leaderboard table is clicked with real
     mouse events (twice: ascending, then descending), and the rows' `data-sort` keys must come
     out in order, missing values last, with the header's aria-sort set.
-With --screenshots, a full-page PNG of each view is saved there (light.png, dark.png, phone.png).
+With --screenshots, a full-page PNG of each view is saved there (light.png, dark.png, phone.png),
+cut to the top --screenshot-height pixels when given.
 
 Chromium is driven through the DevTools protocol over a pipe (--remote-debugging-pipe), so only
 Python's standard library is needed. Exit status: 0 when every check passes, 1 when one fails,
@@ -239,10 +240,12 @@ def check_sorting(browser):
     return problems, clicks
 
 
-def screenshot(browser, path, width):
+def screenshot(browser, path, width, max_height=None):
     metrics = browser.call("Page.getLayoutMetrics")
     size = metrics.get("cssContentSize") or metrics["contentSize"]
     height = int(size["height"]) + 1
+    if max_height:
+        height = min(height, max_height)
     shot = browser.call("Page.captureScreenshot", {
         "format": "png", "captureBeyondViewport": True,
         "clip": {"x": 0, "y": 0, "width": width, "height": height, "scale": 1},
@@ -250,7 +253,7 @@ def screenshot(browser, path, width):
     Path(path).write_bytes(base64.b64decode(shot["data"]))
 
 
-def check_view(browser, page_url, view, screenshot_path):
+def check_view(browser, page_url, view, screenshot_path, max_height=None):
     name, width, height, scheme, mobile = view
     browser.call("Emulation.setDeviceMetricsOverride",
                  {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile})
@@ -268,7 +271,7 @@ def check_view(browser, page_url, view, screenshot_path):
     if layout["page"] > layout["window"]:
         problems.append(f"the page is {layout['page']} px wide in a {layout['window']} px window")
     if screenshot_path:
-        screenshot(browser, screenshot_path, width)
+        screenshot(browser, screenshot_path, width, max_height)
     clicks = 0
     if name != "dark":
         sorting, clicks = check_sorting(browser)
@@ -291,6 +294,8 @@ def main():
     parser.add_argument("pages", nargs="+", metavar="page", help="a leaderboard.html to check")
     parser.add_argument("--screenshots", metavar="DIR",
                         help="save light.png, dark.png and phone.png here (N-light.png and so on for the Nth of several pages)")
+    parser.add_argument("--screenshot-height", type=int, metavar="PX",
+                        help="cut screenshots to the top PX pixels of the page (default: the whole page)")
     parser.add_argument("--chromium", help="the browser executable (default: $CHROMIUM, then chromium on PATH)")
     args = parser.parse_args()
 
@@ -321,7 +326,7 @@ def main():
                 if args.screenshots:
                     name = f"{view[0]}.png" if len(pages) == 1 else f"{number}-{view[0]}.png"
                     path = Path(args.screenshots) / name
-                found, count = check_view(browser, page.as_uri(), view, path)
+                found, count = check_view(browser, page.as_uri(), view, path, args.screenshot_height)
                 problems += found
                 clicks += count
             for problem in problems:
