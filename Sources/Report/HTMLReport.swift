@@ -171,7 +171,7 @@ struct HTMLReport {
     figure{margin:1.5rem 0;overflow-x:auto}
     svg.chart{max-width:100%;height:auto;display:block}
     footer{margin-top:3rem;color:var(--muted);font-size:.85rem;border-top:1px solid var(--line)}
-    @media (max-width:600px){body{padding:.5rem;font-size:14px}th,td{padding:.2rem .35rem}td.config{min-width:14rem}\
+    @media (max-width:600px){body{padding:.5rem;font-size:14px}th,td{padding:.2rem .35rem}thead th{white-space:normal}td.config{min-width:14rem}\
     svg.chart{max-width:none}}
 
     """
