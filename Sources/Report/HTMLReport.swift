@@ -57,18 +57,18 @@ struct HTMLReport {
         return .section(
             .h2("Summary"),
             .div(.class("table-wrap"), .table(
-                .thead(.tr(.group(["Sweep", "Data set", "Best configuration by validation", "Val. acc. mean", "Test acc. mean",
-                                   "Test runs > \(text.benchmarkText)"].map { .th(t($0)) }))),
+                .thead(.tr(.group(["Sweep", "Data set", "Val. acc. mean", "Test acc. mean", "Test runs > \(text.benchmarkText)",
+                                   "Best configuration by validation"].map { .th(t($0)) }))),
                 .tbody(.group(reports.map { report in
                     let best = report.rows.first { $0.finishedRuns > 0 }
                     let d = report.info.dataset
                     return .tr(
                         .td(t(report.info.name)), .td(t("\(d.name) v\(d.version)")),
-                        .td(t(best.map(report.label(of:)) ?? "–")),
                         .td(.class("num"), t(Format.percent(best?.validationAccuracyMean))),
                         .td(.class(best?.testMeanBeats(text.benchmark) == true ? "num beats" : "num"),
                             t(best.map { Format.percent($0.testAccuracyMean) + ($0.testMeanBeats(text.benchmark) ? " ✓" : "") } ?? "–")),
-                        .td(.class("num"), t(best.map { "\($0.testRunsAboveBenchmark)/\($0.endedRuns)" } ?? "–"))
+                        .td(.class("num"), t(best.map { "\($0.testRunsAboveBenchmark)/\($0.endedRuns)" } ?? "–")),
+                        .td(.class("config"), t(best.map(report.label(of:)) ?? "–"))
                     )
                 }))
             ))
@@ -151,9 +151,15 @@ struct HTMLReport {
     .verdict p{margin:.4rem 0}
     .table-wrap{overflow-x:auto;-webkit-overflow-scrolling:touch;max-width:100%;margin:1rem 0}
     table{border-collapse:collapse;font-size:.9rem;min-width:100%}
-    caption{text-align:left;color:var(--muted);padding:.3rem 0}
+    caption{text-align:left;color:var(--muted);padding:.3rem 0;position:sticky;left:0;max-width:calc(100vw - 2rem)}
     th,td{border:1px solid var(--line);padding:.3rem .5rem;white-space:nowrap}
-    thead th{background:var(--head);position:sticky;top:0}
+    thead th{background:var(--head);vertical-align:bottom}
+    table.sortable thead th{white-space:normal}
+    table.sortable thead th.param{white-space:nowrap}
+    td.config{white-space:normal;min-width:18rem}
+    table.sortable tr>:first-child{position:sticky;left:0;background:var(--bg);box-shadow:inset -1px 0 var(--line)}
+    table.sortable thead tr>:first-child{background:var(--head)}
+    table.sortable tr.baseline>:first-child{background:var(--mark)}
     th button{background:none;border:0;padding:0;margin:0;font:inherit;font-weight:600;color:inherit;cursor:pointer;text-align:inherit}
     th button:focus-visible{outline:2px solid var(--accent)}
     th[aria-sort=ascending] button::after{content:" ▲"}
@@ -165,7 +171,8 @@ struct HTMLReport {
     figure{margin:1.5rem 0;overflow-x:auto}
     svg.chart{max-width:100%;height:auto;display:block}
     footer{margin-top:3rem;color:var(--muted);font-size:.85rem;border-top:1px solid var(--line)}
-    @media (max-width:600px){body{padding:.5rem;font-size:14px}th,td{padding:.2rem .35rem}}
+    @media (max-width:600px){body{padding:.5rem;font-size:14px}th,td{padding:.2rem .35rem}thead th{white-space:normal}td.config{min-width:14rem}\
+    svg.chart{max-width:none}}
 
     """
 

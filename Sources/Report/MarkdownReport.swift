@@ -66,13 +66,14 @@ struct MarkdownReport {
         let rows = reports.map { report -> [String] in
             let best = report.rows.first { $0.finishedRuns > 0 }
             let d = report.info.dataset
-            return [e(report.info.name), e("\(d.name) v\(d.version)"), best.map { e(report.label(of: $0)) } ?? "–",
+            return [e(report.info.name), e("\(d.name) v\(d.version)"),
                     Format.percent(best?.validationAccuracyMean),
                     best.map { Format.percent($0.testAccuracyMean) + ($0.testMeanBeats(text.benchmark) ? " ✓" : "") } ?? "–",
-                    best.map { "\($0.testRunsAboveBenchmark)/\($0.endedRuns)" } ?? "–"]
+                    best.map { "\($0.testRunsAboveBenchmark)/\($0.endedRuns)" } ?? "–",
+                    best.map { e(report.label(of: $0)) } ?? "–"]
         }
-        out += table(["Sweep", "Data set", "Best configuration by validation", "Val. acc. mean", "Test acc. mean",
-                      e("Test runs > \(text.benchmarkText)")], rows, rightAligned: [false, false, false, true, true, true])
+        out += table(["Sweep", "Data set", "Val. acc. mean", "Test acc. mean", e("Test runs > \(text.benchmarkText)"),
+                      "Best configuration by validation"], rows, rightAligned: [false, false, true, true, true, false])
         out.append("")
         return out
     }

@@ -54,12 +54,22 @@ enum ReportCharts {
     static func learningCurves(_ report: SweepReport, benchmark: Double) -> SVGChart? {
         let curves = report.curves.filter { !$0.points.isEmpty }
         guard !curves.isEmpty else { return nil }
-        let labels = curves.map { curve in
-            report.rows.first { $0.configSHA256 == curve.configSHA256 }.map(report.label(of:)) ?? "#\(curve.rank)"
+        // The legend names the hyperparameters in which the plotted configurations differ, and
+        // lists those they share once, so that labels cut to the chart's width still tell the
+        // lines apart.
+        let plotted = curves.map { curve in report.rows.first { $0.configSHA256 == curve.configSHA256 } }
+        let varying = report.parameters.varying
+        let differing = curves.count < 2 ? varying : varying.filter { name in
+            Set(plotted.map { $0?.parameters[name] ?? "–" }).count > 1
+        }
+        let shared = curves.count < 2 ? [] : varying.filter { !differing.contains($0) }
+        let labels = plotted.map { row in
+            differing.map { "\($0)=\(row?.parameters[$0] ?? "–")" }.joined(separator: ", ")
         }
         let panelHeight = 220.0, top = 60.0, gap = 70.0
         let legendTop = top + 2 * panelHeight + gap + 64
-        var chart = SVGChart(width: width, height: legendTop + Double(curves.count) * 18 + 30,
+        let sharedLine = shared.isEmpty ? 0.0 : 18.0
+        var chart = SVGChart(width: width, height: legendTop + Double(curves.count) * 18 + sharedLine + 30,
                              title: "Learning curves of the top \(curves.count) configurations of sweep \(report.info.name)")
         chart.text(left, 20, "Learning curves of the top configurations: mean over finished runs", class: "heading")
         let maxEpoch = Double(curves.flatMap(\.points).map(\.epoch).max() ?? 1)
@@ -109,7 +119,12 @@ enum ReportCharts {
             chart.line(left, y, left + 24, y, class: "s\(index % 3)")
             let runs = curves[index].points.map(\.runs).max() ?? 0
             let prefix = "#\(curves[index].rank) (\(runs) run\(runs == 1 ? "" : "s"))"
-            chart.text(left + 30, y + 4, prefix + label.drop { $0 != " " }, maxCharacters: 95)
+            chart.text(left + 30, y + 4, label.isEmpty ? prefix : prefix + " " + label, maxCharacters: 95)
+        }
+        if !shared.isEmpty, let first = plotted.first {
+            let common = shared.map { "\($0)=\(first?.parameters[$0] ?? "–")" }.joined(separator: ", ")
+            chart.text(left, legendTop + Double(curves.count) * 18 + 4, "all \(curves.count): " + common, class: "muted",
+                       maxCharacters: 105)
         }
         return chart
     }

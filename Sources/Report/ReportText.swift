@@ -16,18 +16,14 @@ struct ReportText {
 
     var benchmarkText: String { Format.percent(benchmark) }
 
-    /// The table's columns for a sweep: rank, the varying hyperparameters, then the statistics.
+    /// The table's columns for a sweep: rank, the statistics, then the varying hyperparameters.
+    /// The statistics come first so that a window or page too narrow for a sweep with many
+    /// varying hyperparameters still shows every number next to the rank; the hyperparameter
+    /// columns scroll into view after them.
     func columns(_ report: SweepReport) -> [LeaderboardColumn] {
         var columns = [LeaderboardColumn(header: "Rank") { row in
             ("\(row.rank)" + (row.isBaseline ? " (baseline)" : ""), Double(row.rank))
         }]
-        for name in report.parameters.varying {
-            let order = report.parameters.values[name] ?? []
-            columns.append(LeaderboardColumn(header: name, isParameter: true, numeric: false) { row in
-                let text = row.parameters[name] ?? "–"
-                return (text, order.firstIndex(of: text).map(Double.init))
-            })
-        }
         columns += [
             LeaderboardColumn(header: "Runs counted") { row in
                 ("\(row.finishedRuns)/\(row.runs)", Double(row.finishedRuns))
@@ -51,10 +47,17 @@ struct ReportText {
             },
             LeaderboardColumn(header: "Best epoch") { row in (Format.number(row.bestEpochMean, digits: 0), row.bestEpochMean) },
             LeaderboardColumn(header: "Time (s)") { row in (Format.number(row.durationSecondsMean, digits: 2), row.durationSecondsMean) },
-            LeaderboardColumn(header: "Diverged/failed") { row in
+            LeaderboardColumn(header: "Diverged / failed") { row in
                 ("\(row.divergedRuns)/\(row.failedRuns)", Double(row.divergedRuns + row.failedRuns))
             },
         ]
+        for name in report.parameters.varying {
+            let order = report.parameters.values[name] ?? []
+            columns.append(LeaderboardColumn(header: name, isParameter: true, numeric: false) { row in
+                let text = row.parameters[name] ?? "–"
+                return (text, order.firstIndex(of: text).map(Double.init))
+            })
+        }
         return columns
     }
 

@@ -58,7 +58,11 @@ final class Fixture {
                                            rows: SplitRows(train: Array(0..<90), validation: Array(90..<120), test: Array(120..<150)))
         var specs: [Int: RunSpec] = [:]
         let cells = runs.map { spec -> Cell in
-            let config = "{" + spec.parameters.keys.sorted().map { "\"\($0)\":\"\(spec.parameters[$0]!)\"" }.joined(separator: ",") + "}"
+            func quoted(_ text: String) -> String {
+                "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+                    .replacingOccurrences(of: "\n", with: "\\n") + "\""
+            }
+            let config = "{" + spec.parameters.keys.sorted().map { "\(quoted($0)):\(quoted(spec.parameters[$0]!))" }.joined(separator: ",") + "}"
             let params = spec.parameters.map { Param(name: $0.key, text: $0.value, number: Double($0.value)) }
             defer { nextCell += 1 }
             specs[nextCell] = spec
@@ -99,4 +103,18 @@ final class Fixture {
 /// Counts the non-overlapping occurrences of `needle`.
 func occurrences(of needle: String, in text: String) -> Int {
     text.components(separatedBy: needle).count - 1
+}
+
+/// A sweep whose every name — sweep, data set, features, classes, a hyperparameter and its
+/// values — holds characters that make markup: `|`, `<`, `>`, `&`, quotes and newlines.
+func hostileSweep(_ fixture: Fixture) throws {
+    let hostile = ["a|b", "<script>alert(1)</script>", "x&y", "line1\nline2"]
+    let runs = [("<img src=x>", "1&2", 0.9), ("a|b", "<i>", 0.8), ("line1\nline2", "x&y", 0.95)].flatMap { activation, odd, validation in
+        (1...2).map { seed in
+            RunSpec(parameters: baseline(["activation": activation, "odd|<name>&'": odd]), seed: seed,
+                    validation: validation + Double(seed) / 100, test: 0.9,
+                    confusion: [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]])
+        }
+    }
+    try fixture.sweep("sweep|<b>bold</b>&'", runs: runs, datasetName: "data<set>&|\"", featureNames: hostile, classNames: hostile)
 }

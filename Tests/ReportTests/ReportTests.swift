@@ -68,7 +68,7 @@ import Tracker
     let markdown = try String(contentsOf: fixture.output.appendingPathComponent("leaderboard.md"), encoding: .utf8)
     #expect(markdown.contains("6 runs: 3 finished, 2 diverged, 1 failed"))
     let lastRow = try #require(markdown.split(separator: "\n").last { $0.hasPrefix("| 3 |") })
-    #expect(lastRow.hasSuffix("| 1/1 |"))
+    #expect(lastRow.hasSuffix("| 1/1 | 50 |"))
     #expect(lastRow.contains("| 0/2 |"))
 }
 
@@ -154,13 +154,14 @@ private func contentFixture() throws -> Fixture {
     let markdown = try String(contentsOf: fixture.output.appendingPathComponent("leaderboard.md"), encoding: .utf8)
     let lines = markdown.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     let header = try #require(lines.first { $0.hasPrefix("| Rank |") })
-    #expect(header == "| Rank | hidden\\_layers | learning\\_rate | Runs counted | Val. acc. mean | Val. acc. std | Val. acc. 95% CI | Test acc. mean | Test > 96.1% | Best epoch | Time (s) | Diverged/failed |")
+    // The statistics first, then the hyperparameters that vary.
+    #expect(header == "| Rank | Runs counted | Val. acc. mean | Val. acc. std | Val. acc. 95% CI | Test acc. mean | Test > 96.1% | Best epoch | Time (s) | Diverged / failed | hidden\\_layers | learning\\_rate |")
     let tableRows = lines.filter { $0.hasPrefix("| ") && $0.first == "|" && Int($0.dropFirst(2).prefix { $0.isNumber }) != nil }
     // The top 2, then the baseline at rank 5.
     #expect(tableRows.count == 3)
-    #expect(tableRows[0].hasPrefix("| 1 | \\[8\\] | 0.01 | 3/3 | 97.2% | 0.1 pp |"))
-    #expect(tableRows[1].hasPrefix("| 2 | \\[8\\] | 0.5 |"))
-    #expect(tableRows[2].hasPrefix("| 5 (baseline) | \\[3\\] | 0.1 | 3/3 | 80.2% |"))
+    #expect(tableRows[0].hasPrefix("| 1 | 3/3 | 97.2% | 0.1 pp |") && tableRows[0].hasSuffix("| \\[8\\] | 0.01 |"))
+    #expect(tableRows[1].hasPrefix("| 2 |") && tableRows[1].hasSuffix("| \\[8\\] | 0.5 |"))
+    #expect(tableRows[2].hasPrefix("| 5 (baseline) | 3/3 | 80.2% |") && tableRows[2].hasSuffix("| \\[3\\] | 0.1 |"))
     // 2 of 3 runs at 28/30 = 93.3%, one at 29/30 = 96.7%: mean 94.4%, not above; 1 of 3 runs above.
     #expect(tableRows[0].contains("| 94.4% | 1/3 |"))
     // Constant hyperparameters are listed once, above the table.

