@@ -10,7 +10,7 @@ struct Exp: ParsableCommand {
         abstract: "Train small MLPs on tabular data; keep, compare and reproduce every run in runs.db.",
         version: toolVersion,
         subcommands: [SweepCommand.self, ReportCommand.self, RunsCommand.self, ShowCommand.self, PredictCommand.self,
-                      EvaluateCommand.self, DatabaseCommand.self]
+                      EvaluateCommand.self, DataCommand.self, DatabaseCommand.self]
     )
 }
 
