@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import Yams
 
@@ -34,6 +35,9 @@ public struct GridFile: Sendable {
     public var name: String
     /// The data file, resolved against the grid file's folder.
     public var datasetURL: URL
+    /// How to read the data file: the options of `exp data import`, all defaults when the grid's
+    /// `dataset` is a plain path.
+    public var datasetOptions: ImportOptions
     public var evaluation: EvaluationProtocol
     /// Seeds in the order given, repeats removed.
     public var seeds: [Int]

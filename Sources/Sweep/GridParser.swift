@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import Yams
 
@@ -14,6 +15,7 @@ struct GridParser {
 
     static let topKeys = ["name", "dataset", "protocol", "seeds", "grid"]
     static let protocolKeys = ["test_fraction", "validation_fraction", "folds", "split_seed"]
+    static let datasetKeys = ["path", "label_column", "header", "delimiter", "decimal_comma"]
 
     mutating func problem(_ node: Node?, _ path: String, _ message: String) {
         problem(line: node?.mark?.line, path, message)
@@ -29,6 +31,7 @@ struct GridParser {
     func duplicateKeyPath(_ key: String) -> String {
         if HyperparameterSpec.names.contains(key) { return "grid" }
         if Self.protocolKeys.contains(key) { return "protocol" }
+        if Self.datasetKeys.contains(key) { return "dataset" }
         return ""
     }
 
@@ -59,7 +62,7 @@ struct GridParser {
         let name = top["name"].flatMap { string($0, "name") }
         if top["name"] == nil { problem(root, "", "missing key \"name\" (the sweep's name)") }
         if let name, name.trimmingCharacters(in: .whitespaces).isEmpty { problem(top["name"], "name", "must not be empty") }
-        let dataset = top["dataset"].flatMap { string($0, "dataset") }
+        let dataset = top["dataset"].flatMap { parseDataset($0) }
         if top["dataset"] == nil { problem(root, "", "missing key \"dataset\" (the data file, relative to the grid file)") }
         let evaluation = parseProtocol(top["protocol"])
         let seeds = parseSeeds(top["seeds"])
@@ -70,8 +73,8 @@ struct GridParser {
             problem(root, "", "missing key \"grid\" (an object of hyperparameter lists, or a list of such objects)")
         }
         guard problems.isEmpty, let name, let dataset, let evaluation, let seeds else { return nil }
-        let datasetURL = URL(fileURLWithPath: dataset, relativeTo: url.deletingLastPathComponent()).standardizedFileURL
-        return GridFile(name: name, datasetURL: datasetURL, evaluation: evaluation, seeds: seeds,
+        let datasetURL = URL(fileURLWithPath: dataset.path, relativeTo: url.deletingLastPathComponent()).standardizedFileURL
+        return GridFile(name: name, datasetURL: datasetURL, datasetOptions: dataset.options, evaluation: evaluation, seeds: seeds,
                         configurations: configurations, notes: notes, text: text, url: url)
     }
 
@@ -151,6 +154,15 @@ struct GridParser {
         }
     }
 
+    mutating func boolean(_ node: Node, _ path: String) -> Bool? {
+        if case .other(let v)? = scalar(node) {
+            if v == "true" { return true }
+            if v == "false" { return false }
+        }
+        problem(node, path, "expected true or false, found \(describe(node))")
+        return nil
+    }
+
     mutating func list(_ node: Node, _ path: String, what: String) -> [Node]? {
         guard case .sequence(let sequence) = node else {
             problem(node, path, "must be a list of \(what), found \(describe(node))")
@@ -160,6 +172,57 @@ struct GridParser {
     }
 
     // MARK: - Sections
+
+    /// `"dataset"`: a path, or an object with a `path` and the options of `exp data import`.
+    mutating func parseDataset(_ node: Node) -> (path: String, options: ImportOptions)? {
+        switch node {
+        case .scalar:
+            guard let path = string(node, "dataset") else { return nil }
+            if path.isEmpty { problem(node, "dataset", "must not be empty"); return nil }
+            return (path, ImportOptions())
+        case .mapping:
+            break
+        default:
+            problem(node, "dataset", "expected a file path (string) or an object with \"path\" and import options, found \(describe(node))")
+            return nil
+        }
+        guard let entries = mapping(node, "dataset", allowed: Self.datasetKeys) else { return nil }
+        let before = problems.count
+        var options = ImportOptions()
+        let path = entries["path"].flatMap { string($0, "dataset.path") }
+        if entries["path"] == nil { problem(node, "dataset", "missing key \"path\" (the data file, relative to the grid file)") }
+        if let path, path.isEmpty { problem(entries["path"], "dataset.path", "must not be empty") }
+        if let column = entries["label_column"] {
+            switch scalar(column) {
+            case .integer(let index)? where index >= 0: options.labelColumn = .index(index)
+            case .integer(let index)?: problem(column, "dataset.label_column", "a column index must be at least 0 (0 is the first column), found \(index)")
+            case .text(let name)? where !name.isEmpty: options.labelColumn = .name(name)
+            case .text?: problem(column, "dataset.label_column", "must not be empty")
+            default:
+                problem(column, "dataset.label_column", "expected a column name (string) or a 0-based column index (integer), found \(describe(column))")
+            }
+        }
+        if let header = entries["header"], let value = string(header, "dataset.header") {
+            if let mode = ImportOptions.Header(rawValue: value) { options.header = mode } else {
+                problem(header, "dataset.header", "unknown value \"\(value)\"; valid values: auto, yes, no")
+            }
+        }
+        if let delimiter = entries["delimiter"], let value = string(delimiter, "dataset.delimiter") {
+            if value.count == 1, value.unicodeScalars.count == 1, !["\"", "\r", "\n"].contains(value.unicodeScalars.first!) {
+                options.delimiter = value.first!
+            } else {
+                problem(delimiter, "dataset.delimiter", "must be one character other than '\"' or a line end (a tab is \"\\t\"), found \(describe(delimiter))")
+            }
+        }
+        if let decimalComma = entries["decimal_comma"], let value = boolean(decimalComma, "dataset.decimal_comma") {
+            options.decimalComma = value
+            if value, (options.delimiter ?? ",") == "," {
+                problem(decimalComma, "dataset.decimal_comma", "needs a delimiter other than \",\" (for example \"delimiter\": \";\")")
+            }
+        }
+        guard problems.count == before, let path else { return nil }
+        return (path, options)
+    }
 
     mutating func parseProtocol(_ node: Node?) -> EvaluationProtocol? {
         guard let node else {

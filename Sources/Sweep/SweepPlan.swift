@@ -43,9 +43,7 @@ public enum SweepPlanner {
     ///   `SplitError`; `SQLiteError`.
     public static func prepare(grid: GridFile, dataset: Dataset, store: RunStore, toolVersion: String) throws -> PreparedSweep {
         let folds = try splits(for: grid.evaluation, dataset: dataset)
-        let record = try store.storeDataset(DatasetRecord(
-            sha256: dataset.contentHash, name: dataset.name, sourcePath: grid.datasetURL.path, rowCount: dataset.rowCount,
-            featureNames: dataset.featureNames, classNames: dataset.classNames, content: dataset.canonicalCSV))
+        let record = try DatasetImport.store(dataset, sourcePath: grid.datasetURL.path, in: store).record
         let protocolJSON = canonicalProtocolJSON(grid.evaluation)
         let sweep = try store.openSweep(SweepRecord(name: grid.name, datasetID: record.id!, grid: grid.text,
                                                     gridPath: grid.url.path, protocolJSON: protocolJSON, toolVersion: toolVersion))

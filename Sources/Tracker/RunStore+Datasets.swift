@@ -98,6 +98,13 @@ extension RunStore {
                              [.text(name)], readDataset).first
     }
 
+    /// The given version of the data set called `name`, if stored.
+    /// - Throws: ``SQLiteError``.
+    public func dataset(named name: String, version: Int) throws -> DatasetRecord? {
+        try connection.query("SELECT \(Self.datasetColumns) FROM datasets WHERE name = ? AND version = ?",
+                             [.text(name), .of(version)], readDataset).first
+    }
+
     /// Every stored data set, by name and version.
     /// - Throws: ``SQLiteError``.
     public func datasets() throws -> [DatasetRecord] {

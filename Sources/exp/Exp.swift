@@ -9,8 +9,8 @@ struct Exp: ParsableCommand {
         commandName: "exp",
         abstract: "Train small MLPs on tabular data; keep, compare and reproduce every run in runs.db.",
         version: toolVersion,
-        subcommands: [SweepCommand.self, TrainCommand.self, ReportCommand.self, RunsCommand.self, ShowCommand.self, PredictCommand.self,
-                      EvaluateCommand.self, MergeCommand.self, DatabaseCommand.self]
+        subcommands: [SweepCommand.self, TrainCommand.self, ReportCommand.self, RunsCommand.self, ShowCommand.self,
+                      PredictCommand.self, EvaluateCommand.self, DataCommand.self, MergeCommand.self, DatabaseCommand.self]
     )
 }
 

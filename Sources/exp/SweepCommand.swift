@@ -40,7 +40,7 @@ struct SweepCommand: ParsableCommand {
         }
         for remark in grid.notes { note("note: \(remark)") }
         let dataset: Dataset
-        do { dataset = try DataFile.read(grid.datasetURL) } catch {
+        do { dataset = try DatasetImport.read(grid.datasetURL, options: grid.datasetOptions) } catch {
             fail("\(error)", code: 2)
         }
         let store = try openStore(database.db)

@@ -39,7 +39,7 @@ func runSweep(_ grid: GridFile, db: String, jobs: Int) throws -> (PreparedSweep,
 
 /// The grid's data set, read as `exp sweep` reads it.
 func loadDataset(_ grid: GridFile) throws -> Datasets.Dataset {
-    try Datasets.DataFile.read(grid.datasetURL)
+    try DatasetImport.read(grid.datasetURL, options: grid.datasetOptions)
 }
 
 /// Grid JSON text with the given `grid` object, over the fixture copy of Iris.

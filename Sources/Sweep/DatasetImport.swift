@@ -1,0 +1,41 @@
+import Datasets
+import Foundation
+import Tracker
+
+/// Reading a data file and keeping it in `runs.db`, the same way for `exp data import` and
+/// `exp sweep`: content is stored once (by its SHA-256), and new content under a stored name
+/// becomes that name's next version.
+public enum DatasetImport {
+    /// The outcome of ``store(_:sourcePath:in:)``.
+    public struct Stored: Sendable {
+        /// The stored record: the new one, or the one that already held this content.
+        public var record: DatasetRecord
+        /// False when the same content was already stored (under ``record``'s name and version).
+        public var isNew: Bool
+    }
+
+    /// Reads a data file as `exp data import` does.
+    /// - Parameters:
+    ///   - url: the file.
+    ///   - name: the data set name; default: the file name without its extension.
+    ///   - options: how to read the file.
+    /// - Throws: `DataImportError` with every problem found.
+    public static func read(_ url: URL, name: String? = nil, options: ImportOptions = .init()) throws -> Dataset {
+        try DataFile.read(url, name: name, options: options)
+    }
+
+    /// The record that stores `dataset`: its canonical CSV and what describes it.
+    public static func record(_ dataset: Dataset, sourcePath: String?) -> DatasetRecord {
+        DatasetRecord(sha256: dataset.contentHash, name: dataset.name, sourcePath: sourcePath, rowCount: dataset.rowCount,
+                      featureNames: dataset.featureNames, classNames: dataset.classNames, content: dataset.canonicalCSV)
+    }
+
+    /// Stores `dataset` unless its content is already stored.
+    /// - Throws: `SQLiteError`.
+    @discardableResult
+    public static func store(_ dataset: Dataset, sourcePath: String?, in store: RunStore) throws -> Stored {
+        let known = try store.dataset(sha256: dataset.contentHash) != nil
+        let record = try store.storeDataset(record(dataset, sourcePath: sourcePath))
+        return Stored(record: record, isNew: !known)
+    }
+}

@@ -1,0 +1,171 @@
+import ArgumentParser
+import Datasets
+import Foundation
+import Sweep
+import Tracker
+
+struct DataCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "data", abstract: "Import data files into the experiment database and inspect them.",
+        discussion: "How files are read is documented in docs/data.md.",
+        subcommands: [Import.self, List.self, Show.self])
+
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Read a data file and store it: the same content is stored once; new content under a stored name becomes its next version.")
+
+        @Argument(help: "The data file (delimited text, one row per line, one label column).") var file: String
+        @Option(name: .long, help: "The data set's name (default: the file name without its extension).") var name: String?
+        @Option(name: .customLong("label-column"), help: "The label column: a header name, or a 0-based column index (default: the last column).")
+        var labelColumn: String?
+        @Option(name: .long, help: "Whether the first row is a header: auto, yes or no.") var header: String = "auto"
+        @Option(name: .long, help: "The field delimiter, one character; '\\t' or 'tab' for a tab (default: ',').") var delimiter: String?
+        @Flag(name: .customLong("decimal-comma"), help: "Numbers use a decimal comma (5,0); needs another --delimiter.")
+        var decimalComma = false
+        @OptionGroup var database: DatabaseOptions
+
+        func validate() throws {
+            if ImportOptions.Header(rawValue: header) == nil {
+                throw ValidationError("--header must be auto, yes or no, not '\(header)'")
+            }
+            if let delimiter, delimiterCharacter(delimiter) == nil {
+                throw ValidationError("--delimiter must be one character ('\\t' or 'tab' for a tab), not '\(delimiter)'")
+            }
+            if let name, name.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--name must not be empty") }
+            if let labelColumn, labelColumn.isEmpty { throw ValidationError("--label-column must not be empty") }
+        }
+
+        func run() throws {
+            let options = ImportOptions(header: ImportOptions.Header(rawValue: header)!,
+                                        labelColumn: labelColumn.map(parseLabelColumn) ?? .last,
+                                        delimiter: delimiter.flatMap(delimiterCharacter), decimalComma: decimalComma)
+            let dataset: Dataset
+            do { dataset = try DatasetImport.read(URL(fileURLWithPath: file), name: name, options: options) } catch {
+                fail("\(error)", code: 2)
+            }
+            let store = try openStore(database.db)
+            let stored: DatasetImport.Stored
+            do { stored = try DatasetImport.store(dataset, sourcePath: file, in: store) } catch { fail("\(error)") }
+            let record = stored.record
+            let shape = "\(record.rowCount) rows x \(record.featureNames.count) features, \(record.classNames.count) classes"
+            if stored.isNew {
+                print("imported \(record.name)@\(record.version): \(shape), sha256 \(record.sha256.prefix(12)) -> \(database.db)")
+            } else {
+                let renamed = record.name == dataset.name ? "" : " (not stored again as '\(dataset.name)')"
+                print("already stored as \(record.name)@\(record.version)\(renamed): \(shape), sha256 \(record.sha256.prefix(12)), same content")
+            }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the stored data sets, every version, with the sweeps that use them.")
+        @OptionGroup var database: DatabaseOptions
+
+        func run() throws {
+            let store = try openExistingStore(database.db)
+            let rows = try store.connection.query("""
+                SELECT d.name, d.version, d.row_count, d.feature_count, d.class_count, d.sha256, d.imported_at,
+                       (SELECT COUNT(*) FROM sweeps s WHERE s.dataset_id = d.dataset_id),
+                       (SELECT COUNT(*) FROM runs r WHERE r.dataset_id = d.dataset_id),
+                       d.source_path
+                FROM datasets d ORDER BY d.name, d.version
+                """) { s in
+                ["\(s.string(0)!)@\(s.int(1)!)", "\(s.int(2)!)", "\(s.int(3)!)", "\(s.int(4)!)", String(s.string(5)!.prefix(12)),
+                 s.string(6)!, "\(s.int(7)!)", "\(s.int(8)!)", s.string(9) ?? "-"]
+            }
+            if rows.isEmpty {
+                print("no data sets in \(database.db); add one with exp data import FILE")
+                return
+            }
+            printTable(["data set", "rows", "features", "classes", "sha256", "imported", "sweeps", "runs", "source"], rows,
+                       rightAligned: [1, 2, 3, 6, 7])
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Describe a stored data set: rows, features, class counts, duplicate rows and feature ranges.")
+
+        @Argument(help: "The data set's name (its newest version), or name@version.") var dataset: String
+        @OptionGroup var database: DatabaseOptions
+
+        func run() throws {
+            let store = try openExistingStore(database.db)
+            let (name, version) = parseDatasetReference(dataset)
+            let found = try version.map { try store.dataset(named: name, version: $0) } ?? store.dataset(named: name)
+            guard let record = found else {
+                let stored = try store.datasets().map { "\($0.name)@\($0.version)" }
+                fail("no data set '\(dataset)' in \(database.db)"
+                     + (stored.isEmpty ? "" : " (stored: \(stored.joined(separator: ", ")))"))
+            }
+            let data: Dataset
+            do { data = try Dataset.fromCanonicalCSV(name: record.name, text: record.content) } catch {
+                fail("\(record.name)@\(record.version): stored content cannot be read: \(error)")
+            }
+            let summary = DatasetSummary(data)
+            let sweeps = try store.connection.query("""
+                SELECT s.name, (SELECT COUNT(*) FROM runs r WHERE r.sweep_id = s.sweep_id)
+                FROM sweeps s WHERE s.dataset_id = ? ORDER BY s.name
+                """, [.integer(record.id!)]) { "\($0.string(0)!) (\($0.int(1)!) runs)" }
+            print("data set: \(record.name)@\(record.version)")
+            print("sha256: \(record.sha256)")
+            print("source: \(record.sourcePath ?? "-")")
+            print("imported: \(record.importedAt ?? "-")")
+            print("sweeps: \(sweeps.isEmpty ? "none" : sweeps.joined(separator: ", "))")
+            print("rows: \(data.rowCount)")
+            print("features: \(data.featureCount)")
+            print("classes: \(data.classNames.count)")
+            let share = { (n: Int) in String(format: "%.1f%%", Double(n) / Double(max(data.rowCount, 1)) * 100) }
+            printTable(["class", "rows", "share"], summary.classCounts.map { [$0.name, "\($0.rows)", share($0.rows)] },
+                       rightAligned: [1, 2], indent: "  ")
+            print("duplicate rows: \(summary.duplicateRows) (equal to an earlier row, label included)")
+            print("conflicting rows: \(summary.conflictingRows) (features equal to an earlier row's, another label)")
+            print("feature ranges:")
+            printTable(["feature", "min", "max", "mean", "std"], summary.features.map {
+                [$0.name, number($0.minimum), number($0.maximum), number($0.mean), number($0.standardDeviation)]
+            }, rightAligned: [1, 2, 3, 4], indent: "  ")
+        }
+    }
+}
+
+/// `--label-column`: a 0-based index when it is a whole number, else a header name.
+func parseLabelColumn(_ text: String) -> ImportOptions.LabelColumn {
+    if text.allSatisfy(\.isASCII), text.allSatisfy(\.isNumber), let index = Int(text) { return .index(index) }
+    return .name(text)
+}
+
+/// `--delimiter`: one character, with `\t` and `tab` for a tab (hard to type in a shell).
+func delimiterCharacter(_ text: String) -> Character? {
+    if text == "\\t" || text == "tab" { return "\t" }
+    return text.count == 1 ? text.first : nil
+}
+
+/// `name` or `name@version` (a suffix that is not a positive integer belongs to the name).
+func parseDatasetReference(_ text: String) -> (name: String, version: Int?) {
+    if let at = text.lastIndex(of: "@"), let version = Int(text[text.index(after: at)...]), version >= 1 {
+        return (String(text[..<at]), version)
+    }
+    return (text, nil)
+}
+
+/// Opens a database that must already exist, for reading.
+func openExistingStore(_ path: String) throws -> RunStore {
+    guard FileManager.default.fileExists(atPath: path) else { fail("no database at \(path)") }
+    return try openStore(path, readOnly: true)
+}
+
+/// A number in at most 6 significant digits.
+private func number(_ value: Double) -> String { String(format: "%.6g", value) }
+
+/// Prints rows under a header in aligned columns.
+func printTable(_ header: [String], _ rows: [[String]], rightAligned: Set<Int> = [], indent: String = "") {
+    let all = [header] + rows
+    let widths = header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
+    for row in all {
+        let cells = row.enumerated().map { i, cell in
+            let pad = String(repeating: " ", count: widths[i] - cell.count)
+            return rightAligned.contains(i) ? pad + cell : (i == row.count - 1 ? cell : cell + pad)
+        }
+        print(indent + cells.joined(separator: "  "))
+    }
+}
