@@ -39,19 +39,7 @@ struct SweepCommand: ParsableCommand {
             throw ExitCode(2)
         }
         for remark in grid.notes { note("note: \(remark)") }
-        let dataset: Dataset
-        do { dataset = try DatasetImport.read(grid.datasetURL, options: grid.datasetOptions) } catch {
-            fail("\(error)", code: 2)
-        }
-        let store = try openStore(database.db)
-        let prepared: PreparedSweep
-        do {
-            prepared = try SweepPlanner.prepare(grid: grid, dataset: dataset, store: store, toolVersion: toolVersion)
-        } catch let error as SplitError {
-            fail("\(grid.url.path): protocol: \(error)", code: 2)
-        } catch {
-            fail("\(error)")
-        }
+        let (store, dataset, prepared) = try prepareSweep(grid, database: database.db)
         let resumed = prepared.newCells < prepared.cellCount ? ", resuming (\(prepared.requeued) requeued)" : ""
         note("sweep '\(grid.name)': \(prepared.cellCount) runs (\(grid.configurations.count) configurations x \(grid.seeds.count) seeds"
             + (grid.evaluation.folds.map { " x \($0) folds" } ?? "") + ") on \(dataset.name) "
@@ -82,6 +70,24 @@ struct SweepCommand: ParsableCommand {
                    s.int(1)!, s.string(0)!, s.double(2)! * 100, (s.double(3) ?? 0) * 100, (s.double(4) ?? .nan) * 100)
         }
         best.forEach { print($0) }
+    }
+}
+
+/// Reads a validated grid's data set, opens the database, and stores and queues the sweep.
+/// A bad data file or an impossible protocol is a one-line error with exit status 2, before
+/// anything is stored.
+func prepareSweep(_ grid: GridFile, database: String) throws -> (RunStore, Dataset, PreparedSweep) {
+    let dataset: Dataset
+    do { dataset = try DatasetImport.read(grid.datasetURL, options: grid.datasetOptions) } catch {
+        fail("\(error)", code: 2)
+    }
+    let store = try openStore(database)
+    do {
+        return (store, dataset, try SweepPlanner.prepare(grid: grid, dataset: dataset, store: store, toolVersion: toolVersion))
+    } catch let error as SplitError {
+        fail("\(grid.url.path): protocol: \(error)", code: 2)
+    } catch {
+        fail("\(error)")
     }
 }
 

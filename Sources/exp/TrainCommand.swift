@@ -74,7 +74,7 @@ struct TrainCommand: ParsableCommand {
         let text = String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted]), as: UTF8.self)
         let gridFile: GridFile
         do {
-            gridFile = try GridFile.parse(text, url: URL(fileURLWithPath: config ?? "exp-train-options.json"))
+            gridFile = try GridFile.parse(text, url: config.map { URL(fileURLWithPath: $0) } ?? dataURL)
         } catch let error as GridError {
             // The grid text was generated here: name the hyperparameter, not a line of it.
             for problem in error.problems {
@@ -84,17 +84,7 @@ struct TrainCommand: ParsableCommand {
             }
             throw ExitCode(2)
         }
-        let dataset: Dataset
-        do { dataset = try DataFile.read(gridFile.datasetURL) } catch { fail("\(error)", code: 2) }
-        let store = try openStore(database.db)
-        let prepared: PreparedSweep
-        do {
-            prepared = try SweepPlanner.prepare(grid: gridFile, dataset: dataset, store: store, toolVersion: toolVersion)
-        } catch let error as SplitError {
-            fail("\(data): \(error)", code: 2)
-        } catch {
-            fail("\(error)")
-        }
+        let (store, _, prepared) = try prepareSweep(gridFile, database: database.db)
         let summary = SweepRunner().run(prepared, store: store, options: SweepOptions(jobs: 1, progress: .quiet, toolVersion: toolVersion))
         if let signal = summary.signal { throw ExitCode(128 + signal) }
         let run = try store.connection.query("""
