@@ -30,7 +30,7 @@ struct HTMLReport {
             .body(
                 .header(
                     .h1("Leaderboard"),
-                    .p(t("Benchmark: \(text.benchmarkText) test accuracy (Iris). Each sweep's configurations are ranked by validation accuracy; test accuracy is reported beside it, never used to choose."))
+                    .p(t("Benchmark: \(text.benchmarkText) test accuracy (\(text.benchmarkSource)). Each sweep's configurations are ranked by validation accuracy; test accuracy is reported beside it, never used to choose."))
                 ),
                 .main(
                     summary(),

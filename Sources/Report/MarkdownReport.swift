@@ -34,7 +34,7 @@ struct MarkdownReport {
 
     func render() -> String {
         var out: [String] = ["# Leaderboard", ""]
-        out.append(e("Benchmark: \(text.benchmarkText) test accuracy (Iris). Each sweep's configurations are ranked by validation accuracy; test accuracy is reported beside it, never used to choose."))
+        out.append(e("Benchmark: \(text.benchmarkText) test accuracy (\(text.benchmarkSource)). Each sweep's configurations are ranked by validation accuracy; test accuracy is reported beside it, never used to choose."))
         out.append("")
         out += summary()
         for group in groupedByDataset(reports) {

@@ -15,6 +15,10 @@ struct ReportText {
     let benchmark: Double
 
     var benchmarkText: String { Format.percent(benchmark) }
+    /// Where the benchmark figure comes from.
+    var benchmarkSource: String {
+        benchmark == ReportOptions.irisBenchmark ? "the UCI Iris figure; exp report --benchmark sets another" : "set with exp report --benchmark"
+    }
 
     /// The table's columns for a sweep: rank, the statistics, then the varying hyperparameters.
     /// The statistics come first so that a window or page too narrow for a sweep with many

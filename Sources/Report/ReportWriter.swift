@@ -72,7 +72,7 @@ public enum ReportWriter {
     ///   - sweep: the sweep's name.
     ///   - benchmarkAccuracy: the test accuracy that ``LeaderboardRow/testRunsAboveBenchmark`` counts runs above.
     /// - Throws: ``ReportError/unknownSweep(_:)``, or `SQLiteError`.
-    public static func leaderboard(store: RunStore, sweep: String, benchmarkAccuracy: Double = 0.961) throws -> [LeaderboardRow] {
+    public static func leaderboard(store: RunStore, sweep: String, benchmarkAccuracy: Double = ReportOptions.irisBenchmark) throws -> [LeaderboardRow] {
         let info = try LeaderboardQuery.sweepInfo(store, name: sweep)
         let parameters = try LeaderboardQuery.parameters(store, sweepID: info.id)
         return try LeaderboardQuery.rows(store, sweepID: info.id, benchmark: benchmarkAccuracy, parameters: parameters.byConfig)

@@ -20,11 +20,15 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .long, help: "Output folder.")
     var out: String = "reports"
 
+    @Option(name: .long, help: "Test accuracy to compare against, as a fraction (default: 0.961, the UCI Iris figure).")
+    var benchmark: Double = ReportOptions.irisBenchmark
+
     @Option(name: .long, help: "Formats to write, comma-separated: md, html.")
     var format: String = "md,html"
 
     func validate() throws {
         if top < 1 { throw ValidationError("--top must be at least 1") }
+        if !(benchmark > 0 && benchmark <= 1) { throw ValidationError("--benchmark must be a fraction in (0, 1], e.g. 0.961") }
         for name in format.split(separator: ",") where ReportFormat(rawValue: String(name)) == nil {
             throw ValidationError("--format: unknown format '\(name)'; valid: md, html")
         }
@@ -41,6 +45,7 @@ struct ReportCommand: ParsableCommand {
         }
         var options = ReportOptions(outputDirectory: URL(fileURLWithPath: out))
         options.top = top
+        options.benchmarkAccuracy = benchmark
         options.sweeps = sweep
         options.formats = Set(format.split(separator: ",").compactMap { ReportFormat(rawValue: String($0)) })
         let files = try ReportWriter.write(store: store, options: options)

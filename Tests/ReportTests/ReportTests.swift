@@ -367,3 +367,10 @@ private func contentFixture() throws -> Fixture {
     let html = try String(contentsOf: files[1], encoding: .utf8)
     #expect(html.contains("No sweep in the database."))
 }
+
+/// The benchmark line names its source: the Iris figure by default, the user's otherwise.
+@Test func benchmarkSourceIsNamed() {
+    #expect(ReportText(benchmark: ReportOptions.irisBenchmark).benchmarkSource.contains("UCI Iris"))
+    #expect(!ReportText(benchmark: 0.9).benchmarkSource.contains("Iris"))
+    #expect(ReportText(benchmark: 0.9).benchmarkText == "90.0%")
+}
