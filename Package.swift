@@ -42,6 +42,9 @@ let package = Package(
             "Sweep", "Report", "NeuralNet", "Datasets", "Tracker",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // Benchmark driver for bench/run.sh (docs/benchmarks.md); no test depends on it.
+        .executableTarget(name: "exp-bench", dependencies: ["NeuralNet", "Datasets", "Tracker", "Sweep"],
+                          path: "bench/Sources/exp-bench"),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TrackerTests", dependencies: ["Tracker"]),

@@ -24,14 +24,6 @@ func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Double,
                 Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
 }
 
-/// `y = alpha * op(A) * x + beta * y` for a row-major `m x n` matrix `A`.
-@inline(__always)
-func gemv(trans: Bool, m: Int, n: Int, alpha: Double, a: UnsafePointer<Double>, lda: Int,
-          x: UnsafePointer<Double>, beta: Double, y: UnsafeMutablePointer<Double>) {
-    cblas_dgemv(CblasRowMajor, trans ? CblasTrans : CblasNoTrans, Int32(m), Int32(n), alpha, a, Int32(lda),
-                x, 1, beta, y, 1)
-}
-
 /// `y += alpha * x` over `count` elements.
 @inline(__always)
 func axpy(count: Int, alpha: Double, x: UnsafePointer<Double>, y: UnsafeMutablePointer<Double>) {

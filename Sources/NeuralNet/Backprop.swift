@@ -9,7 +9,7 @@ extension Network {
     ///   cost with sigmoid outputs (Nielsen eq. (BP1), (30)); `Δ^L = A^L − Y` for softmax
     ///   with the log-likelihood cost (Nielsen ch. 3, eqs. (81)–(82)). `Y` is one-hot (`B x n_L`).
     /// - BP2 (`B x n_{l−1}`): `Δ^{l−1} = (Δ^l W^l) ⊙ σ'(Z^{l−1})` — `cblas_dgemm`, NoTrans/NoTrans.
-    /// - BP3 (`n_l`): `∂C/∂b^l = (1/B) (Δ^l)^T 1` — `cblas_dgemv`, Trans.
+    /// - BP3 (`n_l`): `∂C/∂b^l = (1/B) (Δ^l)^T 1` — column sums of `Δ^l`, a loop over rows.
     /// - BP4 (`n_l x n_{l−1}`): `∂C/∂W^l = (1/B) (Δ^l)^T A^{l−1}` — `cblas_dgemm`, Trans/NoTrans.
     ///
     /// The factor `1/B` makes the gradient the batch mean (Nielsen ch. 1, eqs. (20)–(21)),
@@ -44,9 +44,14 @@ extension Network {
             // BP4: ∂C/∂W^l = (1/B) (Δ^l)^T A^{l-1}
             gemm(transA: true, transB: false, m: nOut, n: nIn, k: rows, alpha: invB,
                  a: di, lda: nOut, b: prevA, ldb: nIn, beta: 0, c: grads + weightOffset[i], ldc: nIn)
-            // BP3: ∂C/∂b^l = (1/B) (Δ^l)^T 1
-            gemv(trans: true, m: rows, n: nOut, alpha: invB, a: di, lda: nOut,
-                 x: ones, beta: 0, y: grads + biasOffset[i])
+            // BP3: ∂C/∂b^l = (1/B) (Δ^l)^T 1, the column sums of Δ^l (rows in order)
+            let gb = grads + biasOffset[i]
+            gb.update(repeating: 0, count: nOut)
+            for r in 0..<rows {
+                let dr = di + r * nOut
+                for j in 0..<nOut { gb[j] += dr[j] }
+            }
+            for j in 0..<nOut { gb[j] *= invB }
             if i > 0 {
                 // BP2: Δ^{l-1} = (Δ^l W^l) ⊙ σ'(Z^{l-1})
                 gemm(transA: false, transB: false, m: rows, n: nIn, k: nOut, alpha: 1,

@@ -37,8 +37,9 @@ final class Network {
     let z: [UnsafeMutablePointer<Double>]
     let a: [UnsafeMutablePointer<Double>]
     let delta: [UnsafeMutablePointer<Double>]
-    /// `capacity` ones, for the column sums of BP3 as a matrix-vector product.
-    let ones: UnsafeMutablePointer<Double>
+    /// Per row of the last forward pass with the softmax output: `Σ_j e^(z^L_j − max z^L)`,
+    /// kept so ``lossSum(labels:rows:)`` need not compute the same exponentials again.
+    let softmaxSums: UnsafeMutablePointer<Double>
 
     init(sizes: [Int], activation: Activation, loss: LossFunction, capacity: Int) {
         precondition(sizes.count >= 2 && sizes.allSatisfy { $0 >= 1 }, "invalid layer sizes \(sizes)")
@@ -69,8 +70,7 @@ final class Network {
         z = (1...layerCount).map { buffer(cap * sizes[$0]) }
         a = (1...layerCount).map { buffer(cap * sizes[$0]) }
         delta = (1...layerCount).map { buffer(cap * sizes[$0]) }
-        ones = buffer(cap)
-        ones.update(repeating: 1, count: cap)
+        softmaxSums = buffer(cap)
     }
 
     deinit {
@@ -79,7 +79,7 @@ final class Network {
         for p in z { p.deallocate() }
         for p in a { p.deallocate() }
         for p in delta { p.deallocate() }
-        ones.deallocate()
+        softmaxSums.deallocate()
     }
 
     /// Number of classes `n_L`.
@@ -173,31 +173,38 @@ final class Network {
         for i in 0..<layerCount {
             let nIn = sizes[i], nOut = sizes[i + 1]
             let zi = z[i], ai = a[i], b = params + biasOffset[i]
-            gemm(transA: false, transB: true, m: rows, n: nOut, k: nIn, alpha: 1,
-                 a: prev, lda: nIn, b: params + weightOffset[i], ldb: nIn, beta: 0, c: zi, ldc: nOut)
+            // Z starts as the bias rows and the product is added to it (beta = 1): each element
+            // is `sum + b_j`, rounded once, as when the bias is added after the product, and
+            // OpenBLAS skips its pass that zeroes C for beta = 0.
             for r in 0..<rows {
                 let row = zi + r * nOut
-                for j in 0..<nOut { row[j] += b[j] }
+                for j in 0..<nOut { row[j] = b[j] }
             }
+            gemm(transA: false, transB: true, m: rows, n: nOut, k: nIn, alpha: 1,
+                 a: prev, lda: nIn, b: params + weightOffset[i], ldb: nIn, beta: 1, c: zi, ldc: nOut)
             if i < layerCount - 1 {
                 activation.apply(zi, ai, count: rows * nOut)
             } else if loss == .mse {
                 Activation.sigmoid.apply(zi, ai, count: rows * nOut)
             } else {
-                for r in 0..<rows { Network.softmaxRow(zi + r * nOut, ai + r * nOut, count: nOut) }
+                for r in 0..<rows {
+                    softmaxSums[r] = Network.softmaxRow(zi + r * nOut, ai + r * nOut, count: nOut)
+                }
             }
             prev = UnsafePointer(ai)
         }
     }
 
-    /// `out = softmax(z)` for one row of `count` logits, max subtracted.
-    @inline(__always)
-    static func softmaxRow(_ z: UnsafePointer<Double>, _ out: UnsafeMutablePointer<Double>, count: Int) {
+    /// `out = softmax(z)` for one row of `count` logits, max subtracted; returns the sum
+    /// `Σ_j e^(z_j − max z)` it divided by.
+    @inline(__always) @discardableResult
+    static func softmaxRow(_ z: UnsafePointer<Double>, _ out: UnsafeMutablePointer<Double>, count: Int) -> Double {
         var m = -Double.infinity
         for j in 0..<count where z[j] > m { m = z[j] }
         var s = 0.0
         for j in 0..<count { let e = Foundation.exp(z[j] - m); out[j] = e; s += e }
         for j in 0..<count { out[j] /= s }
+        return s
     }
 
     /// Sum over `rows` examples of the cost `C_x` after ``forward(input:rows:)``,
@@ -225,10 +232,9 @@ final class Network {
                 }
                 total += 0.5 * s
             case .crossEntropy:
+                // softmaxSums[r] is Σ_j e^(z_j − m) summed in this order by the forward pass.
                 let m = zr[best]
-                var s = 0.0
-                for j in 0..<n { s += Foundation.exp(zr[j] - m) }
-                total += max(0, (m - zr[y]) + Foundation.log(s))
+                total += max(0, (m - zr[y]) + Foundation.log(softmaxSums[r]))
             }
         }
         return (total, correct)

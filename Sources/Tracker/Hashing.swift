@@ -3,7 +3,14 @@ import Foundation
 
 /// Lowercase hexadecimal SHA-256 of `bytes` (64 characters).
 public func sha256Hex<Bytes: DataProtocol>(_ bytes: Bytes) -> String {
-    SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+    let digits = Array("0123456789abcdef".utf8)
+    var hex: [UInt8] = []
+    hex.reserveCapacity(64)
+    for byte in SHA256.hash(data: bytes) {
+        hex.append(digits[Int(byte >> 4)])
+        hex.append(digits[Int(byte & 0x0f)])
+    }
+    return String(decoding: hex, as: UTF8.self)
 }
 
 /// Lowercase hexadecimal SHA-256 of the UTF-8 bytes of `text`.

@@ -337,11 +337,18 @@ extension RunStore {
                 INSERT INTO epoch_metrics (run_id, epoch, train_loss, train_accuracy, validation_loss, validation_accuracy,
                                            learning_rate, elapsed_seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """)
+            // One value at a time, without an array of values per row; step() resets the
+            // statement and every parameter is bound again for the next row.
             for row in result.epochs {
-                try insertMetric.bind([id, .of(row.epoch), .of(row.trainLoss), .of(row.trainAccuracy), .of(row.validationLoss),
-                                       .of(row.validationAccuracy), .of(row.learningRate), .of(row.elapsedSeconds)])
+                try insertMetric.bind(id, at: 1)
+                try insertMetric.bind(.of(row.epoch), at: 2)
+                try insertMetric.bind(.of(row.trainLoss), at: 3)
+                try insertMetric.bind(.of(row.trainAccuracy), at: 4)
+                try insertMetric.bind(.of(row.validationLoss), at: 5)
+                try insertMetric.bind(.of(row.validationAccuracy), at: 6)
+                try insertMetric.bind(.of(row.learningRate), at: 7)
+                try insertMetric.bind(.of(row.elapsedSeconds), at: 8)
                 try insertMetric.step()
-                insertMetric.reset()
             }
             for (kind, data) in result.weights {
                 try connection.run("INSERT INTO weights (run_id, kind, sha256, size_bytes, data) VALUES (?, ?, ?, ?, ?)",

@@ -72,10 +72,19 @@ public final class RunStore {
 
 /// The current time as UTC ISO 8601 text with milliseconds, the format of every time column.
 public func timestamp(_ date: Date = Date()) -> String {
+    // Creating an ISO8601DateFormatter costs far more than formatting with one (it was most of
+    // the time of storing a run), so one formatter is kept and used under a lock.
+    timestampLock.lock()
+    defer { timestampLock.unlock() }
+    return timestampFormatter.string(from: date)
+}
+
+private let timestampLock = NSLock()
+nonisolated(unsafe) private let timestampFormatter: ISO8601DateFormatter = {
     let formatter = ISO8601DateFormatter()
     formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-    return formatter.string(from: date)
-}
+    return formatter
+}()
 
 /// Encodes `value` as compact JSON text with sorted keys.
 func jsonText<T: Encodable>(_ value: T) -> String {

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The benchmark suite (docs/benchmarks.md), in one command from the repository root:
+#
+#   bash bench/run.sh [--quick]
+#
+# Builds exp and exp-bench in release mode, creates bench/.venv and installs the peers
+# (numpy, scikit-learn, torch) from PyPI when they are missing, runs the five workloads with exp
+# and each peer, and prints a table of medians and ratios. A peer that cannot be installed is
+# reported as n/a; the others still run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+swift build -c release >&2
+
+venv=bench/.venv
+if [ ! -x "$venv/bin/python" ]; then
+    python3 -m venv "$venv" >&2
+fi
+# The peers' processes never see the OpenBLAS core-type overrides meant for older builds.
+peer() { env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 "$@"; }
+for spec in numpy:numpy scikit-learn:sklearn torch:torch; do
+    package=${spec%%:*} module=${spec##*:}
+    if ! peer "$venv/bin/python" -c "import $module" 2>/dev/null; then
+        echo "bench: installing $package into $venv" >&2
+        peer "$venv/bin/pip" install --quiet "$package" >&2 \
+            || echo "bench: could not install $package; its column will read n/a" >&2
+    fi
+done
+
+exec "$venv/bin/python" bench/run.py "$@"
