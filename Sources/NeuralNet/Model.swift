@@ -112,6 +112,16 @@ public struct Model: Sendable, Equatable {
         }
     }
 
+    /// Mean cost per row of `data` (`rows x n_0` raw features, labels in `0..<n_L`): the
+    /// quadratic cost `½‖a^L − y‖²` for `.mse` (Nielsen eq. 6), `−log softmax(z^L)[y]` for
+    /// `.crossEntropy` — the loss training reports. 0 for an empty data set.
+    public func loss(_ data: LabeledData) -> Double {
+        guard data.features.rows > 0 else { return 0 }
+        let net = run(data.features)
+        let sum = data.labels.withUnsafeBufferPointer { net.lossSum(labels: $0.baseAddress!, rows: data.features.rows).loss }
+        return sum / Double(data.features.rows)
+    }
+
     /// Fraction of rows of `data` whose prediction equals the label, in `[0, 1]`
     /// (0 for an empty data set).
     public func evaluate(_ data: LabeledData) -> Double {

@@ -179,7 +179,7 @@ public func train(_ hp: Hyperparameters, on training: LabeledData, validation: L
 
     var order = Array(0..<n)
     var history: [EpochMetrics] = []
-    history.reserveCapacity(hp.epochs)
+    history.reserveCapacity(min(hp.epochs, 100_000))
     var bestLoss = Double.infinity
     var bestEpoch = 0
     var stoppedEarly = false

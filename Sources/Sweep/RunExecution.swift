@@ -58,6 +58,7 @@ func execute(_ claim: ClaimedRun, dataset: Dataset, data: RunData, toolVersion: 
         if let test = data.test {
             let confusion = model.confusionMatrix(test)
             result.testConfusion = confusion
+            result.testLoss = model.loss(test)
             result.testAccuracy = Double(confusion.indices.map { confusion[$0][$0] }.reduce(0, +)) / Double(test.labels.count)
         }
         result.weights = [("final", model.safetensors()), ("best", outcome.bestModel.safetensors())]

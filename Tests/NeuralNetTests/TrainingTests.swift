@@ -313,3 +313,15 @@ import Testing
     #expect(confusion.map { $0.reduce(0, +) } == [2, 2, 2])
     #expect(Double((0..<3).map { confusion[$0][$0] }.reduce(0, +)) / 6 == model.evaluate(data))
 }
+
+/// `Model.loss` on the training rows is the training loss the last epoch reported.
+@Test(arguments: LossFunction.allCases)
+func modelLossMatchesTheReportedTrainingLoss(_ loss: LossFunction) throws {
+    var hp = Hyperparameters()
+    hp.hiddenLayers = [4]; hp.loss = loss; hp.epochs = 15
+    let features = Matrix(rows: 6, columns: 2, values: [5.1, 3.5, 4.9, 3.0, 7.0, 3.2, 6.4, 3.2, 6.3, 3.3, 5.8, 2.7])
+    let data = LabeledData(features: features, labels: [0, 0, 1, 1, 2, 2])
+    let result = try train(hp, on: data, validation: nil, classNames: ["a", "b", "c"], featureNames: [], seed: 5)
+    let reported = result.history.last!.trainLoss
+    #expect(abs(result.model.loss(data) - reported) <= 1e-12 * max(1, reported))
+}
