@@ -165,17 +165,24 @@ public final class SweepRunner {
                     return receivedSignal == nil
                 }
                 let code = 128 + number
+                // Runs in flight are marked and the log checkpointed through the writer queue,
+                // then the process ends with _exit: the training threads are abandoned mid-step,
+                // and nothing of theirs is written.
+                let stop = { [self] in
+                    let left = Array(locked { inFlight })
+                    writer.sync {
+                        try? store.markInterrupted(runIDs: left)
+                        try? store.checkpoint()
+                    }
+                    progress.message("exp: marked \(left.count) unfinished run(s) interrupted; run the same command to resume")
+                    _exit(code)
+                }
                 if !first {
-                    progress.message("exp: stopped at once by a second signal")
-                    exit(code)
+                    progress.message("exp: stopping at once (second signal)")
+                    stop()
                 }
                 progress.message("exp: stopping — finishing the runs in flight (press Ctrl-C again to quit at once)")
-                queue.asyncAfter(deadline: .now() + 5) { [self] in
-                    let left = Array(locked { inFlight })
-                    writer.sync { try? store.markInterrupted(runIDs: left) }
-                    progress.message("exp: marked \(left.count) unfinished run(s) interrupted; run the same command to resume")
-                    exit(code)
-                }
+                queue.asyncAfter(deadline: .now() + 5) { stop() }
             }
             source.resume()
             return source

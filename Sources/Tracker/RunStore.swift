@@ -60,6 +60,16 @@ public final class RunStore {
         }
     }
 
+    /// Copies the write-ahead log into the database file, so that — when no other process is
+    /// using the file — the `.db` file alone holds every committed write and can be copied
+    /// without its `-wal` file. A passive checkpoint: it never waits for, nor blocks, another
+    /// process (whose own exit checkpoints the rest). Call it before the process exits; SQLite
+    /// does it by itself only when the last connection closes.
+    /// - Throws: ``SQLiteError``.
+    public func checkpoint() throws {
+        try connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+    }
+
     /// Runs `body` in one write transaction (`BEGIN IMMEDIATE`), committed when it returns and
     /// rolled back if it throws. Nested calls run in a savepoint of the outer transaction.
     /// - Throws: what `body` throws, or ``SQLiteError`` (`SQLITE_BUSY` when another process

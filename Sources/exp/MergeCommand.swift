@@ -22,6 +22,9 @@ struct MergeCommand: ParsableCommand {
         for shard in shards {
             do {
                 let summary = try store.merge(from: shard)
+                if summary.added + summary.replaced + summary.unchanged == 0 {
+                    fail("\(shard) holds no runs (was it copied without its -wal file while a sweep was writing it?)")
+                }
                 print("\(shard): \(summary.added) runs added, \(summary.replaced) replaced by a more complete copy, \(summary.unchanged) unchanged")
             } catch {
                 fail("\(shard): \(error)")

@@ -17,7 +17,7 @@ struct SweepCommand: ParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
-    @Option(name: .long, help: "Parallel training workers (default: the number of active cores).")
+    @Option(name: .long, help: "Parallel training workers, 1 to 128 (default: the number of active cores).")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
     @Option(name: .long, help: "Run only the cells whose index mod N is I, written as I/N (for job arrays).")
@@ -27,7 +27,7 @@ struct SweepCommand: ParsableCommand {
     var quiet = false
 
     func validate() throws {
-        if jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if !(1...maximumJobs).contains(jobs) { throw ValidationError("--jobs must be between 1 and \(maximumJobs)") }
         if let shard, parseShard(shard) == nil { throw ValidationError("--shard must be I/N with 0 <= I < N, e.g. 0/4") }
     }
 
@@ -91,6 +91,11 @@ func prepareSweep(_ grid: GridFile, database: String) throws -> (RunStore, Datas
     }
 }
 
+/// The most workers a sweep may start. Each worker is a Dispatch queue that blocks while it
+/// trains; past a few hundred the Dispatch thread pool runs out and the sweep would hang, and
+/// more workers than cores never helps.
+let maximumJobs = 128
+
 /// Parses `I/N` with 0 <= I < N.
 func parseShard(_ text: String) -> (index: Int, count: Int)? {
     let parts = text.split(separator: "/")
@@ -98,10 +103,24 @@ func parseShard(_ text: String) -> (index: Int, count: Int)? {
     return (i, n)
 }
 
+/// Databases this process writes, checkpointed when it exits (see ``checkpointOnExit``).
+var writableStores: [RunStore] = []
+
+/// Registered once with `atexit`: empties each written database's write-ahead log into the
+/// database file, so that `runs.db` alone is complete after `exp` exits, however it exits
+/// through `exit` (a copy of the file without its `-wal` would otherwise miss recent runs).
+let checkpointOnExit: Void = {
+    atexit { for store in writableStores { try? store.checkpoint() } }
+}()
+
 /// Opens the database, turning a refused or unreadable file into a one-line error.
 func openStore(_ path: String, readOnly: Bool = false) throws -> RunStore {
     do {
         let store = try RunStore(path: path, readOnly: readOnly)
+        if !readOnly {
+            _ = checkpointOnExit
+            writableStores.append(store)
+        }
         if let backup = store.backupPath { note("upgraded the schema of \(path); a copy of the old file is at \(backup)") }
         return store
     } catch {

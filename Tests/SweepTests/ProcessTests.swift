@@ -218,3 +218,21 @@ struct SplitMix {
         #expect(try connection.scalar("SELECT COUNT(*) FROM runs WHERE status = 'finished'")?.int == 24)
     }
 }
+
+@Suite struct CheckpointTests {
+    /// After `exp sweep` exits, the database file alone holds every run: a copy made without its
+    /// `-wal` file (as a job array copies a shard to shared storage) loses nothing.
+    @Test func theDatabaseFileAloneIsCompleteAfterExit() throws {
+        let dir = temporaryDirectory()
+        let gridURL = try writeProcessGrid(dir, epochs: 20)
+        let db = dir.appendingPathComponent("shard.db").path
+        let process = try startExp(["sweep", gridURL.path, "--db", db, "--quiet", "--shard", "0/2"])
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let copy = dir.appendingPathComponent("copy.db").path
+        try FileManager.default.copyItem(atPath: db, toPath: copy)
+        let connection = try Connection(path: copy)
+        #expect(try connection.scalar("SELECT COUNT(*) FROM runs WHERE status = 'finished'")?.int == 12)
+        #expect(try connection.scalar("SELECT COUNT(*) FROM epoch_metrics")?.int == 12 * 20)
+    }
+}
