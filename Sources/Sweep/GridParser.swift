@@ -132,13 +132,17 @@ struct GridParser {
         return nil
     }
 
-    mutating func integer(_ node: Node, _ path: String, minimum: Int? = nil) -> Int? {
+    mutating func integer(_ node: Node, _ path: String, minimum: Int? = nil, maximum: Int? = nil) -> Int? {
         guard case .integer(let v)? = scalar(node) else {
             problem(node, path, "expected an integer, found \(describe(node))")
             return nil
         }
         if let minimum, v < minimum {
             problem(node, path, "must be at least \(minimum), found \(v)")
+            return nil
+        }
+        if let maximum, v > maximum {
+            problem(node, path, "must be at most \(maximum), found \(v)")
             return nil
         }
         return v
@@ -329,8 +333,8 @@ struct GridParser {
 
     mutating func parseChoice(_ node: Node, _ path: String, kind: ParameterKind, listPath: String) -> GridValue? {
         switch kind {
-        case .integer(let minimum):
-            return integer(node, path, minimum: minimum).map(GridValue.integer)
+        case let .integer(minimum, maximum):
+            return integer(node, path, minimum: minimum, maximum: maximum).map(GridValue.integer)
         case let .number(minimum, maximum, lowerOpen):
             guard let v = number(node, path) else { return nil }
             if v < minimum || (lowerOpen && v == minimum) || v > maximum {
@@ -354,7 +358,7 @@ struct GridParser {
             }
             var layers: [Int] = []
             for (j, width) in widths.enumerated() {
-                guard let w = integer(width, "\(path)[\(j)]", minimum: 1) else { return nil }
+                guard let w = integer(width, "\(path)[\(j)]", minimum: 1, maximum: HyperparameterSpec.maximumWidth) else { return nil }
                 layers.append(w)
             }
             return .integers(layers)

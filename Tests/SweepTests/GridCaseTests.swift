@@ -59,3 +59,18 @@ import Testing
         #expect(problems.first?.contains("grid.hiden_layers: unknown key \"hiden_layers\"; valid keys: hidden_layers, activation") == true)
     }
 }
+
+/// Values no machine could train (a billion epochs, ten-billion-unit layers) are refused by path
+/// before anything is stored, instead of crashing every resume with a failed allocation.
+@Test func impossiblyLargeValuesAreRefused() {
+    let text = gridText(name: "huge", seeds: [1], grid: #"{"epochs": [1000000000], "hidden_layers": [[10000000000]], "batch_size": [32]}"#)
+    do {
+        _ = try grid(text)
+        Issue.record("accepted")
+    } catch let error as GridError {
+        #expect(error.problems.contains { $0.contains("grid.epochs[0]: must be at most 10000000, found 1000000000") })
+        #expect(error.problems.contains { $0.contains("grid.hidden_layers[0][0]: must be at most 100000, found 10000000000") })
+    } catch {
+        Issue.record("\(error)")
+    }
+}
