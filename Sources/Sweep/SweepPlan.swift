@@ -39,10 +39,18 @@ public enum SweepPlanner {
     /// Stores the data set, the sweep, its splits and every cell (as `queued`, in a stable
     /// order: configuration, then seed, then fold), and requeues what an earlier, stopped
     /// process left unfinished. Calling it again for the same grid adds nothing new.
-    /// - Throws: `TrackerError.gridChanged` when the sweep's name exists with another grid;
+    /// - Throws: `TrackerError.gridChanged` when the sweep's name exists with another grid,
+    ///   `TrackerError.dataChanged` when its data file's content changed since;
     ///   `SplitError`; `SQLiteError`.
     public static func prepare(grid: GridFile, dataset: Dataset, store: RunStore, toolVersion: String) throws -> PreparedSweep {
         let folds = try splits(for: grid.evaluation, dataset: dataset)
+        // A resume must find the same grid and the same data; checked before anything is stored.
+        if let existing = try store.sweep(named: grid.name) {
+            guard existing.grid == grid.text else { throw TrackerError.gridChanged(sweep: grid.name) }
+            if let stored = try store.dataset(id: existing.datasetID), stored.sha256 != dataset.contentHash {
+                throw TrackerError.dataChanged(sweep: grid.name, file: grid.datasetURL.path, stored: stored.sha256, now: dataset.contentHash)
+            }
+        }
         let record = try DatasetImport.store(dataset, sourcePath: grid.datasetURL.path, in: store).record
         let protocolJSON = canonicalProtocolJSON(grid.evaluation)
         let sweep = try store.openSweep(SweepRecord(name: grid.name, datasetID: record.id!, grid: grid.text,

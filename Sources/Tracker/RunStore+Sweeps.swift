@@ -34,6 +34,8 @@ public struct SweepRecord: Sendable, Equatable {
 public enum TrackerError: Error, CustomStringConvertible, Equatable, Sendable {
     /// A sweep of this name exists with a different grid file (or over another data set).
     case gridChanged(sweep: String)
+    /// A sweep of this name was run on a data set whose content differs from the file's now.
+    case dataChanged(sweep: String, file: String, stored: String, now: String)
     /// No run, sweep or data set with this identifier.
     case notFound(String)
 
@@ -42,6 +44,9 @@ public enum TrackerError: Error, CustomStringConvertible, Equatable, Sendable {
         switch self {
         case .gridChanged(let sweep):
             return "sweep '\(sweep)' already exists with a different grid; to start a new sweep, change \"name\" in the grid file (or use another --db)"
+        case let .dataChanged(sweep, file, stored, now):
+            return "sweep '\(sweep)' was run on other data: \(file) has changed since (sha256 \(stored.prefix(12))..., now \(now.prefix(12))...); "
+                + "restore the file, or change \"name\" in the grid file to start a new sweep"
         case .notFound(let what):
             return "\(what) not found"
         }

@@ -26,6 +26,8 @@ struct MergeCommand: ParsableCommand {
                     fail("\(shard) holds no runs (was it copied without its -wal file while a sweep was writing it?)")
                 }
                 print("\(shard): \(summary.added) runs added, \(summary.replaced) replaced by a more complete copy, \(summary.unchanged) unchanged")
+            } catch let error as SQLiteError {
+                fail(error, database: shard)
             } catch {
                 fail("\(shard): \(error)")
             }

@@ -86,8 +86,10 @@ func prepareSweep(_ grid: GridFile, database: String) throws -> (RunStore, Datas
         return (store, dataset, try SweepPlanner.prepare(grid: grid, dataset: dataset, store: store, toolVersion: toolVersion))
     } catch let error as SplitError {
         fail("\(grid.url.path): protocol: \(error)", code: 2)
+    } catch let error as TrackerError {
+        fail("\(grid.url.path): \(error)", code: 2)
     } catch {
-        fail("\(error)")
+        fail(error, database: database)
     }
 }
 
@@ -124,6 +126,6 @@ func openStore(_ path: String, readOnly: Bool = false) throws -> RunStore {
         if let backup = store.backupPath { note("upgraded the schema of \(path); a copy of the old file is at \(backup)") }
         return store
     } catch {
-        fail("\(error)")
+        fail(error, database: path)
     }
 }

@@ -236,3 +236,48 @@ struct SplitMix {
         #expect(try connection.scalar("SELECT COUNT(*) FROM epoch_metrics")?.int == 12 * 20)
     }
 }
+
+@Suite struct DatabaseErrorTests {
+    /// Standard error and exit status of one `exp` call.
+    func run(_ arguments: [String]) throws -> (status: Int32, error: String) {
+        let log = temporaryDirectory().appendingPathComponent("err")
+        let process = try startExp(arguments, stderr: log)
+        process.waitUntilExit()
+        return (process.terminationStatus, try String(contentsOf: log, encoding: .utf8))
+    }
+
+    /// A file that is not SQLite, a newer schema and a damaged file each get one line in the
+    /// user's terms and a non-zero exit; nothing is written to them.
+    @Test func badDatabasesGetOneLineErrors() throws {
+        let dir = temporaryDirectory()
+        let text = dir.appendingPathComponent("notes.db")
+        try "not a database\n".write(to: text, atomically: true, encoding: .utf8)
+        let notSQLite = try run(["runs", "--db", text.path])
+        #expect(notSQLite.status == 2)
+        #expect(notSQLite.error == "exp: \(text.path) is not an SQLite database\n")
+        #expect(try String(contentsOf: text, encoding: .utf8) == "not a database\n")
+
+        let newer = dir.appendingPathComponent("newer.db").path
+        let connection = try Connection(path: newer)
+        try connection.execute("CREATE TABLE t (x); PRAGMA user_version = 99")
+        let refused = try run(["runs", "--db", newer])
+        #expect(refused.status == 2)
+        #expect(refused.error.contains("schema version 99, newer than this exp supports"))
+
+        let damaged = dir.appendingPathComponent("damaged.db")
+        var header = Data("SQLite format 3\0".utf8)
+        header.append(Data(repeating: 0xFF, count: 8192 - header.count))
+        try header.write(to: damaged)
+        let check = Process()
+        check.executableURL = URL(fileURLWithPath: try expExecutable())
+        check.arguments = ["db", "check", "--db", damaged.path]
+        let output = dir.appendingPathComponent("out")
+        FileManager.default.createFile(atPath: output.path, contents: nil)
+        check.standardOutput = try FileHandle(forWritingTo: output)
+        check.standardError = FileHandle.nullDevice
+        try check.run()
+        check.waitUntilExit()
+        #expect(check.terminationStatus == 1)
+        #expect(try String(contentsOf: output, encoding: .utf8).contains("integrity: failed"))
+    }
+}

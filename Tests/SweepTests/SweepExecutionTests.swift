@@ -165,3 +165,31 @@ import Tracker
         }
     }
 }
+
+@Suite struct ResumeGuardTests {
+    /// Resuming a sweep whose data file changed is refused by name, and nothing new is stored
+    /// (no new data set version).
+    @Test func changedDataIsRefusedBeforeStoring() throws {
+        let dir = temporaryDirectory()
+        let data = dir.appendingPathComponent("flowers.data")
+        let original = try String(contentsOf: fixture("data/iris.data"), encoding: .utf8)
+        try original.write(to: data, atomically: true, encoding: .utf8)
+        let gridURL = dir.appendingPathComponent("grid.json")
+        try #"{"name": "guarded", "dataset": "flowers.data", "seeds": [1], "grid": {"epochs": [3]}}"#
+            .write(to: gridURL, atomically: true, encoding: .utf8)
+        let db = dir.appendingPathComponent("runs.db").path
+        try runSweep(GridFile.load(gridURL), db: db, jobs: 1)
+
+        try original.replacingOccurrences(of: "5.1,3.5,1.4,0.2", with: "5.2,3.5,1.4,0.2").write(to: data, atomically: true, encoding: .utf8)
+        do {
+            try runSweep(GridFile.load(gridURL), db: db, jobs: 1)
+            Issue.record("a changed data file was accepted")
+        } catch let error as TrackerError {
+            guard case .dataChanged(let sweep, let file, _, _) = error else { Issue.record("\(error)"); return }
+            #expect(sweep == "guarded")
+            #expect(file.hasSuffix("flowers.data"))
+        }
+        let store = try RunStore(path: db)
+        #expect(try store.connection.scalar("SELECT COUNT(*) FROM datasets")?.int == 1)
+    }
+}
