@@ -177,6 +177,19 @@ import Testing
         #expect(try store.connection.scalar("SELECT diverged_epoch || ' ' || status FROM runs WHERE run_id = ?", [id])?.string == "3 diverged")
     }
 
+    /// Equal accuracies have a standard deviation of exactly 0 (regression: the one-pass
+    /// formula of schema version 1 gave 1.5e-08 for five runs at 29/30, and that noise broke ties).
+    @Test func equalAccuraciesHaveZeroStandardDeviation() throws {
+        defer { scratch.cleanup() }
+        let fixture = try prepare(store)
+        let a = Config(learningRate: 0.1, hidden: 8)
+        var grid = cells([a], seeds: [1, 2, 3, 4, 5], splitID: fixture.splitID)
+        for i in grid.indices { grid[i].index = i }
+        try store.enqueue(sweepID: fixture.sweepID, datasetID: fixture.datasetID, cells: grid)
+        for _ in 0..<5 { try claimAndRecord(store, sweepID: fixture.sweepID, finishedResult(validationAccuracy: 29.0 / 30.0)) }
+        #expect(try store.connection.scalar("SELECT validation_accuracy_std FROM leaderboard")?.double == 0)
+    }
+
     @Test func leaderboardRanksDivergedConfigsLastWithMeanAndSampleStd() throws {
         defer { scratch.cleanup() }
         let fixture = try prepare(store)
