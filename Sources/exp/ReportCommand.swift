@@ -29,6 +29,7 @@ struct ReportCommand: ParsableCommand {
     func validate() throws {
         if top < 1 { throw ValidationError("--top must be at least 1") }
         if !(benchmark > 0 && benchmark <= 1) { throw ValidationError("--benchmark must be a fraction in (0, 1], e.g. 0.961") }
+        if format.split(separator: ",").isEmpty { throw ValidationError("--format: name at least one format: md, html") }
         for name in format.split(separator: ",") where ReportFormat(rawValue: String(name)) == nil {
             throw ValidationError("--format: unknown format '\(name)'; valid: md, html")
         }
@@ -48,7 +49,13 @@ struct ReportCommand: ParsableCommand {
         options.benchmarkAccuracy = benchmark
         options.sweeps = sweep
         options.formats = Set(format.split(separator: ",").compactMap { ReportFormat(rawValue: String($0)) })
-        let files = try ReportWriter.write(store: store, options: options)
+        let files: [URL]
+        do {
+            files = try ReportWriter.write(store: store, options: options)
+        } catch let error as CocoaError {
+            let reason = (error.userInfo[NSUnderlyingErrorKey] as? NSError)?.localizedDescription ?? error.localizedDescription
+            fail("cannot write the report to \(out): \(reason)")
+        }
         files.forEach { print($0.relativePath) }
     }
 }

@@ -17,7 +17,7 @@ struct SweepCommand: ParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
-    @Option(name: .long, help: "Parallel training workers, 1 to 128 (default: the number of active cores).")
+    @Option(name: .long, help: "Parallel training workers, 1 to 128 (the default is this machine's active cores).")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
     @Option(name: .long, help: "Run only the cells whose index mod N is I, written as I/N (for job arrays).")

@@ -27,7 +27,7 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .long, help: "Hidden layer widths, comma-separated (e.g. 16,8; empty for none).") var hiddenLayers: String?
     @Option(name: .long, help: "sigmoid, tanh or relu.") var activation: String?
     @Option(name: .long, help: "mse or cross_entropy.") var loss: String?
-    @Option(name: .long, help: "normal, normal_scaled, xavier or he.") var initialization: String?
+    @Option(name: .customLong("init"), help: "normal, normal_scaled, xavier or he.") var initialization: String?
     @Option(name: .long, help: "sgd, momentum or adam.") var optimizer: String?
     @Option(name: .long, help: "Momentum coefficient.") var momentum: Double?
     @Option(name: .long, help: "Learning rate.") var learningRate: Double?
@@ -61,6 +61,14 @@ struct TrainCommand: ParsableCommand {
         ]
         for (key, value) in flags { if let value { values[key] = value } }
         return values.mapValues { [$0] }
+    }
+
+    func validate() throws {
+        let numbers: [(String, Double?)] = [("--momentum", momentum), ("--learning-rate", learningRate), ("--weight-decay", weightDecay),
+                                            ("--test-fraction", testFraction), ("--validation-fraction", validationFraction)]
+        for (flag, value) in numbers where value.map({ !$0.isFinite }) ?? false {
+            throw ValidationError("\(flag) must be a finite number")
+        }
     }
 
     func run() throws {
