@@ -22,6 +22,11 @@ public struct ImportOptions: Sendable, Equatable {
         case index(Int)
         /// The column whose header field has this name (implies a header row).
         case name(String)
+        /// No label column: every column (but a dropped row-number column) is a feature. Only
+        /// for ``DataFile/readTable(_:name:options:)`` and ``DataFile/parseTable(_:file:name:options:)``,
+        /// which read rows to score with a trained model; a ``Dataset`` needs labels, so
+        /// ``DataFile/read(_:name:options:)`` refuses it.
+        case none
     }
 
     /// Header handling; default ``Header/auto``.

@@ -12,13 +12,17 @@ struct TableLayout {
     var skippedRecords: Int
     /// Fields every data record must have.
     var expectedFieldCount: Int
-    /// 0-based file column of the label.
-    var labelColumn: Int
+    /// 0-based file column of the label; `nil` when the file has none (``ImportOptions/LabelColumn/none``).
+    var labelColumn: Int?
     /// 0-based file columns of the features, in file order.
     var featureColumns: [Int]
     var featureNames: [String]
     /// Class names by integer label, when a metadata line gave them.
     var metadataClassNames: [String]?
+
+    /// The columns of a data record that are read: the features and the label, if any (a
+    /// dropped row-number column is not counted).
+    var columnCount: Int { featureColumns.count + (labelColumn == nil ? 0 : 1) }
 }
 
 /// Decides the ``TableLayout`` of a file from its records and the options.
@@ -51,7 +55,10 @@ struct LayoutDetector {
         return best
     }
 
-    func detect() throws -> TableLayout {
+    /// The layout of the file.
+    /// - Parameter checkShape: whether to refuse a layout without a feature column (or, with a
+    ///   label column, with only one field per line); off when only counting columns.
+    func detect(checkShape: Bool = true) throws -> TableLayout {
         let first = records[0]
         if let meta = try metadataLayout() { return meta }
 
@@ -72,16 +79,17 @@ struct LayoutDetector {
                 indexColumn = 0
             }
         }
-        guard strict || expected >= 2 else {
+        guard strict || !checkShape || expected >= 2 || options.labelColumn == .none else {
             throw problem(first.line, "only 1 field per line: expected feature columns and a label separated by '\(options.delimiter ?? ",")'")
         }
         let label = try labelColumn(fieldCount: expected, header: header, line: first.line)
-        if label == indexColumn {
+        if let label, label == indexColumn {
             throw problem(first.line, "the label column \(label + 1) is a column of row numbers")
         }
         let featureColumns = (0..<expected).filter { $0 != label && $0 != indexColumn }
-        if featureColumns.isEmpty && !strict {
-            throw problem(first.line, "no feature columns: only the label column \(label + 1)")
+        if featureColumns.isEmpty && !strict && checkShape {
+            let only = label.map { "only the label column \($0 + 1)" } ?? "only a column of row numbers"
+            throw problem(first.line, "no feature columns: \(only)")
         }
         let featureNames = featureColumns.enumerated().map { position, column in
             if let header, strict || !header[column].isEmpty { return header[column] }
@@ -117,7 +125,10 @@ struct LayoutDetector {
         if case .name(let name) = options.labelColumn {
             throw problem(first.line, "no column named '\(name)': line 1 is scikit-learn metadata, not a header")
         }
-        let label = try labelColumn(fieldCount: dataCount, header: nil, line: first.line)
+        if options.labelColumn == .none {
+            throw problem(first.line, "\(shape), which goes with a label column, but the file is read without one")
+        }
+        let label = try labelColumn(fieldCount: dataCount, header: nil, line: first.line)!
         let featureColumns = (0..<dataCount).filter { $0 != label }
         return TableLayout(skippedRecords: 1, expectedFieldCount: dataCount, labelColumn: label,
                            featureColumns: featureColumns,
@@ -139,9 +150,10 @@ struct LayoutDetector {
         case .auto: break
         }
         let first = records[0].fields
-        let label: Int
+        let label: Int?
         switch options.labelColumn {
         case .index(let index): label = index
+        case .none: label = nil
         default: label = first.count - 1
         }
         let later = records.dropFirst()
@@ -165,8 +177,11 @@ struct LayoutDetector {
         return true
     }
 
-    private func labelColumn(fieldCount: Int, header: [String]?, line: Int) throws -> Int {
+    /// The 0-based label column, or `nil` for ``ImportOptions/LabelColumn/none``.
+    private func labelColumn(fieldCount: Int, header: [String]?, line: Int) throws -> Int? {
         switch options.labelColumn {
+        case .none:
+            return nil
         case .last:
             return fieldCount - 1
         case .index(let index):

@@ -1,6 +1,7 @@
 import Foundation
 
-/// Reads a whole delimited text into a ``Dataset``: records, layout, values, labels.
+/// Reads a whole delimited text into a ``Dataset`` (records, layout, values, labels), or into a
+/// ``DataTable`` of rows to score, with the same rules.
 ///
 /// In `strict` mode (used for ``Dataset/canonicalCSV``) nothing is guessed: `,`-separated, a
 /// header, the label last, fields taken verbatim (no trimming, no byte order mark, no
@@ -21,7 +22,53 @@ struct TableReader {
         fail([Problem(line: line, message: message)])
     }
 
+    /// The rows of a file, before classes are made of the labels.
+    private struct Rows {
+        var layout: TableLayout
+        var features: [Double]
+        /// One label per row, or `nil` without a label column.
+        var labels: [String]?
+        var rowCount: Int
+    }
+
+    /// Reads a data set: labels are required and make at least 2 classes (any number in `strict` mode).
     func read(_ input: String) throws -> Dataset {
+        if !strict, options.labelColumn == .none {
+            throw fail(0, "no label column: a data set needs one (reading without a label column is only for scoring rows with a model)")
+        }
+        let rows = try readRows(input)
+        let labelTexts = rows.labels ?? []
+        guard !labelTexts.isEmpty || strict else { throw fail(0, "no data rows") }
+        let classNames = Array(Set(labelTexts)).sorted()
+        if classNames.count < 2 && !strict {
+            throw fail(0, "only one class ('\(classNames[0])') in \(labelTexts.count) rows: classification needs at least 2 classes")
+        }
+        let index = Dictionary(uniqueKeysWithValues: classNames.enumerated().map { ($1, $0) })
+        return Dataset(name: name, featureNames: rows.layout.featureNames, classNames: classNames,
+                       features: rows.features, labels: labelTexts.map { index[$0]! })
+    }
+
+    /// Reads rows to score: at least one row; labels, if the file has a label column, as written.
+    func readTable(_ input: String) throws -> DataTable {
+        let rows = try readRows(input)
+        guard rows.rowCount > 0 else { throw fail(0, "no data rows") }
+        return DataTable(name: name, featureNames: rows.layout.featureNames, features: rows.features,
+                         labels: rows.labels, rowCount: rows.rowCount)
+    }
+
+    /// The number of columns the data records have as laid out (features and label, if any;
+    /// a row-number column is not counted), without reading the values.
+    func columnCount(_ input: String) throws -> Int {
+        try layOut(input, checkShape: false).layout.columnCount
+    }
+
+    private func readRows(_ input: String) throws -> Rows {
+        let (records, layout) = try layOut(input, checkShape: true)
+        return try readRows(records.dropFirst(layout.skippedRecords), layout: layout)
+    }
+
+    /// Tokenises the text and decides its layout.
+    private func layOut(_ input: String, checkShape: Bool) throws -> (records: [TextRecord], layout: TableLayout) {
         var text = input
         if !strict, text.unicodeScalars.first == "\u{FEFF}" {
             text = String(text.unicodeScalars.dropFirst())
@@ -40,13 +87,11 @@ struct TableReader {
         }
         let records = try raw.map { TextRecord(line: $0.line, fields: try scanner.fields(of: $0)) }
 
-        let layout: TableLayout
         do {
-            layout = try LayoutDetector(records: records, options: options, strict: strict).detect()
+            return (records, try LayoutDetector(records: records, options: options, strict: strict).detect(checkShape: checkShape))
         } catch let error as ProblemError {
             throw fail([error.problem])
         }
-        return try readRows(records.dropFirst(layout.skippedRecords), layout: layout)
     }
 
     private func resolveDelimiter() throws -> Unicode.Scalar {
@@ -83,12 +128,13 @@ struct TableReader {
         }
     }
 
-    private func readRows(_ data: ArraySlice<TextRecord>, layout: TableLayout) throws -> Dataset {
+    private func readRows(_ data: ArraySlice<TextRecord>, layout: TableLayout) throws -> Rows {
         var problems: [Problem] = []
         var features: [Double] = []
         features.reserveCapacity(data.count * layout.featureColumns.count)
         var labelTexts: [String] = []
         labelTexts.reserveCapacity(data.count)
+        var rowCount = 0
         let expected = layout.expectedFieldCount
         for record in data {
             let fields = record.fields
@@ -108,22 +154,19 @@ struct TableReader {
                     problems.append(Problem(line: record.line, column: column + 1, message: message))
                 }
             }
-            let label = labelText(fields[layout.labelColumn], layout: layout, line: record.line,
-                                  column: layout.labelColumn + 1, problems: &problems)
-            if let label, problems.count == before {
+            var label: String?
+            if let column = layout.labelColumn {
+                label = labelText(fields[column], layout: layout, line: record.line, column: column + 1, problems: &problems)
+            }
+            if problems.count == before {
                 features += values
-                labelTexts.append(label)
+                if let label { labelTexts.append(label) }
+                rowCount += 1
             }
         }
         guard problems.isEmpty else { throw fail(problems) }
-        guard !labelTexts.isEmpty || strict else { throw fail(0, "no data rows") }
-        let classNames = Array(Set(labelTexts)).sorted()
-        if classNames.count < 2 && !strict {
-            throw fail(0, "only one class ('\(classNames[0])') in \(labelTexts.count) rows: classification needs at least 2 classes")
-        }
-        let index = Dictionary(uniqueKeysWithValues: classNames.enumerated().map { ($1, $0) })
-        return Dataset(name: name, featureNames: layout.featureNames, classNames: classNames,
-                       features: features, labels: labelTexts.map { index[$0]! })
+        return Rows(layout: layout, features: features, labels: layout.labelColumn == nil ? nil : labelTexts,
+                    rowCount: rowCount)
     }
 
     /// The class name in a label field, or `nil` after recording a problem.
