@@ -67,7 +67,14 @@ public struct GridFile: Sendable {
     public static func parse(_ text: String, url: URL) throws -> GridFile {
         var parser = GridParser(file: url.path)
         let file = parser.parse(text, url: url)
-        if !parser.problems.isEmpty || file == nil { throw GridError(file: url.path, problems: parser.problems) }
+        if !parser.problems.isEmpty || file == nil {
+            // In file order (checks run section by section); problems without a line come first.
+            let line = { (problem: String) -> Int in
+                Int(problem.split(separator: ":").first?.split(separator: " ").last ?? "") ?? 0
+            }
+            let ordered = parser.problems.enumerated().sorted { (line($0.element), $0.offset) < (line($1.element), $1.offset) }.map(\.element)
+            throw GridError(file: url.path, problems: ordered)
+        }
         return file!
     }
 }

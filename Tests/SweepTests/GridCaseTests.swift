@@ -23,6 +23,8 @@ import Testing
             #expect(problems.contains { $0.contains(text) }, "missing: \(text) in \(problems)")
         }
         #expect(problems.count == expected.count)
+        // Reported in file order.
+        #expect(problems.map { $0.prefix(7) } == ["line 4:", "line 6:", "line 7:", "line 8:", "line 9:"])
     }
 
     @Test func emptyListIsAnError() {
