@@ -1,0 +1,52 @@
+import Foundation
+import Testing
+@testable import Sweep
+import Tracker
+
+/// A stored configuration must hash the same in every later version: `config_sha256` is a
+/// cell's identity in every `runs.db` ever written. The golden files under `Fixtures/golden`
+/// hold, for every configuration a grid expands into (in cell order), the line
+/// `sha256  canonical-json` as the first version that stored them wrote it.
+@Suite struct ConfigurationIdentityTests {
+    static let repository = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent()  // SweepTests
+        .deletingLastPathComponent()  // Tests
+        .deletingLastPathComponent()
+
+    /// The shipped grids and `numbers.json`, a grid of awkward numbers (1e-05, 1e+20, -0.0,
+    /// 5e-324, 1e+15, ...), the widest layers and the largest batch.
+    static let grids = ["iris", "bezdek_iris", "wine", "breast_cancer", "digits", "numbers"]
+
+    static func gridURL(_ name: String) -> URL {
+        name == "numbers" ? fixture("golden/numbers.json") : repository.appendingPathComponent("Data/grids/\(name).json")
+    }
+
+    static func golden(_ name: String) throws -> [(sha256: String, json: String)] {
+        let text = try String(contentsOf: fixture("golden/\(name).txt"), encoding: .utf8)
+        return text.split(separator: "\n").map { line in
+            let parts = line.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: true)
+            return (String(parts[0]), String(parts[1]))
+        }
+    }
+
+    @Test(arguments: grids)
+    func canonicalJSONAndHashAreUnchanged(_ name: String) throws {
+        let expected = try Self.golden(name)
+        let configurations = try GridFile.load(Self.gridURL(name)).configurations
+        #expect(configurations.count == expected.count)
+        for (configuration, golden) in zip(configurations, expected) {
+            let json = canonicalJSON(configuration)
+            #expect(json == golden.json)
+            #expect(sha256Hex(json) == golden.sha256)
+        }
+    }
+
+    /// The seed baseline, written out in full, so the golden files cannot drift with the code.
+    @Test func seedBaselineHashIsLiteral() throws {
+        let baseline = #"{"activation":"sigmoid","batch_size":32,"early_stopping_patience":0,"epochs":3000,"hidden_layers":[3],"init":"normal","learning_rate":0.1,"loss":"mse","momentum":0.9,"optimizer":"sgd","scaling":"standard","weight_decay":0}"#
+        let first = try #require(try GridFile.load(Self.gridURL("iris")).configurations.first)
+        #expect(canonicalJSON(first) == baseline)
+        #expect(sha256Hex(baseline) == "aaeb5cae115e4e4978ddaa2ea2ac973c0d828dd8279c59728a255a61896ca56c")
+        for name in Self.grids { #expect(try Self.golden(name).count >= 24, "\(name)") }
+    }
+}
