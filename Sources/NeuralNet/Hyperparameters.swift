@@ -47,7 +47,8 @@ public enum Scaling: String, Codable, CaseIterable, Sendable {
 /// Defaults are the project's seed baseline: a 4-3-3 sigmoid network with the
 /// quadratic cost, plain SGD with learning rate 0.1, batch size 32, 3000 epochs
 /// and `N(0, 1)` initialization (Nielsen ch. 1). JSON/YAML keys are snake_case
-/// (see `CodingKeys`); keys missing when decoding take their default values.
+/// (see `CodingKeys`); keys missing when decoding take their default values. Each key's allowed
+/// values, default and help text are described once, in ``HyperparameterSchema/current``.
 public struct Hyperparameters: Codable, Hashable, Sendable {
     /// Widths of the hidden layers, input to output (`[]` = no hidden layer). Key `hidden_layers`.
     public var hiddenLayers: [Int] = [3]
@@ -81,7 +82,7 @@ public struct Hyperparameters: Codable, Hashable, Sendable {
     public init() {}
 
     /// The public snake_case keys.
-    public enum CodingKeys: String, CodingKey {
+    public enum CodingKeys: String, CodingKey, CaseIterable {
         case hiddenLayers = "hidden_layers"
         case activation
         case loss
@@ -117,28 +118,17 @@ public struct Hyperparameters: Codable, Hashable, Sendable {
             ?? d.earlyStoppingPatience
     }
 
-    /// Checks every value's range.
+    /// Checks every value against ``HyperparameterSchema/current``.
     ///
-    /// - Throws: ``TrainingError/invalidHyperparameters(_:)`` naming the first bad key,
-    ///   e.g. `"batch_size must be >= 1"`.
-    public func validate() throws {
-        func fail(_ message: String) -> TrainingError { .invalidHyperparameters(message) }
-        if let bad = hiddenLayers.first(where: { $0 < 1 }) {
-            throw fail("hidden_layers must all be >= 1 (got \(bad))")
-        }
-        guard momentum.isFinite, momentum >= 0, momentum < 1 else {
-            throw fail("momentum must be in [0, 1) (got \(momentum))")
-        }
-        guard learningRate.isFinite, learningRate > 0 else {
-            throw fail("learning_rate must be finite and > 0 (got \(learningRate))")
-        }
-        guard batchSize >= 1 else { throw fail("batch_size must be >= 1 (got \(batchSize))") }
-        guard epochs >= 1 else { throw fail("epochs must be >= 1 (got \(epochs))") }
-        guard weightDecay.isFinite, weightDecay >= 0 else {
-            throw fail("weight_decay must be finite and >= 0 (got \(weightDecay))")
-        }
-        guard earlyStoppingPatience >= 0 else {
-            throw fail("early_stopping_patience must be >= 0 (got \(earlyStoppingPatience))")
+    /// - Parameter hasValidationRows: whether training will see validation rows
+    ///   (`early_stopping_patience > 0` needs them).
+    /// - Throws: ``TrainingError/invalidHyperparameters(_:)`` naming the first bad key and the
+    ///   allowed values, e.g. `"momentum must be in [0, 1), found 1"`.
+    public func validate(hasValidationRows: Bool = true) throws {
+        let schema = HyperparameterSchema.current
+        if let problem = schema.problem(in: schema.values(of: self)) { throw TrainingError.invalidHyperparameters(problem) }
+        if !hasValidationRows, earlyStoppingPatience > 0, let p = schema["early_stopping_patience"], let requirement = p.requirement {
+            throw TrainingError.invalidHyperparameters("\(p.name) \(requirement)")
         }
     }
 }

@@ -130,10 +130,7 @@ public let divergenceFactor = 10.0
 public func train(_ hp: Hyperparameters, on training: LabeledData, validation: LabeledData?,
                   classNames: [String], featureNames: [String], seed: UInt64,
                   onEpoch: ((EpochMetrics) -> Void)? = nil) throws -> TrainingResult {
-    try hp.validate()
-    if hp.earlyStoppingPatience > 0 && validation == nil {
-        throw TrainingError.invalidHyperparameters("early_stopping_patience > 0 requires validation data")
-    }
+    try hp.validate(hasValidationRows: validation != nil)
     let p = training.features.columns, k = classNames.count
     guard p >= 1 else { throw TrainingError.invalidData("training set has no feature columns") }
     guard k >= 1 else { throw TrainingError.invalidData("classNames is empty") }

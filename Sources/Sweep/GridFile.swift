@@ -57,7 +57,7 @@ public struct GridFile: Sendable {
         do {
             text = try String(contentsOf: url, encoding: .utf8)
         } catch {
-            throw GridError(file: url.path, problems: ["cannot read the file (\(describeReadError(error)))"])
+            throw GridError(file: url.path, problems: [GridError.Problem(path: "", message: "cannot read the file (\(describeReadError(error)))")])
         }
         return try parse(text, url: url)
     }
@@ -69,20 +69,47 @@ public struct GridFile: Sendable {
         let file = parser.parse(text, url: url)
         if !parser.problems.isEmpty || file == nil {
             // In file order (checks run section by section); problems without a line come first.
-            let line = { (problem: String) -> Int in
-                Int(problem.split(separator: ":").first?.split(separator: " ").last ?? "") ?? 0
-            }
-            let ordered = parser.problems.enumerated().sorted { (line($0.element), $0.offset) < (line($1.element), $1.offset) }.map(\.element)
-            throw GridError(file: url.path, problems: ordered)
+            let ordered = parser.problems.enumerated().sorted { ($0.element.line ?? 0, $0.offset) < ($1.element.line ?? 0, $1.offset) }
+            throw GridError(file: url.path, problems: ordered.map(\.element))
         }
         return file!
     }
 }
 
-/// Every problem found in a grid file, one per line, each naming the file and the JSON path.
+/// Every problem found in a grid file, each naming the file, the line and the JSON path.
 public struct GridError: Error, CustomStringConvertible, Equatable {
+    /// One problem: where it is (line and column as Yams marks them, 1-based, when known), the
+    /// JSON path of the value (e.g. `grid.momentum[0]`, `""` for the whole file) and what is wrong.
+    public struct Problem: Sendable, Equatable, CustomStringConvertible {
+        public var line: Int?
+        public var column: Int?
+        public var path: String
+        public var message: String
+
+        public init(line: Int? = nil, column: Int? = nil, path: String, message: String) {
+            self.line = line
+            self.column = column
+            self.path = path
+            self.message = message
+        }
+
+        /// `line N: path: message`, leaving out the parts that are not known.
+        public var description: String {
+            (line.map { "line \($0): " } ?? "") + (path.isEmpty ? "" : "\(path): ") + message
+        }
+    }
+
+    /// The file's path, as given.
     public var file: String
-    public var problems: [String]
+    /// In file order; problems without a line first.
+    public var problems: [Problem]
+
+    public init(file: String, problems: [Problem]) {
+        self.file = file
+        self.problems = problems
+    }
+
+    /// One line per problem: `file: line N: path: message`.
     public var description: String { problems.map { "\(file): \($0)" }.joined(separator: "\n") }
 }
 

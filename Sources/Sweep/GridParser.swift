@@ -1,5 +1,6 @@
 import Datasets
 import Foundation
+import NeuralNet
 import Yams
 
 /// Reads a grid file's JSON into a ``GridFile``, collecting problems instead of stopping at the
@@ -8,28 +9,31 @@ import Yams
 /// `"0.1"` from `0.1`, and line numbers — all of which Foundation's decoders drop.
 struct GridParser {
     let file: String
-    var problems: [String] = []
+    let schema: HyperparameterSchema
+    var problems: [GridError.Problem] = []
     var notes: [String] = []
 
-    init(file: String) { self.file = file }
+    init(file: String, schema: HyperparameterSchema = .current) {
+        self.file = file
+        self.schema = schema
+    }
 
     static let topKeys = ["name", "dataset", "protocol", "seeds", "grid"]
     static let protocolKeys = ["test_fraction", "validation_fraction", "folds", "split_seed"]
     static let datasetKeys = ["path", "label_column", "header", "delimiter", "decimal_comma"]
 
     mutating func problem(_ node: Node?, _ path: String, _ message: String) {
-        problem(line: node?.mark?.line, path, message)
+        problems.append(GridError.Problem(line: node?.mark?.line, column: node?.mark?.column, path: path, message: message))
     }
 
-    mutating func problem(line: Int?, _ path: String, _ message: String) {
-        let prefix = line.map { "line \($0): " } ?? ""
-        problems.append("\(prefix)\(path.isEmpty ? "" : "\(path): ")\(message)")
+    mutating func problem(at mark: Mark?, _ path: String, _ message: String) {
+        problems.append(GridError.Problem(line: mark?.line, column: mark?.column, path: path, message: message))
     }
 
     /// The object a duplicated key belongs to: the names of top-level, protocol and grid keys
     /// do not overlap, so the key tells.
     func duplicateKeyPath(_ key: String) -> String {
-        if HyperparameterSpec.names.contains(key) { return "grid" }
+        if schema.names.contains(key) { return "grid" }
         if Self.protocolKeys.contains(key) { return "protocol" }
         if Self.datasetKeys.contains(key) { return "dataset" }
         return ""
@@ -39,22 +43,22 @@ struct GridParser {
         do {
             _ = try JSONSerialization.jsonObject(with: Data(text.utf8))
         } catch {
-            problems.append("not valid JSON: \((error as NSError).userInfo[NSDebugDescriptionErrorKey] ?? error)")
+            problem(at: nil, "", "not valid JSON: \((error as NSError).userInfo[NSDebugDescriptionErrorKey] ?? error)")
             return nil
         }
         let root: Node
         do {
             guard let node = try Yams.compose(yaml: text) else {
-                problems.append("not valid JSON: the file is empty")
+                problem(at: nil, "", "not valid JSON: the file is empty")
                 return nil
             }
             root = node
         } catch YamlError.duplicatedKeysInMapping(let keys, let context) {
             // Foundation keeps one of the values silently; Yams refuses the file and names the keys.
-            for key in keys { problem(line: context.mark.line, duplicateKeyPath(key), "duplicate key \"\(key)\" (JSON decoders silently keep only one)") }
+            for key in keys { problem(at: context.mark, duplicateKeyPath(key), "duplicate key \"\(key)\" (JSON decoders silently keep only one)") }
             return nil
         } catch {
-            problems.append("not valid JSON: \(error)")
+            problem(at: nil, "", "not valid JSON: \(error)")
             return nil
         }
         guard let top = mapping(root, "") else { return nil }
@@ -290,24 +294,24 @@ struct GridParser {
 
     /// The cross product of one grid object's lists, defaults filled in, in key order.
     mutating func parseGridObject(_ node: Node, _ path: String) -> [[String: GridValue]] {
-        guard let entries = mapping(node, path, allowed: HyperparameterSpec.names) else { return [] }
+        guard let entries = mapping(node, path, allowed: schema.names) else { return [] }
         var axes: [(String, [GridValue])] = []
-        for name in HyperparameterSpec.names {
-            guard let valueNode = entries[name] else { continue }
-            if let values = parseChoices(valueNode, "\(path).\(name)", kind: HyperparameterSpec.kind(of: name)!) {
-                axes.append((name, values))
+        for hyperparameter in schema.hyperparameters {
+            guard let valueNode = entries[hyperparameter.name] else { continue }
+            if let values = parseChoices(valueNode, "\(path).\(hyperparameter.name)", hyperparameter) {
+                axes.append((hyperparameter.name, values))
             }
         }
-        var product: [[String: GridValue]] = [HyperparameterSpec.defaults]
+        var product: [[String: GridValue]] = [schema.defaults]
         for (name, values) in axes {
             product = product.flatMap { partial in values.map { var c = partial; c[name] = $0; return c } }
         }
-        return product
+        return product.map(schema.normalized)
     }
 
-    mutating func parseChoices(_ node: Node, _ path: String, kind: ParameterKind) -> [GridValue]? {
+    mutating func parseChoices(_ node: Node, _ path: String, _ hyperparameter: Hyperparameter) -> [GridValue]? {
         let what: String
-        switch kind {
+        switch hyperparameter.kind {
         case .layers: what = "layer lists, e.g. [[8], [16, 8]]"
         case .choice(let names): what = "names (\(names.joined(separator: ", ")))"
         case .integer: what = "integers"
@@ -321,7 +325,7 @@ struct GridParser {
         var values: [GridValue] = []
         var ok = true
         for (i, item) in items.enumerated() {
-            guard let value = parseChoice(item, "\(path)[\(i)]", kind: kind, listPath: path) else { ok = false; continue }
+            guard let value = parseChoice(item, "\(path)[\(i)]", hyperparameter, listPath: path) else { ok = false; continue }
             if values.contains(value) {
                 notes.append("\(path): \(value) is listed more than once; counted once")
             } else {
@@ -331,26 +335,22 @@ struct GridParser {
         return ok ? values : nil
     }
 
-    mutating func parseChoice(_ node: Node, _ path: String, kind: ParameterKind, listPath: String) -> GridValue? {
-        switch kind {
-        case let .integer(minimum, maximum):
-            return integer(node, path, minimum: minimum, maximum: maximum).map(GridValue.integer)
-        case let .number(minimum, maximum, lowerOpen):
+    /// One value of `hyperparameter`: its JSON type checked here, its range by the schema.
+    mutating func parseChoice(_ node: Node, _ path: String, _ hyperparameter: Hyperparameter, listPath: String) -> GridValue? {
+        let value: GridValue
+        switch hyperparameter.kind {
+        case .integer:
+            guard case .integer(let v)? = scalar(node) else {
+                problem(node, path, "expected an integer, found \(describe(node))")
+                return nil
+            }
+            value = .integer(v)
+        case .number:
             guard let v = number(node, path) else { return nil }
-            if v < minimum || (lowerOpen && v == minimum) || v > maximum {
-                let bound = lowerOpen ? "above \(jsonNumber(minimum))" : "at least \(jsonNumber(minimum))"
-                let upper = maximum < .greatestFiniteMagnitude ? " and at most \(jsonNumber(maximum))" : ""
-                problem(node, path, "must be \(bound)\(upper), found \(jsonNumber(v))")
-                return nil
-            }
-            return .number(v)
-        case .choice(let names):
+            value = .number(v)
+        case .choice:
             guard let v = string(node, path) else { return nil }
-            guard names.contains(v) else {
-                problem(node, path, "unknown value \"\(v)\"; valid values: \(names.joined(separator: ", "))")
-                return nil
-            }
-            return .text(v)
+            value = .text(v)
         case .layers:
             guard case .sequence(let widths) = node else {
                 problem(node, listPath, "must be a list of layer lists, e.g. [[8], [16, 8]]; found \(describe(node)) at \(path)")
@@ -358,10 +358,19 @@ struct GridParser {
             }
             var layers: [Int] = []
             for (j, width) in widths.enumerated() {
-                guard let w = integer(width, "\(path)[\(j)]", minimum: 1, maximum: HyperparameterSpec.maximumWidth) else { return nil }
+                guard let w = integer(width, "\(path)[\(j)]") else { return nil }
+                if let message = hyperparameter.widthProblem(w) {
+                    problem(width, "\(path)[\(j)]", message)
+                    return nil
+                }
                 layers.append(w)
             }
             return .integers(layers)
         }
+        if let message = hyperparameter.problem(with: value) {
+            problem(node, path, message)
+            return nil
+        }
+        return value
     }
 }

@@ -62,7 +62,7 @@ public enum SweepPlanner {
         }
         var cells: [Cell] = []
         for configuration in grid.configurations {
-            let config = canonicalJSON(configuration)
+            let config = try canonicalJSON(configuration)
             let rows = params(configuration)
             for seed in grid.seeds {
                 for (fold, _) in folds {

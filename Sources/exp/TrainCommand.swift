@@ -85,7 +85,7 @@ struct TrainCommand: ParsableCommand {
             gridFile = try GridFile.parse(text, url: config.map { URL(fileURLWithPath: $0) } ?? dataURL)
         } catch let error as GridError {
             // The grid text was generated here: name the hyperparameter, not a line of it.
-            for problem in error.problems {
+            for problem in error.problems.map(\.description) {
                 let plain = problem.replacingOccurrences(of: #"^line \d+: (grid\.)?"#, with: "", options: .regularExpression)
                     .replacingOccurrences(of: #"^(\w+)\[0\]"#, with: "$1", options: .regularExpression)
                 note("exp: \(config ?? "train"): \(plain)")

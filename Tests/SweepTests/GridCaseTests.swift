@@ -70,8 +70,8 @@ import Testing
         _ = try grid(text)
         Issue.record("accepted")
     } catch let error as GridError {
-        #expect(error.problems.contains { $0.contains("grid.epochs[0]: must be at most 10000000, found 1000000000") })
-        #expect(error.problems.contains { $0.contains("grid.hidden_layers[0][0]: must be at most 100000, found 10000000000") })
+        #expect(error.problems.contains { $0.path == "grid.epochs[0]" && $0.message == "must be from 1 to 10000000, found 1000000000" })
+        #expect(error.problems.contains { $0.path == "grid.hidden_layers[0][0]" && $0.message == "must be from 1 to 100000, found 10000000000" })
     } catch {
         Issue.record("\(error)")
     }

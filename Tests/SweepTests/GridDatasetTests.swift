@@ -22,7 +22,7 @@ import Testing
             _ = try grid(text)
             return []
         } catch let error as GridError {
-            return error.problems
+            return error.problems.map(\.description)
         } catch {
             return ["\(error)"]
         }

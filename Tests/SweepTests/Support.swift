@@ -21,7 +21,7 @@ func gridProblems(_ url: URL) -> [String] {
         _ = try GridFile.load(url)
         return []
     } catch let error as GridError {
-        return error.problems
+        return error.problems.map(\.description)
     } catch {
         return ["\(error)"]
     }

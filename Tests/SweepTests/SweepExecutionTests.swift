@@ -18,7 +18,7 @@ import Tracker
         #expect(try store.connection.scalar("SELECT COUNT(*) FROM weights")?.int == 8)
         #expect(try store.connection.scalar("SELECT COUNT(*) FROM runs WHERE test_accuracy IS NULL OR test_loss IS NULL OR final_validation_accuracy IS NULL")?.int == 0)
         // Every hyperparameter is a params row, numbers sortable as numbers.
-        #expect(try store.connection.scalar("SELECT COUNT(*) FROM params WHERE run_id = 1")?.int == HyperparameterSpec.names.count)
+        #expect(try store.connection.scalar("SELECT COUNT(*) FROM params WHERE run_id = 1")?.int == HyperparameterSchema.current.names.count)
         #expect(try store.connection.scalar("SELECT value_real FROM params WHERE run_id = 1 AND name = 'learning_rate'")?.double == 0.1)
     }
 

@@ -128,12 +128,7 @@ case "sweep-nostore":
     let training = labeled(split.train), validation = labeled(split.validation)
     var cells: [(Hyperparameters, UInt64)] = []
     for configuration in grid.configurations {
-        let json = "{" + configuration.keys.sorted().map { key -> String in
-            let value = configuration[key]!
-            if case .text(let s) = value { return "\"\(key)\":\"\(s)\"" }
-            return "\"\(key)\":\(value.description)"
-        }.joined(separator: ",") + "}"
-        let hp = try! hyperparameters(fromConfig: json)
+        let hp = try! hyperparameters(fromConfig: canonicalJSON(configuration))
         for seed in grid.seeds { cells.append((hp, UInt64(seed))) }
     }
     let lock = NSLock()
