@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import NeuralNet
 @testable import Sweep
 import Tracker
 
@@ -49,4 +50,30 @@ import Tracker
         #expect(sha256Hex(baseline) == "aaeb5cae115e4e4978ddaa2ea2ac973c0d828dd8279c59728a255a61896ca56c")
         for name in Self.grids { #expect(try Self.golden(name).count >= 24, "\(name)") }
     }
+}
+
+/// Canonical JSON escapes what needs escaping: a name holding `"`, `\` or `/` reads back as
+/// written (the text was once concatenated without escaping).
+@Test func canonicalJSONEscapesNames() throws {
+    let configuration: [String: GridValue] = ["na\"me\\": .text("a \"quoted\" \\ back/slash"), "layers": .integers([16, 8]),
+                                              "rate": .number(0.1), "epochs": .integer(3)]
+    let json = try canonicalJSON(configuration)
+    #expect(json == #"{"epochs":3,"layers":[16,8],"na\"me\\":"a \"quoted\" \\ back/slash","rate":0.1}"#)
+    let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+    #expect(object["na\"me\\"] as? String == "a \"quoted\" \\ back/slash")
+    #expect(object["rate"] as? Double == 0.1)
+}
+
+/// A key added after schema version 2 is left out of the canonical JSON while it holds its
+/// default, so configurations stored before it existed keep their hash.
+@Test func canonicalJSONOmitsLaterKeysAtTheirDefault() throws {
+    let beta1 = Hyperparameter("beta1", .number(lower: 0, lowerOpen: false, upper: 1, upperOpen: true), help: "Adam β1.",
+                               appliesWhen: .when(key: "optimizer", is: "adam"), since: 3) { _ in .number(0.9) }
+    let future = HyperparameterSchema(HyperparameterSchema.current.hyperparameters + [beta1])
+    let baseline = HyperparameterSchema.current.defaults
+    #expect(try canonicalJSON(future.normalized(baseline), schema: future) == canonicalJSON(baseline))
+    var adam = baseline
+    adam["optimizer"] = .text("adam")
+    adam["beta1"] = .number(0.8)
+    #expect(try canonicalJSON(future.normalized(adam), schema: future).contains(#""beta1":0.8"#))
 }

@@ -76,3 +76,20 @@ import Testing
         Issue.record("\(error)")
     }
 }
+
+/// `momentum: 1.0` was accepted by the grid check and refused by training, so every such run was
+/// stored `failed` and failed again on every resume. The grid check now refuses it, with the
+/// range training enforces, before anything is stored.
+@Test func momentumOneIsRefusedByTheGridCheck() throws {
+    let url = fixture("cases/grids/g11_momentum_one.json")
+    do {
+        _ = try GridFile.load(url)
+        Issue.record("accepted")
+    } catch let error as GridError {
+        #expect(error.problems == [GridError.Problem(line: 7, column: 23, path: "grid.momentum[1]", message: "must be in [0, 1), found 1")])
+        #expect(error.description == "\(url.path): line 7: grid.momentum[1]: must be in [0, 1), found 1")
+    }
+    let db = temporaryDirectory().appendingPathComponent("runs.db").path
+    #expect(throws: GridError.self) { try runSweep(GridFile.load(url), db: db, jobs: 1) }
+    #expect(!FileManager.default.fileExists(atPath: db))
+}
