@@ -141,7 +141,7 @@ public struct HyperparameterSchema: Sendable {
     /// The hyperparameters of this version.
     public static let current = HyperparameterSchema([
         Hyperparameter("hidden_layers", .layers(width: 1...maximumWidth),
-                       help: "Widths of the hidden layers, input to output; [] for none.") { .integers($0.hiddenLayers) },
+                       help: "Widths of the hidden layers, input to output.") { .integers($0.hiddenLayers) },
         Hyperparameter("activation", .choice(Activation.allCases.map(\.rawValue)), help: "Activation of the hidden layers.",
                        appliesWhen: .withHiddenLayers(key: "hidden_layers")) { .text($0.activation.rawValue) },
         Hyperparameter("loss", .choice(LossFunction.allCases.map(\.rawValue)),
@@ -153,7 +153,7 @@ public struct HyperparameterSchema: Sendable {
         Hyperparameter("momentum", .number(lower: 0, lowerOpen: false, upper: 1, upperOpen: true),
                        help: "Momentum coefficient.", appliesWhen: .when(key: "optimizer", is: OptimizerKind.momentum.rawValue)) { .number($0.momentum) },
         Hyperparameter("learning_rate", .number(lower: 0, lowerOpen: true, upper: nil, upperOpen: false),
-                       help: "Step size (constant for the whole run).") { .number($0.learningRate) },
+                       help: "Step size, constant for the whole run.") { .number($0.learningRate) },
         Hyperparameter("batch_size", .integer(1...maximumCount),
                        help: "Rows per mini-batch; the last, shorter batch of an epoch is used.") { .integer($0.batchSize) },
         Hyperparameter("epochs", .integer(1...maximumCount), help: "Passes over the training rows.") { .integer($0.epochs) },

@@ -1,5 +1,6 @@
 import Datasets
 import Foundation
+import NeuralNet
 import Yams
 
 /// How the data set is split for a sweep: a stratified holdout (train / validation / test), or
@@ -14,12 +15,40 @@ public struct EvaluationProtocol: Codable, Hashable, Sendable {
     /// Seed of the stratified shuffle; the same for every run of the sweep.
     public var splitSeed: Int
 
+    /// A protocol with these values (checked by ``problems``, not here).
+    public init(testFraction: Double, validationFraction: Double?, folds: Int?, splitSeed: Int) {
+        self.testFraction = testFraction
+        self.validationFraction = validationFraction
+        self.folds = folds
+        self.splitSeed = splitSeed
+    }
+
     enum CodingKeys: String, CodingKey {
         case testFraction = "test_fraction", validationFraction = "validation_fraction", folds, splitSeed = "split_seed"
     }
 
     /// Fold numbers of the runs: `[0]` for a holdout, `1...k` for k folds.
     public var foldNumbers: [Int] { folds.map { Array(1...$0) } ?? [0] }
+
+    /// What is wrong with the protocol, each with the key it is about (`nil`: the protocol as a
+    /// whole); empty when it is usable.
+    public var problems: [(key: String?, message: String)] {
+        var found: [(key: String?, message: String)] = []
+        if !(0..<1).contains(testFraction) { found.append(("test_fraction", "must be at least 0 and below 1")) }
+        if let folds, folds < 2 { found.append(("folds", "must be at least 2, found \(folds)")) }
+        if validationFraction != nil, folds != nil {
+            found.append((nil, "give either validation_fraction (holdout) or folds (k-fold cross-validation), not both"))
+        }
+        if let validation = validationFraction {
+            if !(validation > 0 && validation < 1) {
+                found.append(("validation_fraction", "must be above 0 and below 1"))
+            } else if testFraction + validation >= 1 {
+                found.append((nil, "test_fraction + validation_fraction must leave training rows (sum below 1)"))
+            }
+        }
+        if splitSeed < 0 { found.append(("split_seed", "must be at least 0, found \(splitSeed)")) }
+        return found
+    }
 }
 
 /// A validated grid file: everything `exp sweep` needs before it touches the database.
@@ -67,12 +96,57 @@ public struct GridFile: Sendable {
     public static func parse(_ text: String, url: URL) throws -> GridFile {
         var parser = GridParser(file: url.path)
         let file = parser.parse(text, url: url)
-        if !parser.problems.isEmpty || file == nil {
-            // In file order (checks run section by section); problems without a line come first.
-            let ordered = parser.problems.enumerated().sorted { ($0.element.line ?? 0, $0.offset) < ($1.element.line ?? 0, $1.offset) }
-            throw GridError(file: url.path, problems: ordered.map(\.element))
-        }
+        if !parser.problems.isEmpty || file == nil { throw GridError(file: url.path, inFileOrder: parser.problems) }
         return file!
+    }
+}
+
+extension GridFile {
+    /// A grid built from values rather than read from a file (`exp train`), checked as a grid
+    /// file's values are: a non-empty name, at least one seed, each at least 0, a usable
+    /// protocol, and every configuration's keys and values against the hyperparameter schema
+    /// (defaults filled in).
+    ///
+    /// - Parameters:
+    ///   - text: what `runs.db` stores as the sweep's grid (its identity with the name).
+    ///   - url: names the source in errors.
+    /// - Throws: ``GridError`` with every problem, paths as in a grid file (`grid.momentum`).
+    public init(name: String, datasetURL: URL, datasetOptions: ImportOptions = ImportOptions(), evaluation: EvaluationProtocol,
+                seeds: [Int], configurations: [[String: GridValue]], text: String, url: URL) throws {
+        let schema = HyperparameterSchema.current
+        var problems: [GridError.Problem] = []
+        if name.trimmingCharacters(in: .whitespaces).isEmpty { problems.append(.init(path: "name", message: "must not be empty")) }
+        if seeds.isEmpty { problems.append(.init(path: "seeds", message: "is empty; give at least one seed")) }
+        for (i, seed) in seeds.enumerated() where seed < 0 {
+            problems.append(.init(path: "seeds[\(i)]", message: "must be at least 0, found \(seed)"))
+        }
+        for (key, message) in evaluation.problems {
+            problems.append(.init(path: key.map { "protocol.\($0)" } ?? "protocol", message: message))
+        }
+        for configuration in configurations {
+            for (key, value) in configuration.sorted(by: { $0.key < $1.key }) {
+                guard let hyperparameter = schema[key] else {
+                    problems.append(.init(path: "grid.\(key)", message: "unknown key \"\(key)\"; valid keys: \(schema.names.joined(separator: ", "))"))
+                    continue
+                }
+                if let message = hyperparameter.problem(with: value) { problems.append(.init(path: "grid.\(key)", message: message)) }
+            }
+        }
+        guard problems.isEmpty else { throw GridError(file: url.path, problems: problems) }
+        var unique: [[String: GridValue]] = []
+        for configuration in configurations.map(schema.normalized) where !unique.contains(configuration) { unique.append(configuration) }
+        self.init(name: name, datasetURL: datasetURL, datasetOptions: datasetOptions, evaluation: evaluation, seeds: seeds,
+                  configurations: unique, notes: [], text: text, url: url)
+    }
+
+    /// Reads a JSON object of one value per hyperparameter (`{"hidden_layers": [8],
+    /// "learning_rate": 0.1}`), checked as a grid's values are; keys left out are not in the result.
+    /// - Parameter file: names the file in errors.
+    /// - Throws: ``GridError``, each problem's path the key (`momentum`), with its line.
+    public static func configuration(fromJSON text: String, file: String) throws -> [String: GridValue] {
+        var parser = GridParser(file: file)
+        guard let values = parser.parseConfiguration(text) else { throw GridError(file: file, inFileOrder: parser.problems) }
+        return values
     }
 }
 
@@ -107,6 +181,12 @@ public struct GridError: Error, CustomStringConvertible, Equatable {
     public init(file: String, problems: [Problem]) {
         self.file = file
         self.problems = problems
+    }
+
+    /// Problems found section by section, put in file order; problems without a line first.
+    init(file: String, inFileOrder problems: [Problem]) {
+        let ordered = problems.enumerated().sorted { ($0.element.line ?? 0, $0.offset) < ($1.element.line ?? 0, $1.offset) }
+        self.init(file: file, problems: ordered.map(\.element))
     }
 
     /// One line per problem: `file: line N: path: message`.

@@ -39,20 +39,20 @@ struct GridParser {
         return ""
     }
 
-    mutating func parse(_ text: String, url: URL) -> GridFile? {
+    /// The JSON text's node tree, or `nil` with a problem when it is not JSON.
+    mutating func compose(_ text: String) -> Node? {
         do {
             _ = try JSONSerialization.jsonObject(with: Data(text.utf8))
         } catch {
             problem(at: nil, "", "not valid JSON: \((error as NSError).userInfo[NSDebugDescriptionErrorKey] ?? error)")
             return nil
         }
-        let root: Node
         do {
             guard let node = try Yams.compose(yaml: text) else {
                 problem(at: nil, "", "not valid JSON: the file is empty")
                 return nil
             }
-            root = node
+            return node
         } catch YamlError.duplicatedKeysInMapping(let keys, let context) {
             // Foundation keeps one of the values silently; Yams refuses the file and names the keys.
             for key in keys { problem(at: context.mark, duplicateKeyPath(key), "duplicate key \"\(key)\" (JSON decoders silently keep only one)") }
@@ -61,6 +61,10 @@ struct GridParser {
             problem(at: nil, "", "not valid JSON: \(error)")
             return nil
         }
+    }
+
+    mutating func parse(_ text: String, url: URL) -> GridFile? {
+        guard let root = compose(text) else { return nil }
         guard let top = mapping(root, "") else { return nil }
 
         let name = top["name"].flatMap { string($0, "name") }
@@ -80,6 +84,18 @@ struct GridParser {
         let datasetURL = URL(fileURLWithPath: dataset.path, relativeTo: url.deletingLastPathComponent()).standardizedFileURL
         return GridFile(name: name, datasetURL: datasetURL, datasetOptions: dataset.options, evaluation: evaluation, seeds: seeds,
                         configurations: configurations, notes: notes, text: text, url: url)
+    }
+
+    /// A JSON object of one value per hyperparameter (`exp train --config`), each problem's
+    /// path its key.
+    mutating func parseConfiguration(_ text: String) -> [String: GridValue]? {
+        guard let root = compose(text), let entries = mapping(root, "", allowed: schema.names) else { return nil }
+        var values: [String: GridValue] = [:]
+        for hyperparameter in schema.hyperparameters {
+            guard let node = entries[hyperparameter.name] else { continue }
+            values[hyperparameter.name] = parseChoice(node, hyperparameter.name, hyperparameter, listPath: hyperparameter.name)
+        }
+        return problems.isEmpty ? values : nil
     }
 
     // MARK: - Nodes
@@ -240,18 +256,12 @@ struct GridParser {
         let before = problems.count
         let test = entries["test_fraction"].flatMap { number($0, "protocol.test_fraction") } ?? 0.2
         let validation = entries["validation_fraction"].flatMap { number($0, "protocol.validation_fraction") }
-        let folds = entries["folds"].flatMap { integer($0, "protocol.folds", minimum: 2) }
-        let splitSeed = entries["split_seed"].flatMap { integer($0, "protocol.split_seed", minimum: 0) } ?? 0
-        if !(0..<1).contains(test) { problem(entries["test_fraction"], "protocol.test_fraction", "must be at least 0 and below 1") }
-        if entries["validation_fraction"] != nil, entries["folds"] != nil {
-            problem(node, "protocol", "give either validation_fraction (holdout) or folds (k-fold cross-validation), not both")
-        }
-        if let validation {
-            if !(validation > 0 && validation < 1) {
-                problem(entries["validation_fraction"], "protocol.validation_fraction", "must be above 0 and below 1")
-            } else if test + validation >= 1 {
-                problem(node, "protocol", "test_fraction + validation_fraction must leave training rows (sum below 1)")
-            }
+        let folds = entries["folds"].flatMap { integer($0, "protocol.folds") }
+        let splitSeed = entries["split_seed"].flatMap { integer($0, "protocol.split_seed") } ?? 0
+        guard problems.count == before else { return nil }
+        let given = EvaluationProtocol(testFraction: test, validationFraction: validation, folds: folds, splitSeed: splitSeed)
+        for (key, message) in given.problems {
+            problem(key.flatMap { entries[$0] } ?? node, key.map { "protocol.\($0)" } ?? "protocol", message)
         }
         guard problems.count == before else { return nil }
         return EvaluationProtocol(testFraction: test, validationFraction: folds == nil ? (validation ?? 0.2) : nil,
@@ -353,7 +363,8 @@ struct GridParser {
             value = .text(v)
         case .layers:
             guard case .sequence(let widths) = node else {
-                problem(node, listPath, "must be a list of layer lists, e.g. [[8], [16, 8]]; found \(describe(node)) at \(path)")
+                problem(node, listPath, path == listPath ? "expected a list of layer widths, e.g. [16, 8], found \(describe(node))"
+                        : "must be a list of layer lists, e.g. [[8], [16, 8]]; found \(describe(node)) at \(path)")
                 return nil
             }
             var layers: [Int] = []

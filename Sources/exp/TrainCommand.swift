@@ -5,6 +5,11 @@ import NeuralNet
 import Sweep
 import Tracker
 
+/// The help line of a hyperparameter flag, from the schema (allowed values, default, when it applies).
+private func schemaHelp(_ key: String, _ extra: String = "") -> ArgumentHelp {
+    ArgumentHelp(HyperparameterSchema.current.help(for: key) + extra)
+}
+
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
@@ -24,49 +29,90 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .long, help: "Share of each class used for validation.") var validationFraction: Double = 0.2
     @Option(name: .long, help: "Seed of the stratified split.") var splitSeed: Int = 0
 
-    @Option(name: .long, help: "Hidden layer widths, comma-separated (e.g. 16,8; empty for none).") var hiddenLayers: String?
-    @Option(name: .long, help: "sigmoid, tanh or relu.") var activation: String?
-    @Option(name: .long, help: "mse or cross_entropy.") var loss: String?
-    @Option(name: .customLong("init"), help: "normal, normal_scaled, xavier or he.") var initialization: String?
-    @Option(name: .long, help: "sgd, momentum or adam.") var optimizer: String?
-    @Option(name: .long, help: "Momentum coefficient.") var momentum: Double?
-    @Option(name: .long, help: "Learning rate.") var learningRate: Double?
-    @Option(name: .long, help: "Rows per mini-batch.") var batchSize: Int?
-    @Option(name: .long, help: "Epochs.") var epochs: Int?
-    @Option(name: .long, help: "L2 weight decay.") var weightDecay: Double?
-    @Option(name: .long, help: "standard, minmax or none.") var scaling: String?
-    @Option(name: .long, help: "Early stopping patience in epochs (0 = off).") var earlyStoppingPatience: Int?
+    // One flag per key of HyperparameterSchema.current: `--x-y` for `x_y` (a test checks the two agree).
+    @Option(name: .long, help: schemaHelp("hidden_layers", " Comma-separated, e.g. 16,8; empty for none.")) var hiddenLayers: String?
+    @Option(name: .long, help: schemaHelp("activation")) var activation: String?
+    @Option(name: .long, help: schemaHelp("loss")) var loss: String?
+    @Option(name: .customLong("init"), help: schemaHelp("init")) var initialization: String?
+    @Option(name: .long, help: schemaHelp("optimizer")) var optimizer: String?
+    @Option(name: .long, help: schemaHelp("momentum")) var momentum: Double?
+    @Option(name: .long, help: schemaHelp("learning_rate")) var learningRate: Double?
+    @Option(name: .long, help: schemaHelp("batch_size")) var batchSize: Int?
+    @Option(name: .long, help: schemaHelp("epochs")) var epochs: Int?
+    @Option(name: .long, help: schemaHelp("weight_decay")) var weightDecay: Double?
+    @Option(name: .long, help: schemaHelp("scaling")) var scaling: String?
+    @Option(name: .long, help: schemaHelp("early_stopping_patience")) var earlyStoppingPatience: Int?
     @OptionGroup var database: DatabaseOptions
 
-    /// The hyperparameters given, as grid choices of one value each.
-    func choices() throws -> [String: Any] {
-        var values: [String: Any] = [:]
+    /// The hyperparameter flags given, by key, as the command line wrote them.
+    var flags: [(key: String, value: Any)] {
+        let all: [(String, Any?)] = [
+            ("hidden_layers", hiddenLayers), ("activation", activation), ("loss", loss), ("init", initialization),
+            ("optimizer", optimizer), ("momentum", momentum), ("learning_rate", learningRate), ("batch_size", batchSize),
+            ("epochs", epochs), ("weight_decay", weightDecay), ("scaling", scaling), ("early_stopping_patience", earlyStoppingPatience),
+        ]
+        return all.compactMap { key, value in value.map { (key, $0) } }
+    }
+
+    /// `--hidden-layers`' comma-separated widths (`16,8`; empty for none), or `nil`.
+    static func widths(_ text: String) -> [Int]? {
+        let widths = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        return widths.allSatisfy { $0 != nil } ? widths.map { $0! } : nil
+    }
+
+    /// The flag of a hyperparameter key: `--learning-rate` for `learning_rate`.
+    static func flag(for key: String) -> String { "--" + key.replacingOccurrences(of: "_", with: "-") }
+
+    /// The configuration to train: --config's values, then the flags', checked against the schema.
+    /// - Throws: ``GridError`` naming the --config file and key, or `exp train` and the flag.
+    func configuration() throws -> [String: GridValue] {
+        var values: [String: GridValue] = [:]
         if let config {
-            let url = URL(fileURLWithPath: config)
-            guard let data = try? Data(contentsOf: url) else { fail("\(config): cannot read the file", code: 2) }
-            guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-                fail("\(config): expected a JSON object of hyperparameters", code: 2)
+            guard let text = try? String(contentsOf: URL(fileURLWithPath: config), encoding: .utf8) else {
+                throw GridError(file: config, problems: [.init(path: "", message: "cannot read the file")])
             }
+            values = try GridFile.configuration(fromJSON: text, file: config)
+        }
+        var problems: [GridError.Problem] = []
+        for (key, given) in flags {
+            let value: GridValue
+            switch given {
+            case let layers as String where key == "hidden_layers":
+                guard let widths = Self.widths(layers) else {
+                    problems.append(.init(path: Self.flag(for: key), message: "expected widths like 16,8"))
+                    continue
+                }
+                value = .integers(widths)
+            case let number as Double: value = .number(number)
+            case let integer as Int: value = .integer(integer)
+            default: value = .text("\(given)")
+            }
+            if let message = HyperparameterSchema.current[key]?.problem(with: value) {
+                problems.append(.init(path: Self.flag(for: key), message: message))
+            }
+            values[key] = value
+        }
+        guard problems.isEmpty else { throw GridError(file: "exp train", problems: problems) }
+        return values
+    }
+
+    /// The grid object `runs.db` stores for the run's sweep: --config's JSON and the flags as
+    /// given, each a list of one choice. With the data file and protocol, its text names the
+    /// sweep, so the same command finds the same sweep in every version.
+    func recordedGrid() -> [String: Any] {
+        var values: [String: Any] = [:]
+        if let config, let data = try? Data(contentsOf: URL(fileURLWithPath: config)),
+           let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
             values = object
         }
-        if let hiddenLayers {
-            let widths = hiddenLayers.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-            guard widths.allSatisfy({ $0 != nil }) else { fail("--hidden-layers: expected widths like 16,8", code: 2) }
-            values["hidden_layers"] = widths.map { $0! }
+        for (key, value) in flags {
+            values[key] = key == "hidden_layers" ? Self.widths(value as! String) ?? [] : value
         }
-        let flags: [(String, Any?)] = [
-            ("activation", activation), ("loss", loss), ("init", initialization), ("optimizer", optimizer),
-            ("momentum", momentum), ("learning_rate", learningRate), ("batch_size", batchSize), ("epochs", epochs),
-            ("weight_decay", weightDecay), ("scaling", scaling), ("early_stopping_patience", earlyStoppingPatience),
-        ]
-        for (key, value) in flags { if let value { values[key] = value } }
         return values.mapValues { [$0] }
     }
 
     func validate() throws {
-        let numbers: [(String, Double?)] = [("--momentum", momentum), ("--learning-rate", learningRate), ("--weight-decay", weightDecay),
-                                            ("--test-fraction", testFraction), ("--validation-fraction", validationFraction)]
-        for (flag, value) in numbers where value.map({ !$0.isFinite }) ?? false {
+        for (flag, value) in [("--test-fraction", testFraction), ("--validation-fraction", validationFraction)] where !value.isFinite {
             throw ValidationError("\(flag) must be a finite number")
         }
     }
@@ -74,22 +120,22 @@ struct TrainCommand: ParsableCommand {
     func run() throws {
         BLAS.useSingleThread()
         let dataURL = URL(fileURLWithPath: data).standardizedFileURL
-        let grid = try choices()
-        let protocolObject: [String: Any] = ["test_fraction": testFraction, "validation_fraction": validationFraction, "split_seed": splitSeed]
-        var object: [String: Any] = ["dataset": dataURL.path, "protocol": protocolObject, "seeds": [seed], "grid": grid]
-        let unnamed = String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
-        object["name"] = name ?? "train-\(dataURL.deletingPathExtension().lastPathComponent)-\(sha256Hex(unnamed).prefix(12))"
-        let text = String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted]), as: UTF8.self)
         let gridFile: GridFile
         do {
-            gridFile = try GridFile.parse(text, url: config.map { URL(fileURLWithPath: $0) } ?? dataURL)
+            let configuration = try configuration()
+            let protocolObject: [String: Any] = ["test_fraction": testFraction, "validation_fraction": validationFraction, "split_seed": splitSeed]
+            var object: [String: Any] = ["dataset": dataURL.path, "protocol": protocolObject, "seeds": [seed], "grid": recordedGrid()]
+            let unnamed = String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
+            let sweepName = name ?? "train-\(dataURL.deletingPathExtension().lastPathComponent)-\(sha256Hex(unnamed).prefix(12))"
+            object["name"] = sweepName
+            let text = String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted]), as: UTF8.self)
+            gridFile = try GridFile(name: sweepName, datasetURL: dataURL,
+                                    evaluation: EvaluationProtocol(testFraction: testFraction, validationFraction: validationFraction,
+                                                                   folds: nil, splitSeed: splitSeed),
+                                    seeds: [seed], configurations: [configuration], text: text,
+                                    url: config.map { URL(fileURLWithPath: $0) } ?? dataURL)
         } catch let error as GridError {
-            // The grid text was generated here: name the hyperparameter, not a line of it.
-            for problem in error.problems.map(\.description) {
-                let plain = problem.replacingOccurrences(of: #"^line \d+: (grid\.)?"#, with: "", options: .regularExpression)
-                    .replacingOccurrences(of: #"^(\w+)\[0\]"#, with: "$1", options: .regularExpression)
-                note("exp: \(config ?? "train"): \(plain)")
-            }
+            FileHandle.standardError.write(Data((error.description + "\n").utf8))
             throw ExitCode(2)
         }
         let (store, _, prepared) = try prepareSweep(gridFile, database: database.db)
