@@ -4,7 +4,7 @@ import PackageDescription
 // Module graph (arrows point from user to dependency; see docs/architecture.md):
 //   exp -> Sweep, Report
 //   Sweep -> NeuralNet, Datasets, Tracker
-//   Report -> Tracker
+//   Report -> NeuralNet (hyperparameter schema), Tracker
 //   NeuralNet -> CBLAS;  Tracker -> CSQLite;  Datasets -> (no project module)
 let package = Package(
     name: "exp",
@@ -37,7 +37,7 @@ let package = Package(
         .executableTarget(name: "embed-migrations", path: "Sources/embed-migrations"),
         .plugin(name: "EmbedMigrations", capability: .buildTool(), dependencies: ["embed-migrations"]),
         .target(name: "Sweep", dependencies: ["NeuralNet", "Datasets", "Tracker", "Yams"]),
-        .target(name: "Report", dependencies: ["Tracker", "Plot"]),
+        .target(name: "Report", dependencies: ["NeuralNet", "Tracker", "Plot"]),
         .executableTarget(name: "exp", dependencies: [
             "Sweep", "Report", "NeuralNet", "Datasets", "Tracker",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

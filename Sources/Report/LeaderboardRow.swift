@@ -1,4 +1,5 @@
 import Foundation
+import NeuralNet
 
 /// One configuration of a sweep, aggregated over its seeds and folds, as ranked on the
 /// leaderboard.
@@ -51,20 +52,25 @@ public struct LeaderboardRow: Sendable, Equatable {
     }
 }
 
-/// The seed's baseline configuration: a 4-3-3 sigmoid network trained with SGD on mean
-/// squared error.
+/// The seed's baseline configuration: every hyperparameter at its default in
+/// ``NeuralNet/HyperparameterSchema/current`` (a 4-3-3 sigmoid network trained with SGD on mean
+/// squared error).
 public enum Baseline {
-    /// The hyperparameters that identify it, with their values as stored in `params.value_text`.
-    public static let parameters: [(name: String, value: String)] = [
-        ("hidden_layers", "[3]"), ("activation", "sigmoid"), ("loss", "mse"), ("init", "normal"),
-        ("optimizer", "sgd"), ("learning_rate", "0.1"), ("batch_size", "32"), ("epochs", "3000"),
-    ]
+    /// The hyperparameters that identify it, in schema order, with their values as stored in
+    /// `params.value_text`: every key the default configuration uses (momentum, unused by SGD,
+    /// is not one).
+    public static let parameters: [(name: String, value: String)] = {
+        let schema = HyperparameterSchema.current
+        let defaults = schema.defaults
+        return schema.hyperparameters.filter { $0.appliesWhen.holds(in: defaults) }.map { ($0.name, $0.defaultValue.description) }
+    }()
 
-    /// True when `parameters` (name → value text) holds every baseline value. Numbers compare by
+    /// True when `parameters` (name → value text) holds every baseline value; a key a run does
+    /// not store (one added after the run was stored) counts as its default. Numbers compare by
     /// value (`0.10` matches `0.1`) and lists ignore spaces (`[ 3 ]` matches `[3]`).
     public static func matches(_ parameters: [String: String]) -> Bool {
         Self.parameters.allSatisfy { name, expected in
-            guard let actual = parameters[name] else { return false }
+            guard let actual = parameters[name] else { return true }
             return same(actual, expected)
         }
     }

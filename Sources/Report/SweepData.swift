@@ -1,4 +1,5 @@
 import Foundation
+import NeuralNet
 
 /// A data set as the report describes it (without its content).
 struct DatasetInfo {
@@ -67,10 +68,9 @@ struct ParameterSummary {
     /// Each varying hyperparameter's values, sorted numerically when numbers, else as text.
     var values: [String: [String]]
 
-    /// A display order: the usual hyperparameters first, then the rest by name.
+    /// A display order: the schema's hyperparameters in its order first, then the rest by name.
     static func ordered(_ names: some Sequence<String>) -> [String] {
-        let preferred = ["hidden_layers", "activation", "loss", "init", "optimizer", "momentum", "learning_rate",
-                         "batch_size", "epochs", "weight_decay", "scaling", "early_stopping_patience"]
+        let preferred = HyperparameterSchema.current.names
         let set = Set(names)
         return preferred.filter(set.contains) + set.subtracting(preferred).sorted()
     }
