@@ -152,17 +152,13 @@ struct GridParser {
         return nil
     }
 
-    mutating func integer(_ node: Node, _ path: String, minimum: Int? = nil, maximum: Int? = nil) -> Int? {
+    mutating func integer(_ node: Node, _ path: String, minimum: Int? = nil) -> Int? {
         guard case .integer(let v)? = scalar(node) else {
             problem(node, path, "expected an integer, found \(describe(node))")
             return nil
         }
         if let minimum, v < minimum {
             problem(node, path, "must be at least \(minimum), found \(v)")
-            return nil
-        }
-        if let maximum, v > maximum {
-            problem(node, path, "must be at most \(maximum), found \(v)")
             return nil
         }
         return v
@@ -315,6 +311,11 @@ struct GridParser {
         var product: [[String: GridValue]] = [schema.defaults]
         for (name, values) in axes {
             product = product.flatMap { partial in values.map { var c = partial; c[name] = $0; return c } }
+        }
+        for (name, values) in axes where values.count > 1 {
+            guard let hyperparameter = schema[name], product.contains(where: { !hyperparameter.appliesWhen.holds(in: $0) }) else { continue }
+            notes.append("\(path).\(name) applies \(hyperparameter.appliesWhen.description); other configurations train "
+                         + "the same for each of its values")
         }
         return product.map(schema.normalized)
     }

@@ -93,3 +93,13 @@ import Testing
     #expect(throws: GridError.self) { try runSweep(GridFile.load(url), db: db, jobs: 1) }
     #expect(!FileManager.default.fileExists(atPath: db))
 }
+
+/// Listing several values of a hyperparameter that some configurations ignore is allowed (as it
+/// always was) and noted.
+@Test func valuesOfAnIgnoredHyperparameterAreNoted() throws {
+    let mixed = try grid(gridText(name: "m", seeds: [1], grid: #"{"optimizer": ["momentum", "adam"], "momentum": [0.5, 0.9]}"#))
+    #expect(mixed.configurations.count == 4)
+    #expect(mixed.notes == ["grid.momentum applies only with optimizer momentum; other configurations train the same for each of its values"])
+    let used = try grid(gridText(name: "u", seeds: [1], grid: #"{"optimizer": ["momentum"], "momentum": [0.5, 0.9]}"#))
+    #expect(used.notes.isEmpty)
+}
