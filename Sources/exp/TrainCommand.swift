@@ -43,15 +43,15 @@ struct TrainCommand: ParsableCommand {
         var values: [String: Any] = [:]
         if let config {
             let url = URL(fileURLWithPath: config)
-            guard let data = try? Data(contentsOf: url) else { fail("\(config): cannot read the file", code: 2) }
+            guard let data = try? Data(contentsOf: url) else { throw ExpError.rejected("\(config): cannot read the file") }
             guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-                fail("\(config): expected a JSON object of hyperparameters", code: 2)
+                throw ExpError.rejected("\(config): expected a JSON object of hyperparameters")
             }
             values = object
         }
         if let hiddenLayers {
             let widths = hiddenLayers.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-            guard widths.allSatisfy({ $0 != nil }) else { fail("--hidden-layers: expected widths like 16,8", code: 2) }
+            guard widths.allSatisfy({ $0 != nil }) else { throw ExpError.rejected("--hidden-layers: expected widths like 16,8") }
             values["hidden_layers"] = widths.map { $0! }
         }
         let flags: [(String, Any?)] = [
@@ -93,8 +93,7 @@ struct TrainCommand: ParsableCommand {
             throw ExitCode(2)
         }
         let (store, _, prepared) = try prepareSweep(gridFile, database: database.db)
-        let summary = SweepRunner().run(prepared, store: store, options: SweepOptions(jobs: 1, progress: .quiet, toolVersion: toolVersion))
-        if let signal = summary.signal { throw ExitCode(128 + signal) }
+        _ = try runSweep(prepared, store: store, jobs: 1, quiet: true)
         let run = try store.connection.query("""
             SELECT run_id, status, final_validation_accuracy, test_accuracy, best_epoch, duration_seconds, error, config
             FROM runs WHERE sweep_id = ? ORDER BY run_id DESC LIMIT 1
@@ -105,7 +104,10 @@ struct TrainCommand: ParsableCommand {
         print("config: \(run.7)")
         print("validation accuracy \(percent(run.2)), test accuracy \(percent(run.3)), best epoch \(run.4.map(String.init) ?? "-"), "
               + "\(run.5.map { String(format: "%.3f s", $0) } ?? "-")")
-        if let error = run.6 { note("exp: \(error)") }
-        if run.1 != RunStatus.finished.rawValue { throw ExitCode(1) }
+        // As for a sweep, a diverged run is a result (exit 0); a failed one is not.
+        if run.1 == RunStatus.diverged.rawValue, let error = run.6 { note("exp: \(error)") }
+        if ![RunStatus.finished.rawValue, RunStatus.diverged.rawValue].contains(run.1) {
+            throw ExpError.incomplete(run.6 ?? "run \(run.0) \(run.1)")
+        }
     }
 }
