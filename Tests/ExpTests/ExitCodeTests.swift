@@ -72,6 +72,11 @@ import Tracker
         let sweep = try exp(["sweep", grid.path, "--quiet"], in: dir)
         #expect(sweep.status == 0, "\(sweep.stderr)")
         #expect(sweep.stderr.contains("runs: 1 finished, 1 diverged"))
+        // `exp train` is a one-cell sweep: a diverged run is a result too (it exited 1 before).
+        let train = try exp(["train", "--data", iris, "--hidden-layers", "16", "--activation", "relu", "--loss", "cross_entropy",
+                             "--learning-rate", "1e6", "--epochs", "20"], in: dir)
+        #expect(train.status == 0, "\(train.stderr)")
+        #expect(train.stdout.contains(": diverged"))
     }
 
     @Test func aCommandThatRanButFailedExitsOne() throws {
