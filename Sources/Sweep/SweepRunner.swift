@@ -9,7 +9,8 @@ public struct SweepSummary: Sendable {
     public var trained = 0
     /// The sweep's runs by status once this process stopped.
     public var counts: [RunStatus: Int] = [:]
-    /// True when the caller's ``SweepCancellation`` stopped the sweep before its queue was empty.
+    /// True when the caller's ``SweepCancellation`` was set before the workers stopped (runs
+    /// may be left queued; see ``complete``).
     public var cancelled = false
     /// Runs in flight that were stored `interrupted` because of ``SweepCancellation/stopNow()``.
     public var interrupted: [Int64] = []
