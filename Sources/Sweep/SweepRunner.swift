@@ -3,14 +3,17 @@ import Foundation
 import NeuralNet
 import Tracker
 
-/// How a call to ``SweepRunner/run(_:store:options:)`` ended.
+/// How a call to ``SweepRunner/run(_:store:options:cancellation:events:)`` ended.
 public struct SweepSummary: Sendable {
     /// Runs this process finished, diverged or failed.
     public var trained = 0
     /// The sweep's runs by status once this process stopped.
     public var counts: [RunStatus: Int] = [:]
-    /// `SIGINT` or `SIGTERM` when a signal stopped the sweep.
-    public var signal: Int32?
+    /// True when the caller's ``SweepCancellation`` was set before the workers stopped (runs
+    /// may be left queued; see ``complete``).
+    public var cancelled = false
+    /// Runs in flight that were stored `interrupted` because of ``SweepCancellation/stopNow()``.
+    public var interrupted: [Int64] = []
     /// A store error that stopped the workers, if any.
     public var storeError: String?
 
@@ -28,13 +31,11 @@ public struct SweepOptions: Sendable {
     public var jobs: Int
     /// Only cells whose index mod `count` equals `index`.
     public var shard: (index: Int, count: Int)?
-    public var progress: ProgressReporter.Mode
     /// Written into every run as `tool_version`.
     public var toolVersion: String
-    public init(jobs: Int, shard: (index: Int, count: Int)? = nil, progress: ProgressReporter.Mode = .auto, toolVersion: String) {
+    public init(jobs: Int, shard: (index: Int, count: Int)? = nil, toolVersion: String) {
         self.jobs = max(1, jobs)
         self.shard = shard
-        self.progress = progress
         self.toolVersion = toolVersion
     }
 }
@@ -45,12 +46,20 @@ public struct SweepOptions: Sendable {
 /// through it and hand it their results, so training threads never wait on SQLite while it
 /// writes. Claims are atomic in the database, so several processes can share a sweep. Results
 /// do not depend on the number of workers: each run's randomness comes from its own seed.
+///
+/// The runner knows nothing of terminals or signals: it reports ``SweepEvent``s and obeys a
+/// ``SweepCancellation`` its caller sets.
 public final class SweepRunner {
     private let writer = DispatchQueue(label: "exp.sweep.writer")
     private let lock = NSLock()
     private var inFlight = Set<Int64>()
     private var stopping = false
+    /// Set on the writer queue when runs in flight were stored `interrupted`: their results,
+    /// should they still arrive, are dropped.
+    private var abandoned = false
     private var runData: [Int64: RunData] = [:]
+    private var storeError: String?
+    private var trained = 0
 
     public init() {}
 
@@ -60,20 +69,25 @@ public final class SweepRunner {
         return body()
     }
 
-    /// Trains queued runs until none is left or a signal stops the sweep.
+    /// Trains queued runs until none is left, a store error stops the workers, or
+    /// `cancellation` is set.
     ///
-    /// On the first `SIGINT`/`SIGTERM` workers stop claiming; runs in flight get a few seconds
-    /// to finish, then are marked `interrupted` and the process exits with 130 or 143. A second
-    /// signal exits at once; every write is a transaction, so the database stays consistent.
-    public func run(_ sweep: PreparedSweep, store: RunStore, options: SweepOptions) -> SweepSummary {
+    /// - Parameters:
+    ///   - sweep: a sweep stored and queued by ``SweepPlanner/prepare(grid:dataset:store:toolVersion:)``.
+    ///   - store: the database; only the runner's writer queue uses it until this returns.
+    ///   - options: workers, shard and tool version.
+    ///   - cancellation: set by the caller to stop claiming (runs in flight finish) or to stop
+    ///     now (runs in flight are stored `interrupted`, the database is checkpointed and this
+    ///     returns without waiting for their threads; nothing of theirs is written afterwards).
+    ///   - events: called on the runner's writer queue, one event at a time, after the store
+    ///     holds what the event reports.
+    /// - Returns: what happened; store errors are reported in it, never thrown.
+    public func run(_ sweep: PreparedSweep, store: RunStore, options: SweepOptions,
+                    cancellation: SweepCancellation = SweepCancellation(),
+                    events: @escaping @Sendable (SweepEvent) -> Void = { _ in }) -> SweepSummary {
         var summary = SweepSummary()
         let host = ProcessInfo.processInfo.hostName
         let pid = Int(getpid())
-        let before = (try? store.statusCounts(sweepID: sweep.sweepID)) ?? [:]
-        let pending = (before[.queued] ?? 0)
-        let progress = ProgressReporter(total: sweep.cellCount, alreadyDone: sweep.cellCount - pending - (before[.running] ?? 0),
-                                        pending: pending, mode: options.progress)
-        let signals = installSignalHandlers(store: store, progress: progress)
         let heartbeat = DispatchSource.makeTimerSource(queue: writer)
         heartbeat.schedule(deadline: .now() + 10, repeating: 10)
         heartbeat.setEventHandler { [self] in
@@ -86,15 +100,22 @@ public final class SweepRunner {
             group.enter()
             DispatchQueue(label: "exp.sweep.worker.\(worker)").async { [self] in
                 defer { group.leave() }
-                while !locked({ stopping }) {
+                while !locked({ stopping }) && !cancellation.isStopping {
                     let claimed: Result<ClaimedRun?, Error> = writer.sync {
-                        Result { try store.claimNext(sweepID: sweep.sweepID, host: host, pid: pid, shard: options.shard) }
+                        Result {
+                            guard !cancellation.isStopping else { return nil }
+                            let claim = try store.claimNext(sweepID: sweep.sweepID, host: host, pid: pid, shard: options.shard)
+                            if let claim {
+                                locked { _ = inFlight.insert(claim.runID) }
+                                events(.claimed(runID: claim.runID))
+                            }
+                            return claim
+                        }
                     }
                     guard case .success(let claimOrNil) = claimed, let claim = claimOrNil else {
-                        if case .failure(let error) = claimed { stop(with: "\(error)") }
+                        if case .failure(let error) = claimed { writer.sync { stop(with: "\(error)", events: events) } }
                         break
                     }
-                    locked { _ = inFlight.insert(claim.runID) }
                     let result: RunResult
                     do {
                         result = execute(claim, dataset: sweep.dataset, data: try data(for: claim.splitID, sweep: sweep, store: store),
@@ -105,11 +126,12 @@ public final class SweepRunner {
                         result = failed
                     }
                     writer.async { [self] in
+                        guard !locked({ abandoned }) else { return }
                         do {
                             try store.record(runID: claim.runID, result)
-                            progress.record(status: result.status, validationAccuracy: result.finalValidationAccuracy)
+                            events(Self.event(runID: claim.runID, result))
                         } catch {
-                            stop(with: "\(error)")
+                            stop(with: "\(error)", events: events)
                         }
                         locked {
                             inFlight.remove(claim.runID)
@@ -119,30 +141,63 @@ public final class SweepRunner {
                 }
             }
         }
-        group.wait()
+        while group.wait(timeout: .now() + .milliseconds(50)) == .timedOut {
+            if cancellation.isStoppingNow {
+                summary.interrupted = interruptRunsInFlight(store: store, events: events)
+                break
+            }
+        }
         writer.sync {}
         heartbeat.cancel()
-        signals.forEach { $0.cancel() }
-        progress.finish()
-        summary.counts = (try? store.statusCounts(sweepID: sweep.sweepID)) ?? [:]
+        summary.counts = (try? writer.sync { try store.statusCounts(sweepID: sweep.sweepID) }) ?? [:]
+        summary.cancelled = cancellation.isStopping
         locked {
-            summary.signal = receivedSignal
             summary.storeError = storeError
             summary.trained = trained
         }
         return summary
     }
 
-    private var receivedSignal: Int32?
-    private var storeError: String?
-    private var trained = 0
-
-    /// Stops every worker after a store error; the first error is reported.
-    private func stop(with error: String) {
-        locked {
-            if storeError == nil { storeError = error }
-            stopping = true
+    /// The event for a stored result.
+    private static func event(runID: Int64, _ result: RunResult) -> SweepEvent {
+        switch result.status {
+        case .finished: return .finished(runID: runID, validationAccuracy: result.finalValidationAccuracy)
+        case .diverged: return .diverged(runID: runID, validationAccuracy: result.finalValidationAccuracy)
+        case .interrupted: return .interrupted(runIDs: [runID])
+        default: return .failed(runID: runID, error: result.error)
         }
+    }
+
+    /// Stores the runs in flight `interrupted` and checkpoints the database, on the writer
+    /// queue; results arriving later for them are dropped.
+    private func interruptRunsInFlight(store: RunStore, events: @Sendable (SweepEvent) -> Void) -> [Int64] {
+        writer.sync {
+            let left = locked { () -> [Int64] in
+                abandoned = true
+                stopping = true
+                return inFlight.sorted()
+            }
+            do {
+                try store.markInterrupted(runIDs: left)
+                try store.checkpoint()
+                events(.interrupted(runIDs: left))
+            } catch {
+                stop(with: "\(error)", events: events)
+            }
+            return left
+        }
+    }
+
+    /// Stops every worker after a store error; the first error is reported. Called on the
+    /// writer queue.
+    private func stop(with error: String, events: @Sendable (SweepEvent) -> Void) {
+        let first = locked { () -> Bool in
+            defer { stopping = true }
+            guard storeError == nil else { return false }
+            storeError = error
+            return true
+        }
+        if first { events(.storeError(error)) }
     }
 
     /// The matrices of a split, built once per process.
@@ -152,40 +207,5 @@ public final class SweepRunner {
         let built = RunData(dataset: sweep.dataset, split: rows)
         locked { runData[splitID] = built }
         return built
-    }
-
-    private func installSignalHandlers(store: RunStore, progress: ProgressReporter) -> [DispatchSourceSignal] {
-        let queue = DispatchQueue(label: "exp.sweep.signals")
-        return [SIGINT, SIGTERM].map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-            source.setEventHandler { [self] in
-                let first = locked { () -> Bool in
-                    defer { stopping = true; receivedSignal = receivedSignal ?? number }
-                    return receivedSignal == nil
-                }
-                let code = 128 + number
-                // Runs in flight are marked and the log checkpointed through the writer queue,
-                // then the process ends with _exit: the training threads are abandoned mid-step,
-                // and nothing of theirs is written.
-                let stop = { [self] in
-                    let left = Array(locked { inFlight })
-                    writer.sync {
-                        try? store.markInterrupted(runIDs: left)
-                        try? store.checkpoint()
-                    }
-                    progress.message("exp: marked \(left.count) unfinished run(s) interrupted; run the same command to resume")
-                    _exit(code)
-                }
-                if !first {
-                    progress.message("exp: stopping at once (second signal)")
-                    stop()
-                }
-                progress.message("exp: stopping — finishing the runs in flight (press Ctrl-C again to quit at once)")
-                queue.asyncAfter(deadline: .now() + 5) { stop() }
-            }
-            source.resume()
-            return source
-        }
     }
 }

@@ -41,11 +41,13 @@ struct DataCommand: ParsableCommand {
                                         delimiter: delimiter.flatMap(delimiterCharacter), decimalComma: decimalComma)
             let dataset: Dataset
             do { dataset = try DatasetImport.read(URL(fileURLWithPath: file), name: name, options: options) } catch {
-                fail("\(error)", code: 2)
+                throw ExpError.rejected("\(error)")
             }
             let store = try openStore(database.db)
             let stored: DatasetImport.Stored
-            do { stored = try DatasetImport.store(dataset, sourcePath: file, in: store) } catch { fail("\(error)") }
+            do { stored = try DatasetImport.store(dataset, sourcePath: file, in: store) } catch {
+                throw ExpError.database(error, path: database.db)
+            }
             let record = stored.record
             let shape = "\(record.rowCount) rows x \(record.featureNames.count) features, \(record.classNames.count) classes"
             if stored.isNew {
@@ -95,12 +97,12 @@ struct DataCommand: ParsableCommand {
             let found = try version.map { try store.dataset(named: name, version: $0) } ?? store.dataset(named: name)
             guard let record = found else {
                 let stored = try store.datasets().map { "\($0.name)@\($0.version)" }
-                fail("no data set '\(dataset)' in \(database.db)"
+                throw ExpError.rejected("no data set '\(dataset)' in \(database.db)"
                      + (stored.isEmpty ? "" : " (stored: \(stored.joined(separator: ", ")))"))
             }
             let data: Dataset
             do { data = try Dataset.fromCanonicalCSV(name: record.name, text: record.content) } catch {
-                fail("\(record.name)@\(record.version): stored content cannot be read: \(error)")
+                throw ExpError.incomplete("\(record.name)@\(record.version): stored content cannot be read: \(error)")
             }
             let summary = DatasetSummary(data)
             let sweeps = try store.connection.query("""
@@ -149,8 +151,9 @@ func parseDatasetReference(_ text: String) -> (name: String, version: Int?) {
 }
 
 /// Opens a database that must already exist, for reading.
+/// - Throws: ``ExpError/rejected(_:)`` when there is no file at `path`; see ``openStore(_:readOnly:)``.
 func openExistingStore(_ path: String) throws -> RunStore {
-    guard FileManager.default.fileExists(atPath: path) else { fail("no database at \(path)") }
+    guard FileManager.default.fileExists(atPath: path) else { throw ExpError.rejected("no database at \(path)") }
     return try openStore(path, readOnly: true)
 }
 

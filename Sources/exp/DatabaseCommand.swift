@@ -12,7 +12,7 @@ struct DatabaseCommand: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
-            guard FileManager.default.fileExists(atPath: database.db) else { fail("no database at \(database.db)") }
+            guard FileManager.default.fileExists(atPath: database.db) else { throw ExpError.rejected("no database at \(database.db)") }
             print("database: \(database.db)")
             do {
                 let store = try RunStore(path: database.db, readOnly: true)
@@ -28,14 +28,14 @@ struct DatabaseCommand: ParsableCommand {
                     "\($0.string(0)!) \($0.int(1)!)"
                 }
                 print("runs by status: \(statuses.isEmpty ? "none" : statuses.joined(separator: ", "))")
-                if integrity != ["ok"] || foreignKeys > 0 { throw ExitCode(1) }
-            } catch let error as ExitCode {
+                if integrity != ["ok"] || foreignKeys > 0 { throw ExpError.incomplete("\(database.db) failed the check") }
+            } catch let error as ExpError {
                 throw error
             } catch {
                 // A damaged file is what this command exists for: report it as a failed check.
-                let reason = (error as? SQLiteError)?.message ?? describe(error, database: database.db).message
+                let reason = (error as? SQLiteError)?.message ?? Termination.describe(error, database: database.db).message
                 print("integrity: failed: \(reason)")
-                throw ExitCode(1)
+                throw ExpError.incomplete("\(database.db) failed the check")
             }
         }
     }

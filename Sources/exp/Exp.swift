@@ -13,6 +13,29 @@ struct Exp: ParsableCommand {
         subcommands: [SweepCommand.self, TrainCommand.self, ReportCommand.self, RunsCommand.self, ShowCommand.self,
                       PredictCommand.self, EvaluateCommand.self, DataCommand.self, MergeCommand.self, DatabaseCommand.self]
     )
+
+    /// The entry point, and the only place the process exits: parses the arguments, runs the
+    /// command, and maps whatever it throws to one message and an ``ExitStatus``.
+    static func main() {
+        var status = ExitStatus.success
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let termination = Termination(error)
+            termination.print()
+            status = termination.status
+        }
+        if case .signal = status {
+            // Training threads a signal abandoned may still be computing: end the process
+            // without running exit handlers and library destructors under them. Their runs are
+            // already stored `interrupted`; nothing of theirs is written.
+            checkpointWritableStores()
+            fflush(stdout)
+            _exit(status.code)
+        }
+        Foundation.exit(status.code)
+    }
 }
 
 /// Options shared by every command that opens the database.
@@ -21,40 +44,7 @@ struct DatabaseOptions: ParsableArguments {
     var db: String = "runs.db"
 }
 
-/// Prints `message` to standard error as one line and exits with `code`.
-func fail(_ message: String, code: Int32 = 1) -> Never {
-    FileHandle.standardError.write(Data("exp: \(message)\n".utf8))
-    Foundation.exit(code)
-}
-
 /// Writes a line to standard error.
 func note(_ message: String) {
     FileHandle.standardError.write(Data("\(message)\n".utf8))
-}
-
-/// A one-line message and exit status for an error from the database at `path`: what went wrong
-/// in the user's terms rather than SQLite's result code and SQL.
-func describe(_ error: Error, database path: String) -> (message: String, code: Int32) {
-    switch error {
-    case let error as SchemaError:
-        return ("\(error)", 2)
-    case let error as SQLiteError:
-        switch error.primaryCode {
-        case 26: return ("\(path) is not an SQLite database", 2)                       // SQLITE_NOTADB
-        case 11: return ("\(path) is damaged (\(error.message)); `exp db check --db \(path)` shows more", 1)  // SQLITE_CORRUPT
-        case 5, 6: return ("\(path) is locked by another program (waited 60 s); try again once it is done", 1)  // BUSY, LOCKED
-        case 8: return ("\(path) is read-only: exp cannot write to it", 1)              // SQLITE_READONLY
-        case 13: return ("the disk holding \(path) is full", 1)                         // SQLITE_FULL
-        case 14: return ("cannot open \(path) (does its folder exist, and may exp write there?)", 1)  // SQLITE_CANTOPEN
-        default: return ("\(path): \(error.message)", 1)
-        }
-    default:
-        return ("\(error)", 1)
-    }
-}
-
-/// Exits with the one-line description of a database error.
-func fail(_ error: Error, database path: String) -> Never {
-    let (message, code) = describe(error, database: path)
-    fail(message, code: code)
 }

@@ -23,13 +23,15 @@ struct MergeCommand: ParsableCommand {
             do {
                 let summary = try store.merge(from: shard)
                 if summary.added + summary.replaced + summary.unchanged == 0 {
-                    fail("\(shard) holds no runs (was it copied without its -wal file while a sweep was writing it?)")
+                    throw ExpError.rejected("\(shard) holds no runs (was it copied without its -wal file while a sweep was writing it?)")
                 }
                 print("\(shard): \(summary.added) runs added, \(summary.replaced) replaced by a more complete copy, \(summary.unchanged) unchanged")
+            } catch let error as ExpError {
+                throw error
             } catch let error as SQLiteError {
-                fail(error, database: shard)
+                throw ExpError.database(error, path: shard)
             } catch {
-                fail("\(shard): \(error)")
+                throw ExpError.incomplete("\(shard): \(error)")
             }
         }
     }

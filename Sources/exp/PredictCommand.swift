@@ -19,85 +19,72 @@ struct ModelInput: ParsableArguments {
         if let labelColumn, labelColumn.isEmpty { throw ValidationError("--label-column must not be empty") }
     }
 
-    /// The run's final model; a missing run, or one without weights (diverged, failed, not
-    /// trained yet), is a one-line error naming why.
+    /// The run's final model.
+    /// - Throws: ``ExpError/rejected(_:)`` for a missing run, or one without weights (diverged,
+    ///   failed, not trained yet), naming why.
     func model() throws -> Model {
         let store = try openStore(database.db, readOnly: true)
         let id = Int64(run)
         let status: String
         do {
             guard let value = try store.connection.scalar("SELECT status FROM runs WHERE run_id = ?", [.integer(id)])?.string else {
-                fail("no run \(run) in \(database.db)")
+                throw ExpError.rejected("no run \(run) in \(database.db)")
             }
             status = value
-        } catch { fail("\(error)") }
+        } catch let error as ExpError { throw error } catch { throw ExpError.database(error, path: database.db) }
         switch RunStatus(rawValue: status) {
         case .finished?: break
-        case .diverged?: fail("run \(run) diverged: it has no trained weights")
-        case .failed?: fail("run \(run) failed: it has no trained weights")
-        case .interrupted?: fail("run \(run) was interrupted: it has no trained weights")
-        case .queued?: fail("run \(run) is queued: it has no trained weights yet")
-        case .running?: fail("run \(run) is still running: it has no trained weights yet")
-        case nil: fail("run \(run) has status '\(status)': it has no trained weights")
+        case .diverged?: throw ExpError.rejected("run \(run) diverged: it has no trained weights")
+        case .failed?: throw ExpError.rejected("run \(run) failed: it has no trained weights")
+        case .interrupted?: throw ExpError.rejected("run \(run) was interrupted: it has no trained weights")
+        case .queued?: throw ExpError.rejected("run \(run) is queued: it has no trained weights yet")
+        case .running?: throw ExpError.rejected("run \(run) is still running: it has no trained weights yet")
+        case nil: throw ExpError.rejected("run \(run) has status '\(status)': it has no trained weights")
         }
         let weights: Data
         do { weights = try store.weights(runID: id) } catch TrackerError.notFound(_) {
-            fail("run \(run) finished but has no stored weights in \(database.db)")
-        } catch { fail("\(error)") }
-        do { return try Model(safetensors: weights) } catch { fail("run \(run)'s weights: \(error)") }
+            throw ExpError.incomplete("run \(run) finished but has no stored weights in \(database.db)")
+        } catch { throw ExpError.database(error, path: database.db) }
+        do { return try Model(safetensors: weights) } catch { throw ExpError.incomplete("run \(run)'s weights: \(error)") }
     }
 
     /// The run's model and the file's rows, their feature columns in the model's order, with the
-    /// file's labels (if it has a label column) mapped to the model's classes. Labels the model
-    /// never saw are named in one error line. With `needsLabels`, a file without a label
-    /// column is an error.
+    /// file's labels (if it has a label column) mapped to the model's classes. With
+    /// `needsLabels`, a file without a label column, or with labels the model never saw, is
+    /// refused.
     func load(needsLabels: Bool) throws -> (model: Model, data: DataTable, labels: [Int]?) {
         let model = try model()
         let inputs = model.layerSizes[0]
-        let url = URL(fileURLWithPath: file)
-        let modelFeatures = "run \(run)'s model takes \(inputs) features (\(model.featureNames.joined(separator: ", ")))"
-        var options = ImportOptions(labelColumn: labelColumn.map(parseLabelColumn) ?? .last)
-        if labelColumn == nil {
-            // Label or not, by the number of columns: the model's features, or one more.
-            let columns: Int
-            do { columns = try DataFile.columnCount(url, options: options) } catch { fail("\(error)", code: 2) }
-            if columns == inputs {
-                if needsLabels {
-                    fail("\(file): no label column: its \(columns) columns are the model's features; "
-                         + "evaluate needs a label column as well (the last column, or --label-column)", code: 2)
-                }
-                options.labelColumn = ImportOptions.LabelColumn.none
-            } else if columns != inputs + 1 {
-                fail("\(file): \(columns) columns, but \(modelFeatures), with or without a label column after them", code: 2)
-            }
+        let features = model.featureNames.count == inputs ? model.featureNames : (1...inputs).map { "x\($0)" }
+        let data: DataTable
+        do {
+            data = try DataFile.readTable(URL(fileURLWithPath: file), forFeatures: features,
+                                          options: ImportOptions(labelColumn: labelColumn.map(parseLabelColumn) ?? .last),
+                                          inferLabelColumn: labelColumn == nil, requireLabels: needsLabels)
+        } catch let error as FeatureMismatchError {
+            throw ExpError.rejected(message(error))
         }
-        var data: DataTable
-        do { data = try DataFile.readTable(url, options: options) } catch { fail("\(error)", code: 2) }
-        guard data.featureCount == inputs else {
-            fail("\(file): \(data.featureCount) features, but \(modelFeatures)", code: 2)
+        guard needsLabels, let labels = data.labels else { return (model, data, nil) }
+        do { return (model, data, try model.classIndices(ofLabels: labels)) } catch let error as UnknownLabelsError {
+            throw ExpError.rejected("\(file): \(error)")
         }
-        // Columns are matched by name when both the file and the model name them (a file
-        // without a header gets positional names x1, x2, ...), in any order; otherwise by position.
-        let positional = { (names: [String]) in names.enumerated().allSatisfy { $1 == "x\($0 + 1)" } }
-        if !positional(data.featureNames), !positional(model.featureNames), data.featureNames != model.featureNames {
-            let order = model.featureNames.map { data.featureNames.firstIndex(of: $0) }
-            guard Set(data.featureNames).count == inputs, !order.contains(nil) else {
-                fail("\(file): columns \(data.featureNames.joined(separator: ", ")) do not match the model's features "
-                     + "\(model.featureNames.joined(separator: ", "))", code: 2)
-            }
-            data = data.selectingFeatures(order.map { $0! })
+    }
+
+    /// The user's terms for a file that does not fit run `run`'s model.
+    private func message(_ error: FeatureMismatchError) -> String {
+        let features = "run \(run)'s model takes \(error.expected.count) features (\(error.expected.joined(separator: ", ")))"
+        switch error.kind {
+        case .noLabelColumn(let columns):
+            return "\(file): no label column: its \(columns) columns are the model's features; "
+                + "evaluate needs a label column as well (the last column, or --label-column)"
+        case .columnCount(let columns):
+            return "\(file): \(columns) columns, but \(features), with or without a label column after them"
+        case .featureCount(let count):
+            return "\(file): \(count) features, but \(features)"
+        case .featureNames(let names):
+            return "\(file): columns \(names.joined(separator: ", ")) do not match the model's features "
+                + error.expected.joined(separator: ", ")
         }
-        guard let labels = data.labels else {
-            if needsLabels { fail("\(file): no label column", code: 2) }
-            return (model, data, nil)
-        }
-        let unknown = Set(labels).subtracting(model.classNames).sorted()
-        if needsLabels, !unknown.isEmpty {
-            fail("\(file): labels the model never saw: \(unknown.map { "'\($0)'" }.joined(separator: ", ")); "
-                 + "the model's classes are \(model.classNames.map { "'\($0)'" }.joined(separator: ", "))", code: 2)
-        }
-        let index = Dictionary(model.classNames.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
-        return (model, data, needsLabels ? labels.map { index[$0]! } : nil)
     }
 }
 
@@ -140,19 +127,16 @@ struct EvaluateCommand: ParsableCommand {
 
     func run() throws {
         let (model, data, mapped) = try input.load(needsLabels: true)
-        let labels = mapped!  // load(needsLabels: true) returns labels or exits
+        let labels = mapped!  // load(needsLabels: true) returns labels or throws
         let features = Matrix(rows: data.rowCount, columns: data.featureCount, values: data.features)
         let confusion = model.confusionMatrix(LabeledData(features: features, labels: labels))
-        let k = model.classNames.count
-        let correct = (0..<k).map { confusion[$0][$0] }.reduce(0, +)
-        print(String(format: "accuracy: %.4f (%d of %d rows)", Double(correct) / Double(labels.count), correct, labels.count))
+        let metrics = ClassificationMetrics(confusion: confusion)
+        print(String(format: "accuracy: %.4f (%d of %d rows)", metrics.accuracy ?? .nan, metrics.correct, metrics.total))
         print("class\tprecision\trecall\trows")
-        for c in 0..<k {
-            let column = confusion.map { $0[c] }.reduce(0, +)
-            let row = confusion[c].reduce(0, +)
-            let precision = column > 0 ? String(format: "%.4f", Double(confusion[c][c]) / Double(column)) : "-"
-            let recall = row > 0 ? String(format: "%.4f", Double(confusion[c][c]) / Double(row)) : "-"
-            print("\(model.classNames[c])\t\(precision)\t\(recall)\t\(row)")
+        for (name, figures) in zip(model.classNames, metrics.classes) {
+            let precision = figures.precision.map { String(format: "%.4f", $0) } ?? "-"
+            let recall = figures.recall.map { String(format: "%.4f", $0) } ?? "-"
+            print("\(name)\t\(precision)\t\(recall)\t\(figures.rows)")
         }
         print("confusion matrix (rows: true class, columns: predicted, in the order above):")
         confusion.forEach { print($0.map(String.init).joined(separator: "\t")) }

@@ -37,12 +37,12 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         guard FileManager.default.fileExists(atPath: database.db) else {
-            fail("no database at \(database.db); run `exp sweep GRID` first")
+            throw ExpError.rejected("no database at \(database.db); run `exp sweep GRID` first")
         }
         let store = try openStore(database.db, readOnly: true)
         let known = try store.sweepNames()
         for name in sweep where !known.contains(name) {
-            fail("no sweep named '\(name)' in \(database.db); sweeps: \(known.joined(separator: ", "))")
+            throw ExpError.rejected("no sweep named '\(name)' in \(database.db); sweeps: \(known.joined(separator: ", "))")
         }
         var options = ReportOptions(outputDirectory: URL(fileURLWithPath: out))
         options.top = top
@@ -54,7 +54,7 @@ struct ReportCommand: ParsableCommand {
             files = try ReportWriter.write(store: store, options: options)
         } catch let error as CocoaError {
             let reason = (error.userInfo[NSUnderlyingErrorKey] as? NSError)?.localizedDescription ?? error.localizedDescription
-            fail("cannot write the report to \(out): \(reason)")
+            throw ExpError.incomplete("cannot write the report to \(out): \(reason)")
         }
         files.forEach { print($0.relativePath) }
     }

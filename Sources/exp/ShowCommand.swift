@@ -14,7 +14,7 @@ struct ShowCommand: ParsableCommand {
         let store = try openStore(database.db, readOnly: true)
         let statement = try store.connection.prepare("SELECT * FROM run_summary WHERE run_id = ?")
         try statement.bind([.integer(Int64(runID))])
-        guard try statement.step() else { fail("no run \(runID) in \(database.db)") }
+        guard try statement.step() else { throw ExpError.rejected("no run \(runID) in \(database.db)") }
         var summary: [(String, SQLValue)] = []
         for i in 0..<statement.columnCount { summary.append((statement.columnName(i), statement.value(i))) }
         statement.reset()

@@ -33,11 +33,7 @@ struct SweepCommand: ParsableCommand {
 
     func run() throws {
         BLAS.useSingleThread()
-        let grid: GridFile
-        do { grid = try GridFile.load(URL(fileURLWithPath: self.grid)) } catch let error as GridError {
-            FileHandle.standardError.write(Data((error.description + "\n").utf8))
-            throw ExitCode(2)
-        }
+        let grid = try GridFile.load(URL(fileURLWithPath: self.grid))
         for remark in grid.notes { note("note: \(remark)") }
         let (store, dataset, prepared) = try prepareSweep(grid, database: database.db)
         let resumed = prepared.newCells < prepared.cellCount ? ", resuming (\(prepared.requeued) requeued)" : ""
@@ -45,19 +41,17 @@ struct SweepCommand: ParsableCommand {
             + (grid.evaluation.folds.map { " x \($0) folds" } ?? "") + ") on \(dataset.name) "
             + "(\(dataset.rowCount) rows x \(dataset.featureCount) features, \(dataset.classNames.count) classes), "
             + "\(jobs) jobs -> \(database.db)\(resumed)")
-        let summary = SweepRunner().run(prepared, store: store, options: SweepOptions(
-            jobs: jobs, shard: shard.flatMap(parseShard), progress: quiet ? .quiet : .auto, toolVersion: toolVersion))
-        let counts = RunStatus.allCases.compactMap { status in summary.counts[status].map { "\($0) \(status.rawValue)" } }
-        note("runs: " + counts.joined(separator: ", "))
-        if let signal = summary.signal { throw ExitCode(128 + signal) }
-        if let error = summary.storeError { fail("stopped: \(error)") }
+        let summary = try runSweep(prepared, store: store, jobs: jobs, shard: shard.flatMap(parseShard), quiet: quiet) { summary in
+            let counts = RunStatus.allCases.compactMap { status in summary.counts[status].map { "\($0) \(status.rawValue)" } }
+            note("runs: " + counts.joined(separator: ", "))
+        }
         try printBest(store: store, sweepID: prepared.sweepID)
         if shard == nil, !summary.complete {
             let failures = try store.connection.query("""
                 SELECT error, COUNT(*) FROM runs WHERE sweep_id = ? AND status = 'failed' GROUP BY error ORDER BY 2 DESC LIMIT 5
                 """, [.integer(prepared.sweepID)]) { "\($0.int(1)!) failed: \($0.string(0) ?? "unknown error")" }
             failures.forEach(note)
-            fail("the sweep is not complete; run the same command again to resume")
+            throw ExpError.incomplete("the sweep is not complete; run the same command again to resume")
         }
     }
 
@@ -74,22 +68,22 @@ struct SweepCommand: ParsableCommand {
 }
 
 /// Reads a validated grid's data set, opens the database, and stores and queues the sweep.
-/// A bad data file or an impossible protocol is a one-line error with exit status 2, before
-/// anything is stored.
+/// - Throws: ``ExpError/rejected(_:)`` for a bad data file or an impossible protocol, before
+///   anything is stored; ``ExpError/database(_:path:)`` when the database cannot be used.
 func prepareSweep(_ grid: GridFile, database: String) throws -> (RunStore, Dataset, PreparedSweep) {
     let dataset: Dataset
     do { dataset = try DatasetImport.read(grid.datasetURL, options: grid.datasetOptions) } catch {
-        fail("\(error)", code: 2)
+        throw ExpError.rejected("\(error)")
     }
     let store = try openStore(database)
     do {
         return (store, dataset, try SweepPlanner.prepare(grid: grid, dataset: dataset, store: store, toolVersion: toolVersion))
     } catch let error as SplitError {
-        fail("\(grid.url.path): protocol: \(error)", code: 2)
+        throw ExpError.rejected("\(grid.url.path): protocol: \(error)")
     } catch let error as TrackerError {
-        fail("\(grid.url.path): \(error)", code: 2)
+        throw ExpError.rejected("\(grid.url.path): \(error)")
     } catch {
-        fail(error, database: database)
+        throw ExpError.database(error, path: database)
     }
 }
 
@@ -110,12 +104,18 @@ var writableStores: [RunStore] = []
 
 /// Registered once with `atexit`: empties each written database's write-ahead log into the
 /// database file, so that `runs.db` alone is complete after `exp` exits, however it exits
-/// through `exit` (a copy of the file without its `-wal` would otherwise miss recent runs).
+/// through the entry point's `exit` (a copy of the file without its `-wal` would otherwise miss recent runs).
 let checkpointOnExit: Void = {
-    atexit { for store in writableStores { try? store.checkpoint() } }
+    atexit { checkpointWritableStores() }
 }()
 
-/// Opens the database, turning a refused or unreadable file into a one-line error.
+/// Empties each written database's write-ahead log into the database file.
+func checkpointWritableStores() {
+    for store in writableStores { try? store.checkpoint() }
+}
+
+/// Opens the database.
+/// - Throws: ``ExpError/database(_:path:)`` for a refused or unreadable file.
 func openStore(_ path: String, readOnly: Bool = false) throws -> RunStore {
     do {
         let store = try RunStore(path: path, readOnly: readOnly)
@@ -126,6 +126,6 @@ func openStore(_ path: String, readOnly: Bool = false) throws -> RunStore {
         if let backup = store.backupPath { note("upgraded the schema of \(path); a copy of the old file is at \(backup)") }
         return store
     } catch {
-        fail(error, database: path)
+        throw ExpError.database(error, path: path)
     }
 }

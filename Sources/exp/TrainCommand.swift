@@ -120,27 +120,20 @@ struct TrainCommand: ParsableCommand {
     func run() throws {
         BLAS.useSingleThread()
         let dataURL = URL(fileURLWithPath: data).standardizedFileURL
-        let gridFile: GridFile
-        do {
-            let configuration = try configuration()
-            let protocolObject: [String: Any] = ["test_fraction": testFraction, "validation_fraction": validationFraction, "split_seed": splitSeed]
-            var object: [String: Any] = ["dataset": dataURL.path, "protocol": protocolObject, "seeds": [seed], "grid": recordedGrid()]
-            let unnamed = String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
-            let sweepName = name ?? "train-\(dataURL.deletingPathExtension().lastPathComponent)-\(sha256Hex(unnamed).prefix(12))"
-            object["name"] = sweepName
-            let text = String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted]), as: UTF8.self)
-            gridFile = try GridFile(name: sweepName, datasetURL: dataURL,
+        let configuration = try configuration()
+        let protocolObject: [String: Any] = ["test_fraction": testFraction, "validation_fraction": validationFraction, "split_seed": splitSeed]
+        var object: [String: Any] = ["dataset": dataURL.path, "protocol": protocolObject, "seeds": [seed], "grid": recordedGrid()]
+        let unnamed = String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
+        let sweepName = name ?? "train-\(dataURL.deletingPathExtension().lastPathComponent)-\(sha256Hex(unnamed).prefix(12))"
+        object["name"] = sweepName
+        let text = String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted]), as: UTF8.self)
+        let gridFile = try GridFile(name: sweepName, datasetURL: dataURL,
                                     evaluation: EvaluationProtocol(testFraction: testFraction, validationFraction: validationFraction,
                                                                    folds: nil, splitSeed: splitSeed),
                                     seeds: [seed], configurations: [configuration], text: text,
                                     url: config.map { URL(fileURLWithPath: $0) } ?? dataURL)
-        } catch let error as GridError {
-            FileHandle.standardError.write(Data((error.description + "\n").utf8))
-            throw ExitCode(2)
-        }
         let (store, _, prepared) = try prepareSweep(gridFile, database: database.db)
-        let summary = SweepRunner().run(prepared, store: store, options: SweepOptions(jobs: 1, progress: .quiet, toolVersion: toolVersion))
-        if let signal = summary.signal { throw ExitCode(128 + signal) }
+        _ = try runSweep(prepared, store: store, jobs: 1, quiet: true)
         let run = try store.connection.query("""
             SELECT run_id, status, final_validation_accuracy, test_accuracy, best_epoch, duration_seconds, error, config
             FROM runs WHERE sweep_id = ? ORDER BY run_id DESC LIMIT 1
@@ -151,7 +144,10 @@ struct TrainCommand: ParsableCommand {
         print("config: \(run.7)")
         print("validation accuracy \(percent(run.2)), test accuracy \(percent(run.3)), best epoch \(run.4.map(String.init) ?? "-"), "
               + "\(run.5.map { String(format: "%.3f s", $0) } ?? "-")")
-        if let error = run.6 { note("exp: \(error)") }
-        if run.1 != RunStatus.finished.rawValue { throw ExitCode(1) }
+        // As for a sweep, a diverged run is a result (exit 0); a failed one is not.
+        if run.1 == RunStatus.diverged.rawValue, let error = run.6 { note("exp: \(error)") }
+        if ![RunStatus.finished.rawValue, RunStatus.diverged.rawValue].contains(run.1) {
+            throw ExpError.incomplete(run.6 ?? "run \(run.0) \(run.1)")
+        }
     }
 }

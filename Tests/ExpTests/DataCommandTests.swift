@@ -58,10 +58,10 @@ import Tracker
         #expect(try exp(["data", "show", "iris@1", "--db", "d.db"], in: dir).stdout == text)
 
         let missing = try exp(["data", "show", "iris@2", "--db", "d.db"], in: dir)
-        #expect(missing.status == 1)
+        #expect(missing.status == 2)
         #expect(missing.stderr == "exp: no data set 'iris@2' in d.db (stored: iris@1)\n")
         let noDatabase = try exp(["data", "list", "--db", "none.db"], in: dir)
-        #expect(noDatabase.status == 1)
+        #expect(noDatabase.status == 2)
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("none.db").path))
     }
 

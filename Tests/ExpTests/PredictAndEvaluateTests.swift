@@ -157,15 +157,15 @@ import Tracker
         let diverged = try #require(try store.connection.scalar("SELECT run_id FROM runs WHERE status = 'diverged'")?.int)
 
         let missing = try exp(["predict", "--run", "99999", "iris.data"], in: dir)
-        #expect(missing.status == 1)
+        #expect(missing.status == 2)
         #expect(missing.stderr == "exp: no run 99999 in runs.db\n")
         let named = try exp(["evaluate", "--run", "99999", "iris.data", "--db", "./runs.db"], in: dir)
-        #expect(named.status == 1)
+        #expect(named.status == 2)
         #expect(named.stderr == "exp: no run 99999 in ./runs.db\n")
 
         for command in ["predict", "evaluate"] {
             let result = try exp([command, "--run", "\(diverged)", "iris.data"], in: dir)
-            #expect(result.status == 1)
+            #expect(result.status == 2)
             #expect(result.stdout.isEmpty)
             #expect(result.stderr == "exp: run \(diverged) diverged: it has no trained weights\n")
         }

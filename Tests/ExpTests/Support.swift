@@ -30,10 +30,10 @@ struct Invocation {
     var stderr: String
 }
 
-/// Runs `exp` with `arguments` in `directory` and waits for it.
-func exp(_ arguments: [String], in directory: URL) throws -> Invocation {
+/// Runs `exp` (or `executable`) with `arguments` in `directory` and waits for it.
+func exp(_ arguments: [String], in directory: URL, executable: URL? = nil) throws -> Invocation {
     let process = Process()
-    process.executableURL = try expExecutable()
+    process.executableURL = try executable ?? expExecutable()
     process.arguments = arguments
     process.currentDirectoryURL = directory
     let out = Pipe(), err = Pipe()

@@ -42,7 +42,7 @@ import Tracker
             let store = try RunStore(path: path)
             let prepared = try SweepPlanner.prepare(grid: grid, dataset: loadDataset(grid), store: store, toolVersion: "test")
             let summary = SweepRunner().run(prepared, store: store, options: SweepOptions(
-                jobs: 2, shard: (index, 3), progress: .quiet, toolVersion: "test"))
+                jobs: 2, shard: (index, 3), toolVersion: "test"))
             #expect(summary.counts[.finished] == 8)
             #expect(summary.counts[.queued] == 16)
             shardPaths.append(path)

@@ -33,7 +33,7 @@ func runSweep(_ grid: GridFile, db: String, jobs: Int) throws -> (PreparedSweep,
     let store = try RunStore(path: db)
     let dataset = try loadDataset(grid)
     let prepared = try SweepPlanner.prepare(grid: grid, dataset: dataset, store: store, toolVersion: "test")
-    let summary = SweepRunner().run(prepared, store: store, options: SweepOptions(jobs: jobs, progress: .quiet, toolVersion: "test"))
+    let summary = SweepRunner().run(prepared, store: store, options: SweepOptions(jobs: jobs, toolVersion: "test"))
     return (prepared, summary)
 }
 

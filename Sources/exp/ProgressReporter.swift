@@ -1,11 +1,11 @@
 import Foundation
+import Sweep
 import Tracker
 
-/// Prints a sweep's progress to standard error: one live line on a terminal, a plain line
-/// every few seconds otherwise, nothing when quiet.
-public final class ProgressReporter: @unchecked Sendable {
-    public enum Mode: Sendable { case auto, quiet }
-
+/// Prints a sweep's progress to standard error from its ``SweepEvent``s: one live line
+/// (rewritten in place with ANSI escapes) on a terminal, a plain line every few seconds
+/// otherwise, nothing when quiet. Messages are printed on their own line in every mode.
+final class ProgressReporter: @unchecked Sendable {
     private let lock = NSLock()
     private let total: Int
     private var done: Int
@@ -19,15 +19,33 @@ public final class ProgressReporter: @unchecked Sendable {
     private let live: Bool
     private let quiet: Bool
 
-    init(total: Int, alreadyDone: Int, pending: Int, mode: Mode) {
+    /// - Parameters:
+    ///   - total: the sweep's cells (in this shard or not: the count shown after the slash).
+    ///   - alreadyDone: cells stored finished, diverged or failed before this process started.
+    ///   - pending: cells queued when this process started (for the ETA).
+    ///   - quiet: print no progress lines, only ``message(_:)``s.
+    ///   - live: rewrite one line in place; by default when standard error is a terminal.
+    init(total: Int, alreadyDone: Int, pending: Int, quiet: Bool, live: Bool = isatty(STDERR_FILENO) == 1) {
         self.total = total
         self.done = alreadyDone
         self.pendingAtStart = pending
-        quiet = mode == .quiet
-        live = isatty(STDERR_FILENO) == 1
+        self.quiet = quiet
+        self.live = live
     }
 
-    func record(status: RunStatus, validationAccuracy: Double?) {
+    /// Counts a run that ended; other events print nothing.
+    func handle(_ event: SweepEvent) {
+        switch event {
+        case .finished(_, let accuracy), .diverged(_, let accuracy):
+            record(status: event.status!, validationAccuracy: accuracy)
+        case .failed:
+            record(status: .failed, validationAccuracy: nil)
+        case .claimed, .interrupted, .storeError:
+            break
+        }
+    }
+
+    private func record(status: RunStatus, validationAccuracy: Double?) {
         lock.lock()
         defer { lock.unlock() }
         done += 1
