@@ -39,13 +39,13 @@ func describe(_ error: Error, database path: String) -> (message: String, code: 
     case let error as SchemaError:
         return ("\(error)", 2)
     case let error as SQLiteError:
-        switch error.primaryCode {
-        case 26: return ("\(path) is not an SQLite database", 2)                       // SQLITE_NOTADB
-        case 11: return ("\(path) is damaged (\(error.message)); `exp db check --db \(path)` shows more", 1)  // SQLITE_CORRUPT
-        case 5, 6: return ("\(path) is locked by another program (waited 60 s); try again once it is done", 1)  // BUSY, LOCKED
-        case 8: return ("\(path) is read-only: exp cannot write to it", 1)              // SQLITE_READONLY
-        case 13: return ("the disk holding \(path) is full", 1)                         // SQLITE_FULL
-        case 14: return ("cannot open \(path) (does its folder exist, and may exp write there?)", 1)  // SQLITE_CANTOPEN
+        switch error.primary {
+        case .notADatabase?: return ("\(path) is not an SQLite database", 2)                       // SQLITE_NOTADB
+        case .corrupt?: return ("\(path) is damaged (\(error.message)); `exp db check --db \(path)` shows more", 1)  // SQLITE_CORRUPT
+        case .busy?, .locked?: return ("\(path) is locked by another program (waited 60 s); try again once it is done", 1)  // BUSY, LOCKED
+        case .readOnly?: return ("\(path) is read-only: exp cannot write to it", 1)              // SQLITE_READONLY
+        case .full?: return ("the disk holding \(path) is full", 1)                         // SQLITE_FULL
+        case .cannotOpen?: return ("cannot open \(path) (does its folder exist, and may exp write there?)", 1)  // SQLITE_CANTOPEN
         default: return ("\(path): \(error.message)", 1)
         }
     default:
