@@ -26,7 +26,7 @@ struct ModelInput: ParsableArguments {
         let id = Int64(run)
         let status: String
         do {
-            guard let value = try store.connection.scalar("SELECT status FROM runs WHERE run_id = ?", [.integer(id)])?.string else {
+            guard let value = try store.runStatus(id: id)?.rawValue else {
                 fail("no run \(run) in \(database.db)")
             }
             status = value

@@ -95,12 +95,9 @@ struct TrainCommand: ParsableCommand {
         let (store, _, prepared) = try prepareSweep(gridFile, database: database.db)
         let summary = SweepRunner().run(prepared, store: store, options: SweepOptions(jobs: 1, progress: .quiet, toolVersion: toolVersion))
         if let signal = summary.signal { throw ExitCode(128 + signal) }
-        let run = try store.connection.query("""
-            SELECT run_id, status, final_validation_accuracy, test_accuracy, best_epoch, duration_seconds, error, config
-            FROM runs WHERE sweep_id = ? ORDER BY run_id DESC LIMIT 1
-            """, [.integer(prepared.sweepID)]) { s in
-            (s.int(0)!, s.string(1)!, s.double(2), s.double(3), s.int(4), s.double(5), s.string(6), s.string(7)!)
-        }.first!
+        let run = try store.latestRun(sweepID: prepared.sweepID).map { s in
+            (s.runID, s.status.rawValue, s.validationAccuracy, s.testAccuracy, s.bestEpoch, s.durationSeconds, s.error, s.config)
+        }!
         print("run \(run.0) (sweep '\(gridFile.name)'): \(run.1)")
         print("config: \(run.7)")
         print("validation accuracy \(percent(run.2)), test accuracy \(percent(run.3)), best epoch \(run.4.map(String.init) ?? "-"), "
