@@ -39,7 +39,7 @@ public enum SchemaError: Error, CustomStringConvertible, Equatable, Sendable {
     case newerDatabase(path: String, found: Int, supported: Int)
     /// A list of migrations whose versions are not 1, 2, 3, ... in order.
     case badMigrationNumbers([Int])
-    /// After the migrations to `version`, rows referred to rows that do not exist (as
+    /// The migrations to `version` would leave rows referring to rows that do not exist (as
     /// `PRAGMA foreign_key_check` reports them: `table` rowid -> `parent`); nothing was changed.
     case foreignKeyViolations(version: Int, [ForeignKeyViolation])
 
@@ -84,8 +84,8 @@ extension Connection {
     /// `PRAGMA foreign_keys` does nothing) and back on after it, so a migration may rebuild a
     /// table the SQLite way — create the new table, copy the rows, drop the old one, rename the
     /// new one — without `DROP TABLE` cascading into the rows that refer to it. Before the
-    /// commit, `PRAGMA foreign_key_check` must find no broken reference, or the upgrade is
-    /// rolled back.
+    /// commit, `PRAGMA foreign_key_check` must find no broken reference that was not there
+    /// before the upgrade, or the upgrade is rolled back.
     /// - Parameter migrations: versions 1, 2, 3, ... in order, each script run as given.
     /// - Returns: the path of the backup, when one was written.
     /// - Throws: ``SchemaError/newerDatabase(path:found:supported:)`` when the file's
@@ -104,6 +104,9 @@ extension Connection {
         let current = try userVersion
         if current > latest { throw SchemaError.newerDatabase(path: path, found: current, supported: latest) }
         if current == latest { return nil }
+        guard !isInTransaction else {
+            throw SQLiteError(.misuse, message: "migrate() must not run inside a transaction", sql: nil)
+        }
         var backup: String?
         if current > 0, path != ":memory:", !path.isEmpty {
             // VACUUM cannot run inside a transaction, so the copy is taken just before the
@@ -115,25 +118,37 @@ extension Connection {
             try run("VACUUM INTO ?", [.text(target)])
             backup = target
         }
-        guard !isInTransaction else {
-            throw SQLiteError(.misuse, message: "migrate() must not run inside a transaction", sql: nil)
-        }
         let foreignKeys = try scalar("PRAGMA foreign_keys")?.int == 1
         if foreignKeys { try execute("PRAGMA foreign_keys = OFF") }
         defer { if foreignKeys { try? execute("PRAGMA foreign_keys = ON") } }
         try transaction(.immediate) {
             let now = try userVersion
             if now > latest { throw SchemaError.newerDatabase(path: path, found: now, supported: latest) }
+            let before = try foreignKeyViolations()
             for migration in migrations where migration.version > now {
                 try execute(migration.sql)
                 try execute("PRAGMA user_version = \(migration.version)")
             }
-            let violations = try query("PRAGMA foreign_key_check") { s in
-                ForeignKeyViolation(table: try s.required(s.string, "table"), rowID: try s.id("rowid"),
-                                    parent: try s.required(s.string, "parent"))
+            // Only what the upgrade broke counts: a file that already had broken references
+            // (`exp db check` reports them) can still be upgraded. Rows of WITHOUT ROWID tables
+            // have no rowid, so references are compared by count per table and parent.
+            let after = try foreignKeyViolations()
+            func counts(_ list: [ForeignKeyViolation]) -> [String: Int] {
+                list.reduce(into: [:]) { $0["\($1.table)->\($1.parent)", default: 0] += 1 }
             }
-            if !violations.isEmpty { throw SchemaError.foreignKeyViolations(version: latest, violations) }
+            let (old, new) = (counts(before), counts(after))
+            if new.contains(where: { $0.value > old[$0.key, default: 0] }) {
+                throw SchemaError.foreignKeyViolations(version: latest, after.filter { !before.contains($0) || $0.rowID == nil })
+            }
         }
         return backup
+    }
+
+    /// Every row `PRAGMA foreign_key_check` reports.
+    func foreignKeyViolations() throws -> [ForeignKeyViolation] {
+        try query("PRAGMA foreign_key_check") { s in
+            ForeignKeyViolation(table: try s.required(s.string, "table"), rowID: try s.id("rowid"),
+                                parent: try s.required(s.string, "parent"))
+        }
     }
 }

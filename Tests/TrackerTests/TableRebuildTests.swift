@@ -104,6 +104,23 @@ private func populatedStore(_ path: String) throws -> RunStore {
         #expect(try store.connection.scalar("PRAGMA foreign_keys")?.int == 1)
     }
 
+    @Test func referencesBrokenBeforeTheUpgradeDoNotBlockIt() throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanup() }
+        let path = scratch.path("runs.db")
+        do {
+            let store = try populatedStore(path)
+            try store.connection.execute("PRAGMA foreign_keys = OFF")
+            try store.connection.run("DELETE FROM runs WHERE run_id = 1")
+            #expect(try store.integrityReport().foreignKeyViolations == 12)  // 5 params, 5 epochs, 2 weights
+        }
+        let harmless = Migration(version: Migrations.latestVersion + 1, file: "9999_harmless.sql",
+                                 sql: "CREATE TABLE harmless (id INTEGER PRIMARY KEY);")
+        let store = try RunStore(path: path, readOnly: false, migrations: Migrations.all + [harmless])
+        #expect(try store.connection.userVersion == harmless.version)
+        #expect(try store.integrityReport().foreignKeyViolations == 12)
+    }
+
     @Test func migratingInsideATransactionIsRefused() throws {
         let db = try Connection(path: ":memory:")
         let error = try #require(throws: SQLiteError.self) {

@@ -27,7 +27,7 @@ extension RunStore {
     ///   ``SQLiteError/Code/notADatabase``).
     public func integrityReport() throws -> IntegrityReport {
         let integrity = try connection.query("PRAGMA integrity_check") { s in try s.string("integrity_check") ?? "" }
-        let foreignKeys = try connection.query("PRAGMA foreign_key_check") { _ in 1 }.count
+        let foreignKeys = try connection.foreignKeyViolations().count
         let version = try connection.userVersion
         let tableRows = try Self.tables.map { table in
             (table, try connection.scalar("SELECT COUNT(*) FROM \(table)")?.int ?? 0)
