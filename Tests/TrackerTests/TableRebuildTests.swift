@@ -2,11 +2,6 @@ import Foundation
 import Testing
 @testable import Tracker
 
-/// Every row of `table`, every column, in a stable order.
-private func rows(_ db: Connection, _ table: String) throws -> [[SQLValue]] {
-    try db.query("SELECT * FROM \(table) ORDER BY 1, 2") { s in (0..<s.columnCount).map { s.value($0) } }
-}
-
 /// A migration that rebuilds `runs` as SQLite documents it (create the new table, copy, drop
 /// the old one, rename), adding a column; views and indexes on `runs` are dropped first and
 /// created again after.
@@ -49,7 +44,7 @@ private func populatedStore(_ path: String) throws -> RunStore {
         let migration: Migration
         do {
             let store = try populatedStore(path)
-            before = try Dictionary(uniqueKeysWithValues: RunStore.tables.map { ($0, try rows(store.connection, $0)) })
+            before = try Dictionary(uniqueKeysWithValues: RunStore.tables.map { ($0, try allRows(store.connection, $0)) })
             migration = try rebuildRunsMigration(store.connection, version: Migrations.latestVersion + 1)
         }
         #expect(before["params"]!.count == 30)
@@ -62,7 +57,7 @@ private func populatedStore(_ path: String) throws -> RunStore {
         let columns = try upgraded.connection.query("SELECT name FROM pragma_table_info('runs')") { s in try s.string("name") }
         #expect(columns.contains("note"))
         for table in ["datasets", "sweeps", "splits", "params", "epoch_metrics", "weights"] {
-            #expect(try rows(upgraded.connection, table) == before[table]!, "\(table) changed")
+            #expect(try allRows(upgraded.connection, table) == before[table]!, "\(table) changed")
         }
         let runs = try upgraded.connection.query("SELECT * FROM runs ORDER BY run_id") { s in
             (0..<s.columnCount).filter { s.columnName($0) != "note" }.map { s.value($0) }

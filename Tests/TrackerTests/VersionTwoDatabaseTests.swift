@@ -2,11 +2,6 @@ import Foundation
 import Testing
 @testable import Tracker
 
-/// Every row of `table`, every column, by primary key.
-private func rows(_ db: Connection, _ table: String) throws -> [[SQLValue]] {
-    try db.query("SELECT * FROM \(table) ORDER BY 1, 2") { s in (0..<s.columnCount).map { s.value($0) } }
-}
-
 /// A database made by exp 0.1.0 (schema version 2), loaded from `Fixtures/runs-v2.sql`, the
 /// `sqlite3 .dump` of a small iris sweep: finished, failed and diverged runs with params, epoch
 /// metrics and weights. Opening it with this version must migrate it and change no stored value.
@@ -24,7 +19,7 @@ private func rows(_ db: Connection, _ table: String) throws -> [[SQLValue]] {
         let path = scratch.path("runs.db")
         try load(into: path)
         let stored = try Dictionary(uniqueKeysWithValues: RunStore.tables.map { table in
-            (table, try rows(try Connection(path: path, readOnly: true), table))
+            (table, try allRows(try Connection(path: path, readOnly: true), table))
         })
         #expect(stored["runs"]?.count == 8)
         #expect(stored["params"]?.count == 96)
@@ -35,7 +30,7 @@ private func rows(_ db: Connection, _ table: String) throws -> [[SQLValue]] {
         #expect(store.backupPath != nil)
         #expect(try store.connection.userVersion == Migrations.latestVersion)
         for table in RunStore.tables {
-            #expect(try rows(store.connection, table) == stored[table]!, "\(table) changed")
+            #expect(try allRows(store.connection, table) == stored[table]!, "\(table) changed")
         }
 
         // Configurations and their hashes, as exp 0.1.0 stored them.
