@@ -47,7 +47,7 @@ let package = Package(
                           path: "bench/Sources/exp-bench"),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "TrackerTests", dependencies: ["Tracker"]),
+        .testTarget(name: "TrackerTests", dependencies: ["Tracker"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SweepTests", dependencies: ["Sweep", "Tracker", "NeuralNet", "Datasets"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Tracker"]),
         // Runs the built `exp` executable as a user does (`swift test` builds every product first).

@@ -41,6 +41,11 @@ public struct LeaderboardRow: Sendable, Equatable {
     public var durationSecondsMean: Double?
     /// True when this is the seed's baseline configuration (see ``Baseline``).
     public var isBaseline: Bool
+    /// Mean final validation loss of the finished runs: the third ranking key (see `Ranking` in Tracker).
+    public var validationLossMean: Double? = nil
+    /// True when the row above has the same mean and standard deviation of the validation
+    /// accuracy: the two are tied, and only the later keys of the ranking order them.
+    public var tiesAbove: Bool = false
 
     /// Runs that ended: finished, diverged or failed. The denominator of
     /// ``testRunsAboveBenchmark``.

@@ -39,6 +39,9 @@ public enum SchemaError: Error, CustomStringConvertible, Equatable, Sendable {
     case newerDatabase(path: String, found: Int, supported: Int)
     /// A list of migrations whose versions are not 1, 2, 3, ... in order.
     case badMigrationNumbers([Int])
+    /// The migrations to `version` would leave rows referring to rows that do not exist (as
+    /// `PRAGMA foreign_key_check` reports them: `table` rowid -> `parent`); nothing was changed.
+    case foreignKeyViolations(version: Int, [ForeignKeyViolation])
 
     /// The error as a message for the user.
     public var description: String {
@@ -48,8 +51,22 @@ public enum SchemaError: Error, CustomStringConvertible, Equatable, Sendable {
                 + "use a newer exp, or another --db"
         case let .badMigrationNumbers(numbers):
             return "migrations must be numbered 1, 2, 3, ... without gaps; found \(numbers)"
+        case let .foreignKeyViolations(version, violations):
+            let shown = violations.prefix(5).map { "\($0.table) row \($0.rowID.map(String.init) ?? "?") -> \($0.parent)" }
+            return "the upgrade to schema version \(version) would leave \(violations.count) broken references ("
+                + shown.joined(separator: ", ") + (violations.count > 5 ? ", ..." : "") + "); the database was left as it was"
         }
     }
+}
+
+/// A row that refers to a row that does not exist: one line of `PRAGMA foreign_key_check`.
+public struct ForeignKeyViolation: Sendable, Equatable {
+    /// The table holding the reference.
+    public var table: String
+    /// The referring row's rowid (nil for a `WITHOUT ROWID` table).
+    public var rowID: Int64?
+    /// The table referred to.
+    public var parent: String
 }
 
 extension Connection {
@@ -62,12 +79,21 @@ extension Connection {
     /// whole upgrade back: the schema and `user_version` stay as they were. Before a database
     /// with an older schema is changed, a copy is written beside it with `VACUUM INTO`, named
     /// `<path>-backup-v<old version>-<UTC time>-<pid>`.
+    ///
+    /// Foreign keys are switched off for the upgrade (before the transaction: inside one,
+    /// `PRAGMA foreign_keys` does nothing) and back on after it, so a migration may rebuild a
+    /// table the SQLite way — create the new table, copy the rows, drop the old one, rename the
+    /// new one — without `DROP TABLE` cascading into the rows that refer to it. Before the
+    /// commit, `PRAGMA foreign_key_check` must find no broken reference that was not there
+    /// before the upgrade, or the upgrade is rolled back.
     /// - Parameter migrations: versions 1, 2, 3, ... in order, each script run as given.
     /// - Returns: the path of the backup, when one was written.
     /// - Throws: ``SchemaError/newerDatabase(path:found:supported:)`` when the file's
     ///   `user_version` is past the last migration (nothing is written then),
-    ///   ``SchemaError/badMigrationNumbers(_:)``, or ``SQLiteError`` (from a failing migration,
-    ///   with its SQL, or `SQLITE_BUSY` when another writer holds the lock past the busy timeout).
+    ///   ``SchemaError/badMigrationNumbers(_:)``, ``SchemaError/foreignKeyViolations(version:_:)``,
+    ///   or ``SQLiteError`` (from a failing migration, with its SQL; `SQLITE_BUSY` when another
+    ///   writer holds the lock past the busy timeout; ``SQLiteError/Code/misuse`` when called
+    ///   inside a transaction, where foreign keys cannot be switched off).
     @discardableResult
     public func migrate(_ migrations: [Migration] = Migrations.all) throws -> String? {
         let numbers = migrations.map(\.version)
@@ -78,6 +104,9 @@ extension Connection {
         let current = try userVersion
         if current > latest { throw SchemaError.newerDatabase(path: path, found: current, supported: latest) }
         if current == latest { return nil }
+        guard !isInTransaction else {
+            throw SQLiteError(.misuse, message: "migrate() must not run inside a transaction", sql: nil)
+        }
         var backup: String?
         if current > 0, path != ":memory:", !path.isEmpty {
             // VACUUM cannot run inside a transaction, so the copy is taken just before the
@@ -89,14 +118,37 @@ extension Connection {
             try run("VACUUM INTO ?", [.text(target)])
             backup = target
         }
+        let foreignKeys = try scalar("PRAGMA foreign_keys")?.int == 1
+        if foreignKeys { try execute("PRAGMA foreign_keys = OFF") }
+        defer { if foreignKeys { try? execute("PRAGMA foreign_keys = ON") } }
         try transaction(.immediate) {
             let now = try userVersion
             if now > latest { throw SchemaError.newerDatabase(path: path, found: now, supported: latest) }
+            let before = try foreignKeyViolations()
             for migration in migrations where migration.version > now {
                 try execute(migration.sql)
                 try execute("PRAGMA user_version = \(migration.version)")
             }
+            // Only what the upgrade broke counts: a file that already had broken references
+            // (`exp db check` reports them) can still be upgraded. Rows of WITHOUT ROWID tables
+            // have no rowid, so references are compared by count per table and parent.
+            let after = try foreignKeyViolations()
+            func counts(_ list: [ForeignKeyViolation]) -> [String: Int] {
+                list.reduce(into: [:]) { $0["\($1.table)->\($1.parent)", default: 0] += 1 }
+            }
+            let (old, new) = (counts(before), counts(after))
+            if new.contains(where: { $0.value > old[$0.key, default: 0] }) {
+                throw SchemaError.foreignKeyViolations(version: latest, after.filter { !before.contains($0) || $0.rowID == nil })
+            }
         }
         return backup
+    }
+
+    /// Every row `PRAGMA foreign_key_check` reports.
+    func foreignKeyViolations() throws -> [ForeignKeyViolation] {
+        try query("PRAGMA foreign_key_check") { s in
+            ForeignKeyViolation(table: try s.required(s.string, "table"), rowID: try s.id("rowid"),
+                                parent: try s.required(s.string, "parent"))
+        }
     }
 }

@@ -70,12 +70,13 @@ extension RunStore {
 
     private func readDataset(_ s: Statement) throws -> DatasetRecord {
         var record = DatasetRecord(
-            sha256: s.string(1)!, name: s.string(2)!, sourcePath: s.string(4), rowCount: s.int(5)!,
-            featureNames: try decodeJSON([String].self, s.string(6)),
-            classNames: try decodeJSON([String].self, s.string(7)), content: s.string(8)!)
-        record.id = Int64(s.int(0)!)
-        record.version = s.int(3)!
-        record.importedAt = s.string(9)
+            sha256: try s.required(s.string, "sha256"), name: try s.required(s.string, "name"),
+            sourcePath: try s.string("source_path"), rowCount: try s.required(s.int, "row_count"),
+            featureNames: try decodeJSON([String].self, try s.string("feature_names")),
+            classNames: try decodeJSON([String].self, try s.string("class_names")), content: try s.required(s.string, "content"))
+        record.id = try s.id("dataset_id")
+        record.version = try s.required(s.int, "version")
+        record.importedAt = try s.string("imported_at")
         return record
     }
 

@@ -54,7 +54,7 @@ extension RunStore {
                 splitIDs[split.id] = try storeSplit(datasetID: datasetIDs[split.datasetID]!, splitSeed: split.splitSeed,
                                                     protocolJSON: split.protocolJSON, fold: split.fold, rows: split.rows)
             }
-            let columns = try connection.query("SELECT name FROM pragma_table_info('runs')") { $0.string(0)! }
+            let columns = try connection.query("SELECT name FROM pragma_table_info('runs')") { s in try s.required(s.string, "name") }
                 .filter { !["run_id", "sweep_id", "dataset_id", "split_id"].contains($0) }
             let list = columns.joined(separator: ", ")
             var summary = MergeSummary()
@@ -62,7 +62,9 @@ extension RunStore {
                 let sweepID = sweepIDs[run.sweepID]!
                 let existing = try connection.query("""
                     SELECT run_id, status FROM main.runs WHERE sweep_id = ? AND config_sha256 = ? AND seed = ? AND fold = ?
-                    """, [.integer(sweepID), .text(run.configSHA), .of(run.seed), .of(run.fold)]) { (Int64($0.int(0)!), $0.string(1)!) }.first
+                    """, [.integer(sweepID), .text(run.configSHA), .of(run.seed), .of(run.fold)]) { s in
+                    (try s.required(s.id, "run_id"), try s.required(s.string, "status"))
+                }.first
                 let target: Int64
                 if let (id, status) = existing {
                     guard RunStore.completeness(run.status) > RunStore.completeness(status) else {
@@ -85,7 +87,7 @@ extension RunStore {
                     summary.added += 1
                 }
                 for table in ["params", "epoch_metrics", "weights"] {
-                    let copied = try connection.query("SELECT name FROM pragma_table_info('\(table)')") { $0.string(0)! }
+                    let copied = try connection.query("SELECT name FROM pragma_table_info('\(table)')") { s in try s.required(s.string, "name") }
                         .filter { $0 != "run_id" }.joined(separator: ", ")
                     try connection.run("INSERT INTO main.\(table) (run_id, \(copied)) SELECT ?, \(copied) FROM source.\(table) WHERE run_id = ?",
                                        [.integer(target), .integer(run.id)])
@@ -104,32 +106,38 @@ extension RunStore {
         let datasets = try c.query("""
             SELECT dataset_id, sha256, name, source_path, row_count, feature_names, class_names, content FROM source.datasets ORDER BY dataset_id
             """) { s -> DatasetRecord in
-            var record = DatasetRecord(sha256: s.string(1)!, name: s.string(2)!, sourcePath: s.string(3), rowCount: s.int(4)!,
-                                       featureNames: try decodeJSON([String].self, s.string(5)),
-                                       classNames: try decodeJSON([String].self, s.string(6)), content: s.string(7)!)
-            record.id = Int64(s.int(0)!)
+            var record = DatasetRecord(
+                sha256: try s.required(s.string, "sha256"), name: try s.required(s.string, "name"),
+                sourcePath: try s.string("source_path"), rowCount: try s.required(s.int, "row_count"),
+                featureNames: try decodeJSON([String].self, try s.string("feature_names")),
+                classNames: try decodeJSON([String].self, try s.string("class_names")), content: try s.required(s.string, "content"))
+            record.id = try s.id("dataset_id")
             return record
         }
         let sweeps = try c.query("""
             SELECT sweep_id, name, dataset_id, grid, grid_path, protocol, tool_version FROM source.sweeps ORDER BY sweep_id
             """) { s -> SweepRecord in
-            var record = SweepRecord(name: s.string(1)!, datasetID: Int64(s.int(2)!), grid: s.string(3)!, gridPath: s.string(4),
-                                     protocolJSON: s.string(5)!, toolVersion: s.string(6)!)
-            record.id = Int64(s.int(0)!)
+            var record = SweepRecord(
+                name: try s.required(s.string, "name"), datasetID: try s.required(s.id, "dataset_id"),
+                grid: try s.required(s.string, "grid"), gridPath: try s.string("grid_path"),
+                protocolJSON: try s.required(s.string, "protocol"), toolVersion: try s.required(s.string, "tool_version"))
+            record.id = try s.id("sweep_id")
             return record
         }
         let splits = try c.query("""
             SELECT split_id, dataset_id, split_seed, fold, protocol, train_rows, validation_rows, test_rows FROM source.splits ORDER BY split_id
             """) { s in
-            SourceSplit(id: Int64(s.int(0)!), datasetID: Int64(s.int(1)!), splitSeed: s.int(2)!, fold: s.int(3)!, protocolJSON: s.string(4)!,
-                        rows: SplitRows(train: try decodeJSON([Int].self, s.string(5)), validation: try decodeJSON([Int].self, s.string(6)),
-                                        test: try decodeJSON([Int].self, s.string(7))))
+            SourceSplit(id: try s.required(s.id, "split_id"), datasetID: try s.required(s.id, "dataset_id"),
+                        splitSeed: try s.required(s.int, "split_seed"), fold: try s.required(s.int, "fold"),
+                        protocolJSON: try s.required(s.string, "protocol"), rows: try readSplitRows(s))
         }
         let runs = try c.query("""
             SELECT run_id, sweep_id, dataset_id, split_id, config_sha256, seed, fold, status FROM source.runs ORDER BY sweep_id, cell_index
             """) { s in
-            SourceRun(id: Int64(s.int(0)!), sweepID: Int64(s.int(1)!), datasetID: Int64(s.int(2)!), splitID: Int64(s.int(3)!),
-                      configSHA: s.string(4)!, seed: s.int(5)!, fold: s.int(6)!, status: s.string(7)!)
+            SourceRun(id: try s.required(s.id, "run_id"), sweepID: try s.required(s.id, "sweep_id"),
+                      datasetID: try s.required(s.id, "dataset_id"), splitID: try s.required(s.id, "split_id"),
+                      configSHA: try s.required(s.string, "config_sha256"), seed: try s.required(s.int, "seed"),
+                      fold: try s.required(s.int, "fold"), status: try s.required(s.string, "status"))
         }
         return (datasets, sweeps, splits, runs)
     }

@@ -193,8 +193,9 @@ extension RunStore {
     public func storeSplit(datasetID: Int64, splitSeed: Int, protocolJSON: String, fold: Int, rows: SplitRows) throws -> Int64 {
         try write {
             let key: [SQLValue] = [.integer(datasetID), .text(protocolJSON), .of(fold)]
-            if let id = try connection.scalar("SELECT split_id FROM splits WHERE dataset_id = ? AND protocol = ? AND fold = ?", key)?.int {
-                return Int64(id)
+            if let id = try connection.query("SELECT split_id FROM splits WHERE dataset_id = ? AND protocol = ? AND fold = ?", key,
+                                             { s in try s.required(s.id, "split_id") }).first {
+                return id
             }
             try connection.run("""
                 INSERT INTO splits (dataset_id, split_seed, protocol, fold, train_rows, validation_rows, test_rows)
@@ -209,10 +210,7 @@ extension RunStore {
     /// - Throws: ``TrackerError/notFound(_:)``.
     public func split(id: Int64) throws -> SplitRows {
         guard let rows = try connection.query(
-            "SELECT train_rows, validation_rows, test_rows FROM splits WHERE split_id = ?", [.integer(id)], { s in
-                SplitRows(train: try decodeJSON([Int].self, s.string(0)), validation: try decodeJSON([Int].self, s.string(1)),
-                          test: try decodeJSON([Int].self, s.string(2)))
-            }).first else { throw TrackerError.notFound("split \(id)") }
+            "SELECT train_rows, validation_rows, test_rows FROM splits WHERE split_id = ?", [.integer(id)], readSplitRows).first else { throw TrackerError.notFound("split \(id)") }
         return rows
     }
 
@@ -264,7 +262,9 @@ extension RunStore {
             let cutoff = timestamp(Date().addingTimeInterval(-staleAfter))
             let running = try connection.query("""
                 SELECT run_id, host, pid, heartbeat_at FROM runs WHERE sweep_id = ? AND status = 'running'
-                """, [.integer(sweepID)]) { s in (Int64(s.int(0)!), s.string(1), s.int(2), s.string(3)) }
+                """, [.integer(sweepID)]) { s in
+                (try s.required(s.id, "run_id"), try s.string("host"), try s.int("pid"), try s.string("heartbeat_at"))
+            }
             var stale: [Int64] = []
             for (runID, runHost, pid, heartbeat) in running {
                 let gone = (runHost == host && pid.map { !isAlive($0) } ?? true) || (heartbeat ?? "") < cutoff
@@ -300,8 +300,10 @@ extension RunStore {
                                 ORDER BY cell_index LIMIT 1)
                 RETURNING run_id, cell_index, config, seed, fold, split_id, attempt
                 """, [.text(host), .of(pid), .text(now), .integer(sweepID)]) { s in
-                ClaimedRun(runID: Int64(s.int(0)!), cellIndex: s.int(1)!, config: s.string(2)!, seed: s.int(3)!,
-                           fold: s.int(4)!, splitID: Int64(s.int(5)!), attempt: s.int(6)!)
+                ClaimedRun(runID: try s.required(s.id, "run_id"), cellIndex: try s.required(s.int, "cell_index"),
+                           config: try s.required(s.string, "config"), seed: try s.required(s.int, "seed"),
+                           fold: try s.required(s.int, "fold"), splitID: try s.required(s.id, "split_id"),
+                           attempt: try s.required(s.int, "attempt"))
             }.first
         }
     }
@@ -391,8 +393,10 @@ extension RunStore {
     public func statusCounts(sweepID: Int64) throws -> [RunStatus: Int] {
         var counts: [RunStatus: Int] = [:]
         for (status, count) in try connection.query(
-            "SELECT status, COUNT(*) FROM runs WHERE sweep_id = ? GROUP BY status", [.integer(sweepID)], { ($0.string(0)!, $0.int(1)!) }) {
-            if let status = RunStatus(rawValue: status) { counts[status] = count }
+            "SELECT status, COUNT(*) AS runs FROM runs WHERE sweep_id = ? GROUP BY status", [.integer(sweepID)], { s in
+                (try readStatus(s), try s.required(s.int, "runs"))
+            }) {
+            counts[status] = count
         }
         return counts
     }
@@ -400,10 +404,18 @@ extension RunStore {
     /// The stored weights of a run (`final` or `best`) as safetensors bytes.
     /// - Throws: ``TrackerError/notFound(_:)``.
     public func weights(runID: Int64, kind: String = "final") throws -> Data {
-        guard let bytes = try connection.scalar("SELECT data FROM weights WHERE run_id = ? AND kind = ?",
-                                                [.integer(runID), .text(kind)])?.bytes else {
+        guard let bytes = try connection.query("SELECT data FROM weights WHERE run_id = ? AND kind = ?",
+                                               [.integer(runID), .text(kind)], { s in try s.bytes("data") }).first ?? nil else {
             throw TrackerError.notFound("\(kind) weights of run \(runID)")
         }
         return Data(bytes)
     }
+}
+
+/// The `train_rows`, `validation_rows` and `test_rows` columns of a row (JSON arrays).
+/// - Throws: ``SQLiteError`` for a missing column; a `DecodingError` for text that is no array of integers.
+func readSplitRows(_ s: Statement) throws -> SplitRows {
+    SplitRows(train: try decodeJSON([Int].self, try s.string("train_rows")),
+              validation: try decodeJSON([Int].self, try s.string("validation_rows")),
+              test: try decodeJSON([Int].self, try s.string("test_rows")))
 }

@@ -83,10 +83,12 @@ extension RunStore {
             SELECT sweep_id, name, dataset_id, grid, grid_path, protocol, tool_version, created_at
             FROM sweeps WHERE name = ?
             """, [.text(name)]) { s in
-            var record = SweepRecord(name: s.string(1)!, datasetID: Int64(s.int(2)!), grid: s.string(3)!,
-                                     gridPath: s.string(4), protocolJSON: s.string(5)!, toolVersion: s.string(6)!)
-            record.id = Int64(s.int(0)!)
-            record.createdAt = s.string(7)
+            var record = SweepRecord(
+                name: try s.required(s.string, "name"), datasetID: try s.required(s.id, "dataset_id"),
+                grid: try s.required(s.string, "grid"), gridPath: try s.string("grid_path"),
+                protocolJSON: try s.required(s.string, "protocol"), toolVersion: try s.required(s.string, "tool_version"))
+            record.id = try s.id("sweep_id")
+            record.createdAt = try s.string("created_at")
             return record
         }.first
     }
@@ -94,6 +96,6 @@ extension RunStore {
     /// The names of every sweep, oldest first.
     /// - Throws: ``SQLiteError``.
     public func sweepNames() throws -> [String] {
-        try connection.query("SELECT name FROM sweeps ORDER BY sweep_id") { $0.string(0)! }
+        try connection.query("SELECT name FROM sweeps ORDER BY sweep_id") { s in try s.required(s.string, "name") }
     }
 }

@@ -8,8 +8,9 @@ import Foundation
 /// `sqlite3` shell, pandas — never block the writer, and several processes can share the file on
 /// one machine (never over NFS). The store knows nothing of training: it stores what it is given.
 public final class RunStore {
-    /// The open connection, for queries the store does not wrap.
-    public let connection: Connection
+    /// The open connection. Every SQL string lives in this module: other modules call the
+    /// store's typed queries.
+    let connection: Connection
     /// The path of the database file.
     public var path: String { connection.path }
     /// The backup written before this open migrated an older schema, if any.
@@ -32,7 +33,7 @@ public final class RunStore {
     /// Opens the store with another list of migrations (tests use it for upgrades).
     init(path: String, readOnly: Bool, migrations: [Migration]) throws {
         if readOnly, !FileManager.default.fileExists(atPath: path) {
-            throw SQLiteError(code: 14, message: "no database at \(path)", sql: nil)
+            throw SQLiteError(.cannotOpen, message: "no database at \(path)", sql: nil)
         }
         connection = try Connection(path: path, readOnly: readOnly)
         try connection.execute("PRAGMA foreign_keys = ON")
@@ -66,8 +67,20 @@ public final class RunStore {
     /// process (whose own exit checkpoints the rest). Call it before the process exits; SQLite
     /// does it by itself only when the last connection closes.
     /// - Throws: ``SQLiteError``.
-    public func checkpoint() throws {
-        try connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+    /// - Parameter truncating: instead wait for readers and writers, copy the whole log and
+    ///   empty the `-wal` file (`TRUNCATE`), e.g. before measuring the file's size.
+    public func checkpoint(truncating: Bool = false) throws {
+        try connection.execute("PRAGMA wal_checkpoint(\(truncating ? "TRUNCATE" : "PASSIVE"))")
+    }
+
+    /// The bytes of the pages that hold the given tables and indexes (from the `dbstat`
+    /// virtual table), e.g. `["epoch_metrics", "sqlite_autoindex_epoch_metrics_1"]`.
+    /// - Returns: nil when none of them has a page.
+    /// - Throws: ``SQLiteError`` (``SQLiteError/Code/error`` when SQLite was built without `dbstat`).
+    public func pageBytes(of names: [String]) throws -> Int? {
+        let placeholders = names.map { _ in "?" }.joined(separator: ", ")
+        return try connection.scalar("SELECT SUM(pgsize) FROM dbstat WHERE name IN (\(placeholders))",
+                                     names.map { .text($0) })?.int
     }
 
     /// Runs `body` in one write transaction (`BEGIN IMMEDIATE`), committed when it returns and

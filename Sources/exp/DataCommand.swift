@@ -65,15 +65,10 @@ struct DataCommand: ParsableCommand {
 
         func run() throws {
             let store = try openExistingStore(database.db)
-            let rows = try store.connection.query("""
-                SELECT d.name, d.version, d.row_count, d.feature_count, d.class_count, d.sha256, d.imported_at,
-                       (SELECT COUNT(*) FROM sweeps s WHERE s.dataset_id = d.dataset_id),
-                       (SELECT COUNT(*) FROM runs r WHERE r.dataset_id = d.dataset_id),
-                       d.source_path
-                FROM datasets d ORDER BY d.name, d.version
-                """) { s in
-                ["\(s.string(0)!)@\(s.int(1)!)", "\(s.int(2)!)", "\(s.int(3)!)", "\(s.int(4)!)", String(s.string(5)!.prefix(12)),
-                 s.string(6)!, "\(s.int(7)!)", "\(s.int(8)!)", s.string(9) ?? "-"]
+            let rows = try store.datasetUsage().map { u in
+                ["\(u.dataset.name)@\(u.dataset.version)", "\(u.dataset.rowCount)", "\(u.dataset.featureNames.count)",
+                 "\(u.dataset.classNames.count)", String(u.dataset.sha256.prefix(12)), u.dataset.importedAt ?? "-",
+                 "\(u.sweeps)", "\(u.runs)", u.dataset.sourcePath ?? "-"]
             }
             if rows.isEmpty {
                 print("no data sets in \(database.db); add one with exp data import FILE")
@@ -105,10 +100,7 @@ struct DataCommand: ParsableCommand {
                 throw ExpError.incomplete("\(record.name)@\(record.version): stored content cannot be read: \(error)")
             }
             let summary = DatasetSummary(data)
-            let sweeps = try store.connection.query("""
-                SELECT s.name, (SELECT COUNT(*) FROM runs r WHERE r.sweep_id = s.sweep_id)
-                FROM sweeps s WHERE s.dataset_id = ? ORDER BY s.name
-                """, [.integer(record.id!)]) { "\($0.string(0)!) (\($0.int(1)!) runs)" }
+            let sweeps = try store.sweeps(datasetID: record.id!).map { "\($0.name) (\($0.runs) runs)" }
             print("data set: \(record.name)@\(record.version)")
             print("sha256: \(record.sha256)")
             print("source: \(record.sourcePath ?? "-")")

@@ -16,19 +16,14 @@ struct DatabaseCommand: ParsableCommand {
             print("database: \(database.db)")
             do {
                 let store = try RunStore(path: database.db, readOnly: true)
-                let integrity = try store.connection.query("PRAGMA integrity_check") { $0.string(0) ?? "" }
-                let foreignKeys = try store.connection.query("PRAGMA foreign_key_check") { _ in 1 }.count
-                print("schema version: \(try store.connection.userVersion) (this exp: \(Migrations.latestVersion))")
-                print("integrity: \(integrity.joined(separator: "; "))")
-                print("foreign key violations: \(foreignKeys)")
-                for table in ["datasets", "sweeps", "splits", "runs", "params", "epoch_metrics", "weights"] {
-                    print("\(table): \(try store.connection.scalar("SELECT COUNT(*) FROM \(table)")?.int ?? 0) rows")
-                }
-                let statuses = try store.connection.query("SELECT status, COUNT(*) FROM runs GROUP BY status ORDER BY status") {
-                    "\($0.string(0)!) \($0.int(1)!)"
-                }
+                let report = try store.integrityReport()
+                print("schema version: \(report.schemaVersion) (this exp: \(Migrations.latestVersion))")
+                print("integrity: \(report.integrity.joined(separator: "; "))")
+                print("foreign key violations: \(report.foreignKeyViolations)")
+                for (table, rows) in report.tableRows { print("\(table): \(rows) rows") }
+                let statuses = report.statusCounts.map { "\($0.status) \($0.runs)" }
                 print("runs by status: \(statuses.isEmpty ? "none" : statuses.joined(separator: ", "))")
-                if integrity != ["ok"] || foreignKeys > 0 { throw ExpError.incomplete("\(database.db) failed the check") }
+                if !report.isSound { throw ExpError.incomplete("\(database.db) failed the check") }
             } catch let error as ExpError {
                 throw error
             } catch {

@@ -101,13 +101,13 @@ struct Termination {
         case let error as SchemaError:
             return ("\(error)", .rejectedInput)
         case let error as SQLiteError:
-            switch error.primaryCode {
-            case 26: return ("\(path) is not an SQLite database", .rejectedInput)                // SQLITE_NOTADB
-            case 11: return ("\(path) is damaged (\(error.message)); `exp db check --db \(path)` shows more", .rejectedInput)  // SQLITE_CORRUPT
-            case 5, 6: return ("\(path) is locked by another program (waited 60 s); try again once it is done", .incomplete)  // BUSY, LOCKED
-            case 8: return ("\(path) is read-only: exp cannot write to it", .rejectedInput)       // SQLITE_READONLY
-            case 13: return ("the disk holding \(path) is full", .incomplete)                      // SQLITE_FULL
-            case 14: return ("cannot open \(path) (does its folder exist, and may exp write there?)", .rejectedInput)  // SQLITE_CANTOPEN
+            switch error.primary {
+            case .notADatabase?: return ("\(path) is not an SQLite database", .rejectedInput)
+            case .corrupt?: return ("\(path) is damaged (\(error.message)); `exp db check --db \(path)` shows more", .rejectedInput)
+            case .busy?, .locked?: return ("\(path) is locked by another program (waited 60 s); try again once it is done", .incomplete)
+            case .readOnly?: return ("\(path) is read-only: exp cannot write to it", .rejectedInput)
+            case .full?: return ("the disk holding \(path) is full", .incomplete)
+            case .cannotOpen?: return ("cannot open \(path) (does its folder exist, and may exp write there?)", .rejectedInput)
             default: return ("\(path): \(error.message)", .incomplete)
             }
         default:

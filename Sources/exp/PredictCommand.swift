@@ -27,7 +27,7 @@ struct ModelInput: ParsableArguments {
         let id = Int64(run)
         let status: String
         do {
-            guard let value = try store.connection.scalar("SELECT status FROM runs WHERE run_id = ?", [.integer(id)])?.string else {
+            guard let value = try store.runStatus(id: id)?.rawValue else {
                 throw ExpError.rejected("no run \(run) in \(database.db)")
             }
             status = value

@@ -19,11 +19,8 @@ struct RunsCommand: ParsableCommand {
 
     func run() throws {
         let store = try openStore(database.db, readOnly: true)
-        let rows = try store.connection.query("""
-            SELECT run_id, sweep, seed, fold, status, validation_accuracy, test_accuracy, duration_seconds, config
-            FROM run_summary WHERE (?1 IS NULL OR sweep = ?1) AND (?2 IS NULL OR status = ?2) ORDER BY run_id
-            """, [.of(sweep), .of(status)]) { s in
-            (s.int(0)!, s.string(1)!, s.int(2)!, s.int(3)!, s.string(4)!, s.double(5), s.double(6), s.double(7), s.string(8)!)
+        let rows = try store.runSummaries(sweep: sweep, status: status.flatMap { RunStatus(rawValue: $0) }).map { s in
+            (s.runID, s.sweep, s.seed, s.fold, s.status.rawValue, s.validationAccuracy, s.testAccuracy, s.durationSeconds, s.config)
         }
         if json {
             for r in rows {

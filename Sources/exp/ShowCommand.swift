@@ -12,16 +12,9 @@ struct ShowCommand: ParsableCommand {
 
     func run() throws {
         let store = try openStore(database.db, readOnly: true)
-        let statement = try store.connection.prepare("SELECT * FROM run_summary WHERE run_id = ?")
-        try statement.bind([.integer(Int64(runID))])
-        guard try statement.step() else { throw ExpError.rejected("no run \(runID) in \(database.db)") }
-        var summary: [(String, SQLValue)] = []
-        for i in 0..<statement.columnCount { summary.append((statement.columnName(i), statement.value(i))) }
-        statement.reset()
-        let curve = try store.connection.query("""
-            SELECT epoch, train_loss, train_accuracy, validation_loss, validation_accuracy FROM epoch_metrics
-            WHERE run_id = ? ORDER BY epoch
-            """, [.integer(Int64(runID))]) { s in (s.int(0)!, s.double(1), s.double(2), s.double(3), s.double(4)) }
+        guard let detail = try store.runDetail(id: Int64(runID)) else { throw ExpError.rejected("no run \(runID) in \(database.db)") }
+        let summary = detail.summary.map { ($0.name, $0.value) }
+        let curve = detail.curve.map { ($0.epoch, $0.trainLoss, $0.trainAccuracy, $0.validationLoss, $0.validationAccuracy) }
         if json {
             var object: [String: Any] = [:]
             for (name, value) in summary { object[name] = jsonValue(value) }

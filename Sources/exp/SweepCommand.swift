@@ -47,23 +47,18 @@ struct SweepCommand: ParsableCommand {
         }
         try printBest(store: store, sweepID: prepared.sweepID)
         if shard == nil, !summary.complete {
-            let failures = try store.connection.query("""
-                SELECT error, COUNT(*) FROM runs WHERE sweep_id = ? AND status = 'failed' GROUP BY error ORDER BY 2 DESC LIMIT 5
-                """, [.integer(prepared.sweepID)]) { "\($0.int(1)!) failed: \($0.string(0) ?? "unknown error")" }
+            let failures = try store.failures(sweepID: prepared.sweepID, limit: 5).map { "\($0.count) failed: \($0.error ?? "unknown error")" }
             failures.forEach(note)
             throw ExpError.incomplete("the sweep is not complete; run the same command again to resume")
         }
     }
 
     private func printBest(store: RunStore, sweepID: Int64) throws {
-        let best = try store.connection.query("""
-            SELECT config, finished_runs, validation_accuracy_mean, validation_accuracy_std, test_accuracy_mean
-            FROM leaderboard WHERE sweep_id = ? AND validation_accuracy_mean IS NOT NULL LIMIT 1
-            """, [.integer(sweepID)]) { s in
+        let best = try store.bestConfiguration(sweepID: sweepID).map { s in
             String(format: "best configuration (by mean validation accuracy over %d runs): %@\n  validation accuracy %.2f%% ± %.2f, mean test accuracy %.2f%%",
-                   s.int(1)!, s.string(0)!, s.double(2)! * 100, (s.double(3) ?? 0) * 100, (s.double(4) ?? .nan) * 100)
+                   s.finishedRuns, s.config, (s.validationAccuracyMean ?? .nan) * 100, (s.validationAccuracyStd ?? 0) * 100, (s.testAccuracyMean ?? .nan) * 100)
         }
-        best.forEach { print($0) }
+        best.map { print($0) }
     }
 }
 

@@ -134,12 +134,9 @@ struct TrainCommand: ParsableCommand {
                                     url: config.map { URL(fileURLWithPath: $0) } ?? dataURL)
         let (store, _, prepared) = try prepareSweep(gridFile, database: database.db)
         _ = try runSweep(prepared, store: store, jobs: 1, quiet: true)
-        let run = try store.connection.query("""
-            SELECT run_id, status, final_validation_accuracy, test_accuracy, best_epoch, duration_seconds, error, config
-            FROM runs WHERE sweep_id = ? ORDER BY run_id DESC LIMIT 1
-            """, [.integer(prepared.sweepID)]) { s in
-            (s.int(0)!, s.string(1)!, s.double(2), s.double(3), s.int(4), s.double(5), s.string(6), s.string(7)!)
-        }.first!
+        let run = try store.latestRun(sweepID: prepared.sweepID).map { s in
+            (s.runID, s.status.rawValue, s.validationAccuracy, s.testAccuracy, s.bestEpoch, s.durationSeconds, s.error, s.config)
+        }!
         print("run \(run.0) (sweep '\(gridFile.name)'): \(run.1)")
         print("config: \(run.7)")
         print("validation accuracy \(percent(run.2)), test accuracy \(percent(run.3)), best epoch \(run.4.map(String.init) ?? "-"), "

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import Tracker
+@testable import Tracker
 
 /// `exp predict` and `exp evaluate` on files with and without labels, run as a user runs them.
 @Suite struct PredictAndEvaluateTests {

@@ -3,7 +3,7 @@ import Foundation
 import FoundationXML
 #endif
 import Testing
-import Tracker
+@testable import Tracker
 @testable import Report
 
 // MARK: Ranking

@@ -2,7 +2,7 @@ import Datasets
 import Foundation
 import Testing
 @testable import Sweep
-import Tracker
+@testable import Tracker
 
 /// Storing imported data sets in `runs.db`: by content, with versions per name.
 @Suite struct DatasetImportTests {

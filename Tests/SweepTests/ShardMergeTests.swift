@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 @testable import Sweep
-import Tracker
+@testable import Tracker
 
 @Suite struct ShardMergeTests {
     /// Everything that identifies a run's outcome, keyed by its cell.

@@ -3,7 +3,7 @@ import Foundation
 import NeuralNet
 import Testing
 @testable import Sweep
-import Tracker
+@testable import Tracker
 
 @Suite struct SweepExecutionTests {
     @Test func smallSweepStoresEveryRunWithOneMetricsRowPerEpoch() throws {

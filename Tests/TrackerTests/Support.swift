@@ -20,6 +20,11 @@ struct Scratch {
     func cleanup() { try? FileManager.default.removeItem(at: url) }
 }
 
+/// Every row of `table`, every column, ordered by the first two columns (the primary key).
+func allRows(_ db: Connection, _ table: String) throws -> [[SQLValue]] {
+    try db.query("SELECT * FROM \(table) ORDER BY 1, 2") { s in (0..<s.columnCount).map { s.value($0) } }
+}
+
 /// The repository's root folder, found from this file's path.
 let repositoryRoot: URL = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent()  // TrackerTests

@@ -134,9 +134,6 @@ public final class Connection {
 
     /// How a transaction takes its lock.
     public enum TransactionKind: String {
-        /// Takes a read lock at the first read and the write lock at the first write; the
-        /// upgrade can fail with `SQLITE_BUSY` without waiting when another writer went first.
-        case deferred = "DEFERRED"
         /// Takes the write lock at `BEGIN`, waiting up to the busy timeout for it.
         case immediate = "IMMEDIATE"
     }

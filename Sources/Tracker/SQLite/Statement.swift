@@ -66,6 +66,8 @@ public final class Statement {
     private let db: OpaquePointer
     /// The SQL text the statement was prepared from.
     public let sql: String
+    /// Result column indexes by name, filled by the first ``columnIndex(_:)``.
+    fileprivate var columnIndexes: [String: Int]?
 
     init(connection: Connection, sql: String) throws {
         var statement: OpaquePointer?
@@ -86,7 +88,7 @@ public final class Statement {
         guard rc == SQLITE_OK else { throw SQLiteError(handle: db, rc: rc, sql: sql) }
         guard let statement, !moreStatements else {
             sqlite3_finalize(statement)
-            throw SQLiteError(code: SQLITE_MISUSE,
+            throw SQLiteError(.misuse,
                               message: moreStatements ? "prepare takes one statement; use execute for scripts" : "no statement in the SQL",
                               sql: sql)
         }
@@ -115,7 +117,7 @@ public final class Statement {
     public func bind(_ values: [SQLValue]) throws {
         let expected = Int(sqlite3_bind_parameter_count(handle))
         guard values.count == expected else {
-            throw SQLiteError(code: SQLITE_RANGE, message: "\(values.count) values bound to \(expected) parameters", sql: sql)
+            throw SQLiteError(.range, message: "\(values.count) values bound to \(expected) parameters", sql: sql)
         }
         for (offset, value) in values.enumerated() {
             try bind(value, at: Int32(offset + 1))
@@ -202,5 +204,54 @@ public final class Statement {
         case .real(let d): return String(d)
         default: return nil
         }
+    }
+}
+
+// Reading result columns by name: a renamed or reordered column fails with its name instead of
+// reading another column's value.
+extension Statement {
+    /// The 0-based index of the result column called `name` (as the SQL names it, e.g. with
+    /// `AS`). The names are looked up once per statement.
+    /// - Throws: ``SQLiteError`` with code ``SQLiteError/Code/range`` naming the column and
+    ///   the columns there are, when the result has no column of that name.
+    public func columnIndex(_ name: String) throws -> Int {
+        if columnIndexes == nil {
+            var indexes: [String: Int] = [:]
+            for index in 0..<columnCount where indexes[columnName(index)] == nil { indexes[columnName(index)] = index }
+            columnIndexes = indexes
+        }
+        guard let index = columnIndexes?[name] else {
+            let known = (0..<columnCount).map(columnName).joined(separator: ", ")
+            throw SQLiteError(.range, message: "no result column '\(name)' (the columns are: \(known))", sql: sql)
+        }
+        return index
+    }
+
+    /// The value of the column called `name` in the current row.
+    /// - Throws: ``SQLiteError`` for an unknown column.
+    public func value(_ name: String) throws -> SQLValue { value(try columnIndex(name)) }
+    /// The column called `name` as an Int (nil for NULL).
+    /// - Throws: ``SQLiteError`` for an unknown column.
+    public func int(_ name: String) throws -> Int? { try value(name).int }
+    /// The column called `name` as an Int64 row id (nil for NULL).
+    /// - Throws: ``SQLiteError`` for an unknown column.
+    public func id(_ name: String) throws -> Int64? { try value(name).int.map(Int64.init) }
+    /// The column called `name` as a Double (nil for NULL).
+    /// - Throws: ``SQLiteError`` for an unknown column.
+    public func double(_ name: String) throws -> Double? { try value(name).double }
+    /// The column called `name` as text (nil for NULL; numbers as their text).
+    /// - Throws: ``SQLiteError`` for an unknown column.
+    public func string(_ name: String) throws -> String? { string(try columnIndex(name)) }
+    /// The column called `name` as bytes (nil for NULL or a value that is not a blob).
+    /// - Throws: ``SQLiteError`` for an unknown column.
+    public func bytes(_ name: String) throws -> [UInt8]? { try value(name).bytes }
+
+    /// The column called `name`, read with `read`, which must not be nil (a NOT NULL column).
+    /// - Throws: ``SQLiteError`` for an unknown column, or for a NULL value.
+    public func required<T>(_ read: (String) throws -> T?, _ name: String) throws -> T {
+        guard let value = try read(name) else {
+            throw SQLiteError(.misuse, message: "result column '\(name)' is NULL where a value is required", sql: sql)
+        }
+        return value
     }
 }

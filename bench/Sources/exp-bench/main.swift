@@ -211,10 +211,9 @@ case "store":
         try! store.record(runID: claim.runID, result)
         recordTime += clock.now - start
     }
-    try! store.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    try! store.checkpoint(truncating: true)
     let fileBytes = (try! FileManager.default.attributesOfItem(atPath: path)[.size] as! NSNumber).intValue
-    let metricBytes = try? store.connection.scalar(
-        "SELECT SUM(pgsize) FROM dbstat WHERE name IN ('epoch_metrics', 'sqlite_autoindex_epoch_metrics_1')")?.int
+    let metricBytes = try? store.pageBytes(of: ["epoch_metrics", "sqlite_autoindex_epoch_metrics_1"])
     let rows = runs * epochs
     emit(["runs": runs, "metric_rows": rows, "record_seconds": seconds(recordTime),
           "metric_rows_per_second": Double(rows) / seconds(recordTime),

@@ -1,0 +1,84 @@
+import Foundation
+
+/// One configuration of a sweep, aggregated over its seeds and folds: a row of the `leaderboard`
+/// view. Means and the standard deviation are over the finished runs only (accuracies are
+/// fractions in [0, 1], losses mean cost per row, durations seconds).
+public struct LeaderboardEntry: Sendable, Equatable {
+    /// SHA-256 of ``config``: the configuration's identity.
+    public var configSHA256: String
+    /// The configuration as canonical JSON.
+    public var config: String
+    /// Runs in any status.
+    public var runs: Int
+    /// Runs that finished.
+    public var finishedRuns: Int
+    /// Runs whose loss stopped being finite.
+    public var divergedRuns: Int
+    /// Runs that ended with an error.
+    public var failedRuns: Int
+    /// Runs queued, running or interrupted.
+    public var pendingRuns: Int
+    /// Mean final validation accuracy: the first ranking key.
+    public var validationAccuracyMean: Double?
+    /// Sample standard deviation of the final validation accuracy (nil below two finished runs).
+    public var validationAccuracyStd: Double?
+    /// Mean final validation loss: the third ranking key.
+    public var validationLossMean: Double?
+    /// Mean test accuracy; reported, never ranked on.
+    public var testAccuracyMean: Double?
+    /// Mean epoch of the lowest validation loss.
+    public var bestEpochMean: Double?
+    /// Mean training time, in seconds.
+    public var durationSecondsMean: Double?
+    /// Finished runs whose test accuracy is strictly above the benchmark given to the query.
+    public var testRunsAboveBenchmark: Int
+    /// True when the entry ranked just above has the same mean and standard deviation of the
+    /// validation accuracy (see ``Ranking/ties(_:_:)``): the two are tied, whatever their order.
+    public var tiesAbove: Bool
+}
+
+extension RunStore {
+    /// The sweep's configurations, best first by ``Ranking``.
+    /// - Parameters:
+    ///   - sweepID: the sweep (`sweeps.sweep_id`).
+    ///   - benchmark: a test accuracy (a fraction) that ``LeaderboardEntry/testRunsAboveBenchmark``
+    ///     counts finished runs above.
+    /// - Returns: one entry per configuration; empty for an unknown sweep.
+    /// - Throws: ``SQLiteError``.
+    public func leaderboard(sweepID: Int64, benchmark: Double = 1) throws -> [LeaderboardEntry] {
+        var entries = try connection.query("""
+            SELECT config_sha256, config, runs, finished_runs, diverged_runs, failed_runs, pending_runs,
+                   validation_accuracy_mean, validation_accuracy_std, validation_loss_mean, test_accuracy_mean,
+                   best_epoch_mean, duration_seconds_mean,
+                   (SELECT COUNT(*) FROM runs x WHERE x.sweep_id = leaderboard.sweep_id
+                        AND x.config_sha256 = leaderboard.config_sha256
+                        AND x.status = 'finished' AND x.test_accuracy > ?2) AS test_runs_above_benchmark
+            FROM leaderboard WHERE sweep_id = ?1
+            ORDER BY \(Ranking.orderBy)
+            """, [.integer(sweepID), .real(benchmark)]) { s in
+            LeaderboardEntry(
+                configSHA256: try s.required(s.string, "config_sha256"), config: try s.string("config") ?? "{}",
+                runs: try s.int("runs") ?? 0, finishedRuns: try s.int("finished_runs") ?? 0,
+                divergedRuns: try s.int("diverged_runs") ?? 0, failedRuns: try s.int("failed_runs") ?? 0,
+                pendingRuns: try s.int("pending_runs") ?? 0,
+                validationAccuracyMean: try s.double("validation_accuracy_mean"),
+                validationAccuracyStd: try s.double("validation_accuracy_std"),
+                validationLossMean: try s.double("validation_loss_mean"),
+                testAccuracyMean: try s.double("test_accuracy_mean"), bestEpochMean: try s.double("best_epoch_mean"),
+                durationSecondsMean: try s.double("duration_seconds_mean"),
+                testRunsAboveBenchmark: try s.int("test_runs_above_benchmark") ?? 0, tiesAbove: false)
+        }
+        for index in entries.indices.dropFirst() {
+            entries[index].tiesAbove = Ranking.ties(entries[index], entries[index - 1])
+        }
+        return entries
+    }
+
+    /// The sweep's best configuration by ``Ranking``: the first leaderboard entry with a
+    /// finished run, nil while none has finished.
+    /// - Throws: ``SQLiteError``.
+    public func bestConfiguration(sweepID: Int64) throws -> LeaderboardEntry? {
+        try leaderboard(sweepID: sweepID).first { $0.validationAccuracyMean != nil }
+    }
+
+}

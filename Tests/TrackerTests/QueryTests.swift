@@ -1,0 +1,114 @@
+import Foundation
+import Testing
+@testable import Tracker
+
+/// The typed queries the command line and the report call instead of writing SQL.
+@Suite struct QueryTests {
+    /// Two sweeps over one data set: "iris-lr" with finished, failed, diverged and queued runs,
+    /// "other" with one queued run.
+    private func store(_ scratch: Scratch) throws -> (RunStore, PreparedFixture) {
+        let store = try RunStore(path: scratch.path("runs.db"))
+        let fixture = try prepare(store)
+        try store.enqueue(sweepID: fixture.sweepID, datasetID: fixture.datasetID,
+                          cells: cells([Config(learningRate: 0.1, hidden: 8), Config(learningRate: 5, hidden: 8)],
+                                       seeds: [1, 2, 3], splitID: fixture.splitID))
+        try claimAndRecord(store, sweepID: fixture.sweepID, finishedResult(validationAccuracy: 0.75, testAccuracy: 0.5))
+        try claimAndRecord(store, sweepID: fixture.sweepID, finishedResult(validationAccuracy: 0.5))
+        for _ in 0..<2 {
+            var failed = RunResult(status: .failed, startedAt: Date(), endedAt: Date())
+            failed.error = "out of memory"
+            try claimAndRecord(store, sweepID: fixture.sweepID, failed)
+        }
+        try claimAndRecord(store, sweepID: fixture.sweepID, divergedResult())
+        let other = try prepare(store, sweep: "other")
+        try store.enqueue(sweepID: other.sweepID, datasetID: other.datasetID,
+                          cells: cells([Config(learningRate: 0.1, hidden: 8)], seeds: [1], splitID: other.splitID))
+        return (store, fixture)
+    }
+
+    @Test func runSummariesFilterBySweepAndStatus() throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanup() }
+        let (store, _) = try store(scratch)
+        #expect(try store.runSummaries().count == 7)
+        #expect(try store.runSummaries(sweep: "other").map(\.runID) == [7])
+        let failed = try store.runSummaries(sweep: "iris-lr", status: .failed)
+        #expect(failed.map(\.runID) == [3, 4])
+        #expect(try store.runSummaries(status: .queued).map(\.runID) == [6, 7])
+        let first = try #require(try store.runSummaries(status: .finished).first)
+        #expect(first.validationAccuracy == 0.75)
+        #expect(first.testAccuracy == 0.5)
+        #expect(first.durationSeconds == 2)
+        #expect(first.config == Config(learningRate: 0.1, hidden: 8).json)
+    }
+
+    @Test func oneRunsDetailStatusAndTheLatestRunOfASweep() throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanup() }
+        let (store, fixture) = try store(scratch)
+        let detail = try #require(try store.runDetail(id: 1))
+        #expect(detail.curve.map(\.epoch) == [1, 2, 3, 4, 5])
+        #expect(detail.curve.last?.validationAccuracy == 0.75)
+        #expect(detail.summary.first?.name == "run_id")
+        #expect(detail.summary.first { $0.name == "status" }?.value == .text("finished"))
+        #expect(try store.runDetail(id: 99) == nil)
+        #expect(try store.runStatus(id: 5) == .diverged)
+        #expect(try store.runStatus(id: 99) == nil)
+        let latest = try #require(try store.latestRun(sweepID: fixture.sweepID))
+        #expect(latest.runID == 6)
+        #expect(latest.status == .queued)
+        #expect(try store.failures(sweepID: fixture.sweepID) == [FailureCount(error: "out of memory", count: 2)])
+    }
+
+    @Test func datasetUsageCountsSweepsAndRuns() throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanup() }
+        let (store, fixture) = try store(scratch)
+        let usage = try store.datasetUsage()
+        #expect(usage.count == 1)
+        #expect(usage.first?.sweeps == 2)
+        #expect(usage.first?.runs == 7)
+        #expect(usage.first?.dataset.name == "iris")
+        #expect(try store.sweeps(datasetID: fixture.datasetID) == [SweepUsage(name: "iris-lr", runs: 6), SweepUsage(name: "other", runs: 1)])
+    }
+
+    @Test func theIntegrityReportCountsRowsAndStatuses() throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanup() }
+        let (store, _) = try store(scratch)
+        let report = try store.integrityReport()
+        #expect(report.isSound)
+        #expect(report.schemaVersion == Migrations.latestVersion)
+        #expect(report.tableRows.map(\.table) == RunStore.tables)
+        #expect(report.tableRows.first { $0.table == "runs" }?.rows == 7)
+        #expect(report.statusCounts.map(\.status) == ["diverged", "failed", "finished", "queued"])
+        #expect(report.statusCounts.map(\.runs) == [1, 2, 2, 2])
+        try store.connection.execute("PRAGMA foreign_keys = OFF")
+        try store.connection.run("DELETE FROM runs WHERE run_id = 1")
+        #expect(try store.integrityReport().foreignKeyViolations > 0)
+        #expect(try !store.integrityReport().isSound)
+    }
+
+    @Test func theReportQueriesAggregatePerConfiguration() throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanup() }
+        let (store, fixture) = try store(scratch)
+        let overview = try #require(try store.sweepOverview(named: "iris-lr"))
+        #expect(overview.sweepID == fixture.sweepID)
+        #expect(overview.datasetName == "iris")
+        #expect(overview.classNames == ["setosa", "versicolor", "virginica"])
+        #expect(overview.testRowCounts == [2])
+        #expect(try store.sweepOverview(named: "none") == nil)
+        let params = try store.configurationParams(sweepID: fixture.sweepID)
+        #expect(params.count == 10)
+        #expect(params.contains { $0.name == "learning_rate" && $0.text == "5.0" && $0.number == 5 })
+        let hash = sha256Hex(Config(learningRate: 0.1, hidden: 8).json)
+        let curve = try store.learningCurves(sweepID: fixture.sweepID, configurations: [hash], maxPoints: 2)
+        #expect(curve.map(\.epoch) == [1, 4, 5])
+        #expect(curve.last?.runs == 2)
+        #expect(curve.last?.validationAccuracy == MetricBand(mean: 0.625, min: 0.5, max: 0.75))
+        let counts = try store.accuracyCounts(sweepID: fixture.sweepID).filter { $0.name == "learning_rate" }
+        #expect(counts.map(\.accuracy).sorted() == [0.5, 0.75])
+        #expect(try store.testConfusions(sweepID: fixture.sweepID, configSHA256: hash).count == 2)
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import Testing
+@testable import Tracker
+
+/// A finished result with this final validation accuracy and loss.
+private func result(_ accuracy: Double, loss: Double) -> RunResult {
+    var result = finishedResult(validationAccuracy: accuracy)
+    result.finalValidationLoss = loss
+    return result
+}
+
+@Suite struct RankingTests {
+    /// Six configurations of two seeds each, recorded in cell order; returns the store, the
+    /// sweep and each configuration's hash by letter.
+    private func rankedSweep(_ scratch: Scratch) throws -> (RunStore, Int64, [String: String]) {
+        let store = try RunStore(path: scratch.path("runs.db"))
+        let fixture = try prepare(store)
+        let letters = ["A", "B", "C", "D", "E", "F"]
+        let configs = letters.indices.map { Config(learningRate: 0.1 * Double($0 + 1), hidden: 4) }
+        try store.enqueue(sweepID: fixture.sweepID, datasetID: fixture.datasetID,
+                          cells: cells(configs, seeds: [1, 2], splitID: fixture.splitID))
+        let results: [RunResult] = [
+            result(0.75, loss: 0.5), result(0.75, loss: 0.5),      // A: ties B on accuracy and std, higher loss
+            result(0.75, loss: 0.3), result(0.75, loss: 0.3),      // B: the best
+            result(0.875, loss: 0.1), result(0.625, loss: 0.1),    // C: same mean, larger std
+            result(0.5, loss: 0.4), result(0.5, loss: 0.4),        // D and E: equal on every key but the hash
+            result(0.5, loss: 0.4), result(0.5, loss: 0.4),
+            result(1.0, loss: 0.01), divergedResult(),             // F: a diverged run ranks it last
+        ]
+        for outcome in results { try claimAndRecord(store, sweepID: fixture.sweepID, outcome) }
+        var hashes: [String: String] = [:]
+        for (letter, config) in zip(letters, configs) { hashes[letter] = sha256Hex(config.json) }
+        return (store, fixture.sweepID, hashes)
+    }
+
+    @Test func configurationsRankByAccuracyThenStdThenLossThenHash() throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanup() }
+        let (store, sweepID, hash) = try rankedSweep(scratch)
+        let entries = try store.leaderboard(sweepID: sweepID)
+        let (first, second) = hash["D"]! < hash["E"]! ? ("D", "E") : ("E", "D")
+        let letters = Dictionary(uniqueKeysWithValues: hash.map { ($1, $0) })
+        #expect(entries.map { letters[$0.configSHA256]! } == ["B", "A", "C", first, second, "F"])
+        #expect(entries.map(\.tiesAbove) == [false, true, false, false, true, false])
+        #expect(entries[0].validationLossMean == 0.3)
+        #expect(entries[1].validationLossMean == 0.5)
+        #expect(entries[2].validationAccuracyMean == 0.75)
+        #expect(try store.bestConfiguration(sweepID: sweepID)?.configSHA256 == hash["B"])
+    }
+
+    @Test func theViewIsOrderedByTheSameRule() throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanup() }
+        let (store, sweepID, _) = try rankedSweep(scratch)
+        let view = try store.connection.query("SELECT config_sha256, validation_loss_mean FROM leaderboard WHERE sweep_id = ?",
+                                              [.integer(sweepID)]) { s in try s.required(s.string, "config_sha256") }
+        #expect(view == (try store.leaderboard(sweepID: sweepID)).map(\.configSHA256))
+    }
+
+    @Test func theBestConfigurationIsNilUntilARunFinishes() throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanup() }
+        let store = try RunStore(path: scratch.path("runs.db"))
+        let fixture = try prepare(store)
+        try store.enqueue(sweepID: fixture.sweepID, datasetID: fixture.datasetID,
+                          cells: cells([Config(learningRate: 0.1, hidden: 4)], seeds: [1], splitID: fixture.splitID))
+        #expect(try store.bestConfiguration(sweepID: fixture.sweepID) == nil)
+        #expect(try store.leaderboard(sweepID: fixture.sweepID).count == 1)
+        try claimAndRecord(store, sweepID: fixture.sweepID, finishedResult(validationAccuracy: 0.5))
+        #expect(try store.bestConfiguration(sweepID: fixture.sweepID)?.finishedRuns == 1)
+    }
+
+    @Test func benchmarkCountsFinishedRunsAboveIt() throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanup() }
+        let store = try RunStore(path: scratch.path("runs.db"))
+        let fixture = try prepare(store)
+        try store.enqueue(sweepID: fixture.sweepID, datasetID: fixture.datasetID,
+                          cells: cells([Config(learningRate: 0.1, hidden: 4)], seeds: [1, 2, 3], splitID: fixture.splitID))
+        for accuracy in [0.5, 0.75, 1.0] {
+            try claimAndRecord(store, sweepID: fixture.sweepID, finishedResult(validationAccuracy: 0.5, testAccuracy: accuracy))
+        }
+        #expect(try store.leaderboard(sweepID: fixture.sweepID, benchmark: 0.6).first?.testRunsAboveBenchmark == 2)
+        #expect(try store.leaderboard(sweepID: fixture.sweepID, benchmark: 1).first?.testRunsAboveBenchmark == 0)
+    }
+}
