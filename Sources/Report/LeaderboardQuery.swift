@@ -93,12 +93,11 @@ enum LeaderboardQuery {
             let params = parameters[hash] ?? [:]
             let finished = s.int(3) ?? 0
             let mean = s.double(7), std = s.double(8)
-            let interval = mean.flatMap { m in std.flatMap { Statistics.confidenceInterval95(mean: m, standardDeviation: $0, count: finished) } }
             return LeaderboardRow(
                 rank: rank, configSHA256: hash, config: s.string(1) ?? "{}", parameters: params,
                 runs: s.int(2) ?? 0, finishedRuns: finished, divergedRuns: s.int(4) ?? 0, failedRuns: s.int(5) ?? 0,
                 pendingRuns: s.int(6) ?? 0, validationAccuracyMean: mean, validationAccuracyStd: std,
-                validationAccuracyInterval: interval, testAccuracyMean: s.double(9), testRunsAboveBenchmark: s.int(12) ?? 0,
+                testAccuracyMean: s.double(9),
                 bestEpochMean: s.double(10), durationSecondsMean: s.double(11), isBaseline: Baseline.matches(params))
         }
     }
@@ -183,10 +182,19 @@ enum LeaderboardQuery {
     }
 
     /// Every part of one sweep's section.
-    static func sweepReport(_ store: RunStore, name: String, benchmark: Double) throws -> SweepReport {
+    static func sweepReport(_ store: RunStore, name: String, benchmark: Double, top: Int) throws -> SweepReport {
         let info = try sweepInfo(store, name: name)
         let (byConfig, summary) = try parameters(store, sweepID: info.id)
-        let rows = try rows(store, sweepID: info.id, benchmark: benchmark, parameters: byConfig)
+        var rows = try rows(store, sweepID: info.id, benchmark: benchmark, parameters: byConfig)
+        let shown = Set(SweepReport.tableRows(rows, top: top).map(\.configSHA256))
+        // Row-level figures need every stored model and the data set to be readable; a report is
+        // still written without them, saying why.
+        var reference: ReferenceEvidence?, evidenceProblem: String?
+        do {
+            reference = try EvidenceQuery.attach(store, sweepID: info.id, rows: &rows, shown: { shown.contains($0.configSHA256) })
+        } catch {
+            evidenceProblem = "\(error)"
+        }
         let ranked = rows.filter { $0.finishedRuns > 0 }
         let curves = try curves(store, sweepID: info.id, rows: Array(ranked.prefix(3)))
         let dots = try dots(store, sweepID: info.id, parameters: summary)
@@ -195,7 +203,8 @@ enum LeaderboardQuery {
             matrix = try confusion(store, sweepID: info.id, row: best, classNames: info.dataset.classNames)
         }
         return SweepReport(info: info, rows: rows, parameters: summary, curves: curves, dots: dots,
-                           confusion: matrix, slug: Escape.slug(name))
+                           confusion: matrix, slug: Escape.slug(name), reference: reference,
+                           evidenceProblem: evidenceProblem)
     }
 }
 

@@ -28,27 +28,23 @@ public struct LeaderboardRow: Sendable, Equatable {
     public var validationAccuracyMean: Double?
     /// Sample standard deviation of the finished runs' final validation accuracy.
     public var validationAccuracyStd: Double?
-    /// 95% Student t interval for the mean validation accuracy.
-    public var validationAccuracyInterval: ConfidenceInterval?
     /// Mean test accuracy of the finished runs. Reported only: never used to rank or select.
     public var testAccuracyMean: Double?
-    /// Finished runs whose test accuracy is above the benchmark.
-    public var testRunsAboveBenchmark: Int
     /// Mean epoch of the lowest validation loss.
     public var bestEpochMean: Double?
     /// Mean training time of the finished runs, in seconds.
     public var durationSecondsMean: Double?
     /// True when this is the seed's baseline configuration (see ``Baseline``).
     public var isBaseline: Bool
-
-    /// Runs that ended: finished, diverged or failed. The denominator of
-    /// ``testRunsAboveBenchmark``.
-    public var endedRuns: Int { finishedRuns + divergedRuns + failedRuns }
-
-    /// True when the mean test accuracy is strictly above `benchmark`.
-    public func testMeanBeats(_ benchmark: Double) -> Bool {
-        (testAccuracyMean ?? -1) > benchmark
-    }
+    /// The configuration's models combined per validation row (set for the rows a report shows).
+    public var validationEvidence: RowEvidence? = nil
+    /// The configuration's models combined per test row (set for the rows a report shows).
+    public var testEvidence: RowEvidence? = nil
+    /// Against the baseline on the same test rows (set when the sweep has the baseline).
+    public var versusBaseline: PairedComparison? = nil
+    /// True when its mean validation accuracy is within one validation row's worth of the row
+    /// above: the ranking between the two is a tie broken by the shared rule, not a finding.
+    public var tiesRowAbove = false
 }
 
 /// The seed's baseline configuration: a 4-3-3 sigmoid network trained with SGD on mean

@@ -17,7 +17,8 @@ public enum ReportWriter {
         let names = options.sweeps.isEmpty ? try store.sweepNames() : options.sweeps
         var slugs = Set<String>()
         let reports = try names.map { name -> SweepReport in
-            var report = try LeaderboardQuery.sweepReport(store, name: name, benchmark: options.benchmarkAccuracy)
+            var report = try LeaderboardQuery.sweepReport(store, name: name, benchmark: options.benchmarkAccuracy,
+                                                      top: options.top)
             var slug = report.slug, suffix = 2
             while slugs.contains(slug) { slug = "\(report.slug)-\(suffix)"; suffix += 1 }
             slugs.insert(slug)
