@@ -4,7 +4,8 @@ import PackageDescription
 // Module graph (arrows point from user to dependency; see docs/architecture.md):
 //   exp -> Sweep, Report
 //   Sweep -> NeuralNet, Datasets, Tracker
-//   Report -> NeuralNet (hyperparameter schema), Tracker
+//   Report -> Scoring, NeuralNet (hyperparameter schema), Tracker
+//   Scoring -> NeuralNet, Datasets, Tracker
 //   NeuralNet -> CBLAS;  Tracker -> CSQLite;  Datasets -> (no project module)
 let package = Package(
     name: "exp",
@@ -37,7 +38,8 @@ let package = Package(
         .executableTarget(name: "embed-migrations", path: "Sources/embed-migrations"),
         .plugin(name: "EmbedMigrations", capability: .buildTool(), dependencies: ["embed-migrations"]),
         .target(name: "Sweep", dependencies: ["NeuralNet", "Datasets", "Tracker", "Yams"]),
-        .target(name: "Report", dependencies: ["NeuralNet", "Tracker", "Plot"]),
+        .target(name: "Scoring", dependencies: ["NeuralNet", "Datasets", "Tracker"]),
+        .target(name: "Report", dependencies: ["NeuralNet", "Scoring", "Tracker", "Plot"]),
         .executableTarget(name: "exp", dependencies: [
             "Sweep", "Report", "NeuralNet", "Datasets", "Tracker",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -49,7 +51,7 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TrackerTests", dependencies: ["Tracker"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SweepTests", dependencies: ["Sweep", "Tracker", "NeuralNet", "Datasets"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ReportTests", dependencies: ["Report", "Tracker"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Tracker", "NeuralNet", "Scoring"]),
         // Runs the built `exp` executable as a user does (`swift test` builds every product first).
         .testTarget(name: "ExpTests", dependencies: ["Tracker", "NeuralNet"]),
     ],

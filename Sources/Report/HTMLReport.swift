@@ -57,7 +57,7 @@ struct HTMLReport {
         return .section(
             .h2("Summary"),
             .div(.class("table-wrap"), .table(
-                .thead(.tr(.group(["Sweep", "Data set", "Val. acc. mean", "Test acc. mean", "Test runs > \(text.benchmarkText)",
+                .thead(.tr(.group(["Sweep", "Data set", "Val. acc. mean", "Test acc. mean", "Test rows right (95% CI)",
                                    "Best configuration by validation"].map { .th(t($0)) }))),
                 .tbody(.group(reports.map { report in
                     let best = report.rows.first { $0.finishedRuns > 0 }
@@ -65,9 +65,8 @@ struct HTMLReport {
                     return .tr(
                         .td(t(report.info.name)), .td(t("\(d.name) v\(d.version)")),
                         .td(.class("num"), t(Format.percent(best?.validationAccuracyMean))),
-                        .td(.class(best?.testMeanBeats(text.benchmark) == true ? "num beats" : "num"),
-                            t(best.map { Format.percent($0.testAccuracyMean) + ($0.testMeanBeats(text.benchmark) ? " ✓" : "") } ?? "–")),
-                        .td(.class("num"), t(best.map { "\($0.testRunsAboveBenchmark)/\($0.endedRuns)" } ?? "–")),
+                        .td(.class("num"), t(Format.percent(best?.testAccuracyMean))),
+                        .td(.class("num"), t(ReportText.rowsRight(best?.testEvidence, interval: true))),
                         .td(.class("config"), t(best.map(report.label(of:)) ?? "–"))
                     )
                 }))
@@ -120,11 +119,10 @@ struct HTMLReport {
                         .class(classes.joined(separator: " ")),
                         .group(columns.enumerated().map { index, column in
                             let cell = column.cell(row)
-                            var cls = column.numeric ? "num" : ""
-                            if column.header.hasPrefix("Test acc."), row.testMeanBeats(text.benchmark) { cls += " beats" }
+                            let cls = column.numeric ? "num" : ""
                             return .td(
                                 .class(cls),
-                                .attribute(named: "data-sort", value: cell.sortKey.map { String($0) } ?? "",
+                                .attribute(named: "data-sort", value: cell.sortKey.map { String($0) } ?? "missing",
                                            ignoreIfValueIsEmpty: false),
                                 t(cell.text)
                             )
@@ -165,7 +163,6 @@ struct HTMLReport {
     th[aria-sort=ascending] button::after{content:" ▲"}
     th[aria-sort=descending] button::after{content:" ▼"}
     .num{text-align:right;font-variant-numeric:tabular-nums}
-    .beats{color:var(--good);font-weight:600}
     tr.baseline td{background:var(--mark)}
     tr.unstable td{color:var(--warn)}
     figure{margin:1.5rem 0;overflow-x:auto}
@@ -176,7 +173,7 @@ struct HTMLReport {
 
     """
 
-    /// Sorts a table by the clicked column: numbers by `data-sort` (empty sorts last), other
+    /// Sorts a table by the clicked column: numbers by `data-sort` (`missing` sorts last), other
     /// cells by text; a second click reverses the order. Written without `&` and `<` so that
     /// the page stays well-formed XML as well as HTML.
     static let script = """
@@ -194,7 +191,7 @@ struct HTMLReport {
           function key(row) {
             var value = row.cells[column].getAttribute("data-sort");
             if (value === null) return row.cells[column].textContent.trim();
-            return value === "" ? null : parseFloat(value);
+            return value === "missing" ? null : parseFloat(value);
           }
           rows.sort(function (a, b) {
             var x = key(a), y = key(b);

@@ -60,22 +60,15 @@ enum LeaderboardQuery {
     }
 
     /// The sweep's configurations in the store's ranking order (``Ranking``).
-    static func rows(_ store: RunStore, sweepID: Int64, benchmark: Double,
-                     parameters: [String: [String: String]]) throws -> [LeaderboardRow] {
-        try store.leaderboard(sweepID: sweepID, benchmark: benchmark).enumerated().map { offset, entry in
+    static func rows(_ store: RunStore, sweepID: Int64, parameters: [String: [String: String]]) throws -> [LeaderboardRow] {
+        try store.leaderboard(sweepID: sweepID).enumerated().map { offset, entry in
             let params = parameters[entry.configSHA256] ?? [:]
-            let interval = entry.validationAccuracyMean.flatMap { m in
-                entry.validationAccuracyStd.flatMap {
-                    Statistics.confidenceInterval95(mean: m, standardDeviation: $0, count: entry.finishedRuns)
-                }
-            }
             return LeaderboardRow(
                 rank: offset + 1, configSHA256: entry.configSHA256, config: entry.config, parameters: params,
                 runs: entry.runs, finishedRuns: entry.finishedRuns, divergedRuns: entry.divergedRuns,
                 failedRuns: entry.failedRuns, pendingRuns: entry.pendingRuns,
                 validationAccuracyMean: entry.validationAccuracyMean, validationAccuracyStd: entry.validationAccuracyStd,
-                validationAccuracyInterval: interval, testAccuracyMean: entry.testAccuracyMean,
-                testRunsAboveBenchmark: entry.testRunsAboveBenchmark, bestEpochMean: entry.bestEpochMean,
+                testAccuracyMean: entry.testAccuracyMean, bestEpochMean: entry.bestEpochMean,
                 durationSecondsMean: entry.durationSecondsMean, isBaseline: Baseline.matches(params),
                 validationLossMean: entry.validationLossMean, tiesAbove: entry.tiesAbove)
         }
@@ -129,10 +122,19 @@ enum LeaderboardQuery {
     }
 
     /// Every part of one sweep's section.
-    static func sweepReport(_ store: RunStore, name: String, benchmark: Double) throws -> SweepReport {
+    static func sweepReport(_ store: RunStore, name: String, benchmark: Double, top: Int) throws -> SweepReport {
         let info = try sweepInfo(store, name: name)
         let (byConfig, summary) = try parameters(store, sweepID: info.id)
-        let rows = try rows(store, sweepID: info.id, benchmark: benchmark, parameters: byConfig)
+        var rows = try rows(store, sweepID: info.id, parameters: byConfig)
+        let shown = Set(SweepReport.tableRows(rows, top: top).map(\.configSHA256))
+        // Row-level figures need every stored model and the data set to be readable; a report is
+        // still written without them, saying why.
+        var reference: ReferenceEvidence?, evidenceProblem: String?
+        do {
+            reference = try EvidenceQuery.attach(store, sweepID: info.id, rows: &rows, shown: { shown.contains($0.configSHA256) })
+        } catch {
+            evidenceProblem = "\(error)"
+        }
         let ranked = rows.filter { $0.finishedRuns > 0 }
         let curves = try curves(store, sweepID: info.id, rows: Array(ranked.prefix(3)))
         let dots = try dots(store, sweepID: info.id, parameters: summary)
@@ -141,7 +143,8 @@ enum LeaderboardQuery {
             matrix = try confusion(store, sweepID: info.id, row: best, classNames: info.dataset.classNames)
         }
         return SweepReport(info: info, rows: rows, parameters: summary, curves: curves, dots: dots,
-                           confusion: matrix, slug: Escape.slug(name))
+                           confusion: matrix, slug: Escape.slug(name), reference: reference,
+                           evidenceProblem: evidenceProblem)
     }
 }
 

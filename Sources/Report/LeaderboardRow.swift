@@ -29,12 +29,8 @@ public struct LeaderboardRow: Sendable, Equatable {
     public var validationAccuracyMean: Double?
     /// Sample standard deviation of the finished runs' final validation accuracy.
     public var validationAccuracyStd: Double?
-    /// 95% Student t interval for the mean validation accuracy.
-    public var validationAccuracyInterval: ConfidenceInterval?
     /// Mean test accuracy of the finished runs. Reported only: never used to rank or select.
     public var testAccuracyMean: Double?
-    /// Finished runs whose test accuracy is above the benchmark.
-    public var testRunsAboveBenchmark: Int
     /// Mean epoch of the lowest validation loss.
     public var bestEpochMean: Double?
     /// Mean training time of the finished runs, in seconds.
@@ -43,18 +39,15 @@ public struct LeaderboardRow: Sendable, Equatable {
     public var isBaseline: Bool
     /// Mean final validation loss of the finished runs: the third ranking key (see `Ranking` in Tracker).
     public var validationLossMean: Double? = nil
-    /// True when the row above has the same mean and standard deviation of the validation
-    /// accuracy: the two are tied, and only the later keys of the ranking order them.
-    public var tiesAbove: Bool = false
-
-    /// Runs that ended: finished, diverged or failed. The denominator of
-    /// ``testRunsAboveBenchmark``.
-    public var endedRuns: Int { finishedRuns + divergedRuns + failedRuns }
-
-    /// True when the mean test accuracy is strictly above `benchmark`.
-    public func testMeanBeats(_ benchmark: Double) -> Bool {
-        (testAccuracyMean ?? -1) > benchmark
-    }
+    /// The configuration's models combined per validation row (set for the rows a report shows).
+    public var validationEvidence: RowEvidence? = nil
+    /// The configuration's models combined per test row (set for the rows a report shows).
+    public var testEvidence: RowEvidence? = nil
+    /// Against the baseline on the same test rows (set when the sweep has the baseline).
+    public var versusBaseline: PairedComparison? = nil
+    /// True when its mean validation accuracy is within one validation row's worth of the row
+    /// above (Tracker's `Ranking`): the order between the two follows the tie rule, not a finding.
+    public var tiesAbove = false
 }
 
 /// The seed's baseline configuration: every hyperparameter at its default in

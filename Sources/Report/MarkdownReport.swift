@@ -68,11 +68,11 @@ struct MarkdownReport {
             let d = report.info.dataset
             return [e(report.info.name), e("\(d.name) v\(d.version)"),
                     Format.percent(best?.validationAccuracyMean),
-                    best.map { Format.percent($0.testAccuracyMean) + ($0.testMeanBeats(text.benchmark) ? " ✓" : "") } ?? "–",
-                    best.map { "\($0.testRunsAboveBenchmark)/\($0.endedRuns)" } ?? "–",
+                    Format.percent(best?.testAccuracyMean),
+                    ReportText.rowsRight(best?.testEvidence, interval: true),
                     best.map { e(report.label(of: $0)) } ?? "–"]
         }
-        out += table(["Sweep", "Data set", "Val. acc. mean", "Test acc. mean", e("Test runs > \(text.benchmarkText)"),
+        out += table(["Sweep", "Data set", "Val. acc. mean", "Test acc. mean", "Test rows right (95% CI)",
                       "Best configuration by validation"], rows, rightAligned: [false, false, true, true, true, false])
         out.append("")
         return out

@@ -26,7 +26,7 @@ struct ReportText {
     /// columns scroll into view after them.
     func columns(_ report: SweepReport) -> [LeaderboardColumn] {
         var columns = [LeaderboardColumn(header: "Rank") { row in
-            ("\(row.rank)" + (row.isBaseline ? " (baseline)" : ""), Double(row.rank))
+            ("\(row.rank)" + (row.tiesAbove ? " (tie)" : "") + (row.isBaseline ? " (baseline)" : ""), Double(row.rank))
         }]
         columns += [
             LeaderboardColumn(header: "Runs counted") { row in
@@ -38,16 +38,18 @@ struct ReportText {
             LeaderboardColumn(header: "Val. acc. std") { row in
                 (Format.points(row.validationAccuracyStd), row.validationAccuracyStd)
             },
-            LeaderboardColumn(header: "Val. acc. 95% CI") { row in
-                (Format.interval(row.validationAccuracyInterval), row.validationAccuracyInterval?.lower)
+            LeaderboardColumn(header: "Val. rows right") { row in
+                (Self.rowsRight(row.validationEvidence), row.validationEvidence?.accuracy)
             },
             LeaderboardColumn(header: "Test acc. mean") { row in
-                let mark = row.testAccuracyMean == nil ? "" : (row.testMeanBeats(benchmark) ? " ✓" : "")
-                return (Format.percent(row.testAccuracyMean) + mark, row.testAccuracyMean)
+                (Format.percent(row.testAccuracyMean), row.testAccuracyMean)
             },
-            LeaderboardColumn(header: "Test > \(benchmarkText)") { row in
-                ("\(row.testRunsAboveBenchmark)/\(row.endedRuns)",
-                 row.endedRuns > 0 ? Double(row.testRunsAboveBenchmark) / Double(row.endedRuns) : nil)
+            LeaderboardColumn(header: "Test rows right (95% CI)") { row in
+                (Self.rowsRight(row.testEvidence, interval: true), row.testEvidence?.accuracy)
+            },
+            LeaderboardColumn(header: "Vs. baseline (test rows)") { row in
+                guard let paired = row.versusBaseline else { return (row.isBaseline ? "baseline" : "–", nil) }
+                return (Self.pairedText(paired), Double(paired.better - paired.worse))
             },
             LeaderboardColumn(header: "Best epoch") { row in (Format.number(row.bestEpochMean, digits: 0), row.bestEpochMean) },
             LeaderboardColumn(header: "Time (s)") { row in (Format.number(row.durationSecondsMean, digits: 2), row.durationSecondsMean) },
@@ -93,35 +95,90 @@ struct ReportText {
         return "\(info.totalRuns) run\(info.totalRuns == 1 ? "" : "s")" + (parts.isEmpty ? "" : ": " + parts.joined(separator: ", "))
     }
 
-    let rankingRule = "Ranked by mean validation accuracy over each configuration's finished runs (ties: lower standard deviation, then configuration hash); a configuration with any diverged or failed run ranks below all others. Test accuracy is shown for information only: it is never used to rank or to select."
+    let rankingRule = "Ranked by mean validation accuracy over each configuration's finished runs; ties broken by lower standard deviation, then lower mean validation loss, then configuration hash; a configuration with any diverged or failed run ranks below all others. Means closer than one validation row's worth are marked as ties. Test accuracy is shown for information only: it is never used to rank or to select."
 
-    /// Sentences saying plainly what the best configuration by validation achieves on test.
+    /// `29/30` or, with `interval`, `29/30 [82.8, 99.9]%`; an en dash without evidence.
+    static func rowsRight(_ evidence: RowEvidence?, interval: Bool = false) -> String {
+        guard let evidence else { return "–" }
+        let count = "\(evidence.correct)/\(evidence.rows)"
+        return interval ? count + " " + Format.interval(evidence.interval) : count
+    }
+
+    /// `+3 / −1 (p = 0.62)`: rows only this configuration gets right, rows only the baseline gets
+    /// right, McNemar's exact p-value.
+    static func pairedText(_ paired: PairedComparison) -> String {
+        "+\(paired.better) / −\(paired.worse) (p = \(probability(paired.p)))"
+    }
+
+    /// `right on 3 rows the baseline gets wrong, wrong on 1 it gets right (McNemar exact p = 0.62): no evidence of a difference.`
+    static func pairedSentence(_ paired: PairedComparison, other: String) -> String {
+        let finding = paired.p < 0.05 ? "a difference unlikely to be chance" : "no evidence of a difference"
+        return "right on \(paired.better) row\(paired.better == 1 ? "" : "s") \(other) gets wrong, wrong on \(paired.worse) \(other) gets right (McNemar exact p = \(probability(paired.p))): \(finding)."
+    }
+
+    /// A p-value or probability with two significant decimals, `< 0.001` below that.
+    static func probability(_ p: Double) -> String {
+        p < 0.001 ? "< 0.001" : String(format: p < 0.01 ? "%.3f" : "%.2f", p)
+    }
+
+    /// Sentences saying plainly what the best configuration by validation achieves on test, at
+    /// the level of distinct test rows, and what that does and does not show.
     func verdict(_ report: SweepReport) -> [String] {
         guard let best = report.rows.first(where: { $0.finishedRuns > 0 }) else {
             return ["No run of this sweep has finished yet, so nothing can be compared with the \(benchmarkText) benchmark."]
         }
         var lines: [String] = []
-        lines.append("Best by validation: \(report.label(of: best)), mean validation accuracy \(Format.percent(best.validationAccuracyMean)) "
-            + "(std \(Format.points(best.validationAccuracyStd)), 95% CI \(Format.interval(best.validationAccuracyInterval))) over \(best.finishedRuns) finished run\(best.finishedRuns == 1 ? "" : "s").")
-        let beats = best.testMeanBeats(benchmark)
-        lines.append("Its mean test accuracy is \(Format.percent(best.testAccuracyMean)): \(beats ? "above" : "not above") the \(benchmarkText) benchmark; "
-            + "\(best.testRunsAboveBenchmark) of \(best.endedRuns) ended runs beat it on test.")
-        let above = report.rows.filter { $0.testMeanBeats(benchmark) }.count
-        lines.append("\(above) of \(report.rows.count) configurations have a mean test accuracy above \(benchmarkText); picking one of them by its test accuracy would overstate it, which is why only validation accuracy ranks.")
-        if let baseline = report.rows.first(where: \.isBaseline) {
-            lines.append("Baseline configuration (\(Baseline.parameters.map { "\($0.name) \($0.value)" }.joined(separator: ", "))): rank \(baseline.rank) of \(report.rows.count), "
-                + "mean validation accuracy \(Format.percent(baseline.validationAccuracyMean)), mean test accuracy \(Format.percent(baseline.testAccuracyMean)).")
-        } else {
-            lines.append("The baseline configuration is not in this sweep.")
+        let runs = "\(best.finishedRuns) finished run\(best.finishedRuns == 1 ? "" : "s")"
+        let spread = best.finishedRuns > 1 ? " (std \(Format.points(best.validationAccuracyStd)))" : ""
+        lines.append("Best by validation: \(report.label(of: best)), mean validation accuracy \(Format.percent(best.validationAccuracyMean))\(spread) over \(runs).")
+        let tied = report.rows.dropFirst().prefix { $0.tiesAbove }.count
+        if tied > 0 {
+            lines.append("It ties \(tied) more configuration\(tied == 1 ? "" : "s") within one validation row's worth of accuracy; the order among them follows the ranking rule, not a measured difference.")
         }
-        return lines
+        guard let evidence = best.testEvidence else {
+            if let problem = report.evidenceProblem {
+                lines.append("Its stored models could not be scored again on their rows (\(problem)), so no row-level figure is given.")
+            } else if report.info.testRowCounts.allSatisfy({ $0 == 0 }) {
+                lines.append("This sweep has no test rows, so nothing is compared with the \(benchmarkText) benchmark.")
+            } else {
+                lines.append("Its stored models could not be scored again on their test rows (no stored weights), so no row-level figure is given.")
+            }
+            return lines + baselineLines(report)
+        }
+        let models = evidence.models == 1 ? "its one model" : "its \(evidence.models) models combined (mean class probability per row)"
+        lines.append("On the \(evidence.rows) distinct test rows, \(models) classify \(evidence.correct) correctly: \(Format.percent(evidence.accuracy)), exact 95% interval \(Format.interval(evidence.interval)) (Clopper–Pearson)."
+            + (evidence.models > 1 ? " Its runs share these rows: they are \(evidence.rows) rows of evidence, not \(evidence.models) independent results." : ""))
+        let p = AccuracyInference.probabilityOfAtLeast(correct: evidence.correct, total: evidence.rows, accuracy: benchmark)
+        let reading = p >= 0.05
+            ? "\(evidence.correct)/\(evidence.rows) is consistent with a true accuracy of \(benchmarkText)"
+            : "\(evidence.correct)/\(evidence.rows) would be unusual for a true accuracy of \(benchmarkText)"
+        lines.append("\(reading): a classifier whose true accuracy is exactly \(benchmarkText) scores \(evidence.correct)/\(evidence.rows) or better with probability p = \(Self.probability(p)). The benchmark was measured on other rows, so this is no paired comparison.")
+        if let paired = best.versusBaseline {
+            lines.append("Against the baseline configuration on the same \(paired.sharedRows) test rows: " + Self.pairedSentence(paired, other: "the baseline"))
+        }
+        if let reference = report.reference, let evidence = reference.test {
+            var line = "Reference without hyperparameters, linear discriminant analysis fitted on each split's training rows: \(evidence.correct)/\(evidence.rows) test rows right (\(Format.percent(evidence.accuracy)), exact 95% interval \(Format.interval(evidence.interval)))."
+            if let paired = reference.bestVersusReference {
+                line += " The best configuration against it on the same rows: " + Self.pairedSentence(paired, other: "it")
+            }
+            lines.append(line)
+        }
+        return lines + baselineLines(report)
+    }
+
+    private func baselineLines(_ report: SweepReport) -> [String] {
+        guard let baseline = report.rows.first(where: \.isBaseline) else { return ["The baseline configuration is not in this sweep."] }
+        return ["Baseline configuration (\(Baseline.parameters.map { "\($0.name) \($0.value)" }.joined(separator: ", "))): rank \(baseline.rank) of \(report.rows.count), "
+            + "mean validation accuracy \(Format.percent(baseline.validationAccuracyMean)), mean test accuracy \(Format.percent(baseline.testAccuracyMean))"
+            + (baseline.testEvidence.map { ", \($0.correct)/\($0.rows) test rows right" } ?? "") + "."]
     }
 
     var footnotes: [String] {
         [
-            "Runs counted: finished runs / all runs of the configuration. Means, std and CI are over finished runs only; diverged and failed runs are counted, never averaged in.",
-            "Std: sample standard deviation (divisor n − 1), in percentage points. 95% CI: Student t interval for the mean, mean ± t(0.975, n − 1) · std / √n, clipped to [0, 100]%; – for fewer than two finished runs.",
-            "✓: mean test accuracy above the \(benchmarkText) benchmark. Test > \(benchmarkText): finished runs whose test accuracy is strictly above it, out of the runs that ended (finished, diverged or failed).",
+            "Runs counted: finished runs / all runs of the configuration. Means and std are over finished runs only; diverged and failed runs are counted, never averaged in.",
+            "Std: sample standard deviation (divisor n − 1) over runs, in percentage points: the spread over seeds (and folds), not an interval. Runs of one configuration share their rows, so they are not independent evidence.",
+            "Rows right: the configuration's finished models scored again on their own validation or test rows, combined per row by their mean class probability; each distinct row counts once. 95% CI: exact Clopper–Pearson interval for the accuracy, at the level of those rows.",
+            "Vs. baseline: test rows this configuration gets right and the baseline wrong (+), and the reverse (−), on the rows both scored; p: McNemar's exact test. Nothing is marked as beating the \(benchmarkText) benchmark on a point estimate.",
             "Best epoch: mean epoch of the lowest validation loss. Time: mean training time in seconds.",
         ]
     }

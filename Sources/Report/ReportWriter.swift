@@ -17,7 +17,8 @@ public enum ReportWriter {
         let names = options.sweeps.isEmpty ? try store.sweepNames() : options.sweeps
         var slugs = Set<String>()
         let reports = try names.map { name -> SweepReport in
-            var report = try LeaderboardQuery.sweepReport(store, name: name, benchmark: options.benchmarkAccuracy)
+            var report = try LeaderboardQuery.sweepReport(store, name: name, benchmark: options.benchmarkAccuracy,
+                                                      top: options.top)
             var slug = report.slug, suffix = 2
             while slugs.contains(slug) { slug = "\(report.slug)-\(suffix)"; suffix += 1 }
             slugs.insert(slug)
@@ -64,17 +65,17 @@ public enum ReportWriter {
         return written
     }
 
-    /// The configurations of one sweep, best first: ranked by mean validation accuracy of the
-    /// finished runs (ties: lower standard deviation, then configuration hash), configurations
-    /// with diverged or failed runs last — the order of the SQL `leaderboard` view.
+    /// The configurations of one sweep, best first by the one ranking rule (Tracker's `Ranking`:
+    /// mean validation accuracy of the finished runs, then lower standard deviation, then lower
+    /// mean validation loss, then configuration hash; configurations with diverged or failed runs
+    /// last) — the order of the SQL `leaderboard` view.
     /// - Parameters:
     ///   - store: the runs database.
     ///   - sweep: the sweep's name.
-    ///   - benchmarkAccuracy: the test accuracy that ``LeaderboardRow/testRunsAboveBenchmark`` counts runs above.
     /// - Throws: ``ReportError/unknownSweep(_:)``, or `SQLiteError`.
-    public static func leaderboard(store: RunStore, sweep: String, benchmarkAccuracy: Double = ReportOptions.irisBenchmark) throws -> [LeaderboardRow] {
+    public static func leaderboard(store: RunStore, sweep: String) throws -> [LeaderboardRow] {
         let info = try LeaderboardQuery.sweepInfo(store, name: sweep)
         let parameters = try LeaderboardQuery.parameters(store, sweepID: info.id)
-        return try LeaderboardQuery.rows(store, sweepID: info.id, benchmark: benchmarkAccuracy, parameters: parameters.byConfig)
+        return try LeaderboardQuery.rows(store, sweepID: info.id, parameters: parameters.byConfig)
     }
 }

@@ -132,9 +132,16 @@ struct SweepReport {
     var confusion: Confusion?
     /// A file-name-safe name, unique within the report.
     var slug: String
+    /// The reference classifier on the same rows.
+    var reference: ReferenceEvidence? = nil
+    /// Why row-level figures are missing, when scoring the stored models failed.
+    var evidenceProblem: String? = nil
 
     /// The rows the table shows: the top `top`, then any baseline row below them.
-    func tableRows(top: Int) -> [LeaderboardRow] {
+    func tableRows(top: Int) -> [LeaderboardRow] { Self.tableRows(rows, top: top) }
+
+    /// The top `top` of `rows`, then any baseline row below them.
+    static func tableRows(_ rows: [LeaderboardRow], top: Int) -> [LeaderboardRow] {
         let head = Array(rows.prefix(max(0, top)))
         return head + rows.dropFirst(max(0, top)).filter(\.isBaseline)
     }

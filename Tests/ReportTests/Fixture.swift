@@ -12,6 +12,8 @@ struct RunSpec {
     var seconds: Double = 2
     var epochs: Int = 20
     var confusion: [[Int]]? = nil
+    /// The run's `final` model (safetensors), when the test scores stored models.
+    var weights: Data? = nil
 }
 
 /// The baseline's hyperparameters, with one or more changed.
@@ -43,10 +45,18 @@ final class Fixture {
     @discardableResult
     func sweep(_ name: String, runs: [RunSpec], datasetName: String = "iris", featureNames: [String]? = nil,
                classNames: [String] = ["setosa", "versicolor", "virginica"],
-               protocolJSON: String = #"{"split_seed":0,"test_fraction":0.2,"validation_fraction":0.2}"#) throws -> Int64 {
+               protocolJSON: String = #"{"split_seed":0,"test_fraction":0.2,"validation_fraction":0.2}"#,
+               rows: SplitRows = SplitRows(train: Array(0..<90), validation: Array(90..<120), test: Array(120..<150)),
+               featureValue: (_ row: Int, _ feature: Int) -> Double = { row, _ in Double(row % 7) / 2 }) throws -> Int64 {
         let features = featureNames ?? ["sepal_length", "sepal_width", "petal_length", "petal_width"]
-        let content = ([features.joined(separator: ",") + ",class"]
-            + (0..<150).map { i in features.map { _ in String(Double(i % 7) / 2) }.joined(separator: ",") + ",\(classNames[i % classNames.count])" })
+        // Canonical CSV: a field with a comma, quote or line break is quoted.
+        func field(_ text: String) -> String {
+            text.contains { ",\"\n\r".contains($0) } ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+        }
+        let content = ([(features + ["class"]).map(field).joined(separator: ",")]
+            + (0..<150).map { i in
+                features.indices.map { String(featureValue(i, $0)) }.joined(separator: ",") + "," + field(classNames[i % classNames.count])
+            })
             .joined(separator: "\n")
         let dataset = try store.storeDataset(DatasetRecord(
             sha256: sha256Hex(content), name: datasetName, sourcePath: nil, rowCount: 150,
@@ -55,7 +65,7 @@ final class Fixture {
         let sweep = try store.openSweep(SweepRecord(name: name, datasetID: datasetID, grid: "{\"name\": \"\(name)\"}",
                                                     gridPath: nil, protocolJSON: protocolJSON, toolVersion: "test"))
         let splitID = try store.storeSplit(datasetID: datasetID, splitSeed: 0, protocolJSON: protocolJSON, fold: 0,
-                                           rows: SplitRows(train: Array(0..<90), validation: Array(90..<120), test: Array(120..<150)))
+                                           rows: rows)
         var specs: [Int: RunSpec] = [:]
         let cells = runs.map { spec -> Cell in
             func quoted(_ text: String) -> String {
@@ -90,6 +100,7 @@ final class Fixture {
                 result.finalTrainAccuracy = 0.99
                 result.testAccuracy = spec.test
                 result.testConfusion = spec.confusion
+                result.weights = spec.weights.map { [("final", $0)] } ?? []
             } else {
                 result.divergedEpoch = spec.status == .diverged ? 3 : nil
                 result.error = spec.status == .failed ? "synthetic failure" : nil

@@ -4,7 +4,7 @@ import Tracker
 @testable import Report
 
 /// The report's rows carry the store's ranking: its order, and which rows tie the one above.
-@Test func rowsTieTheRowAboveOnEqualMeanAndStandardDeviation() throws {
+@Test func rowsCarryTheStoresOrderAndTies() throws {
     let fixture = try Fixture()
     let a = baseline(["batch_size": "8"]), b = baseline(["batch_size": "16"]), c = baseline(["batch_size": "4"])
     let sweepID = try fixture.sweep("tied", runs: [

@@ -201,7 +201,7 @@ COLUMN_JS = """
     keys: Array.from(table.tBodies[0].rows).map(row => {
       const cell = row.cells[c];
       const key = cell.getAttribute("data-sort");
-      return key === null ? cell.textContent.trim() : (key === "" ? null : parseFloat(key));
+      return key === null ? cell.textContent.trim() : (key === "missing" ? null : parseFloat(key));
     })
   };
 })(%d, %d)

@@ -30,32 +30,25 @@ public struct LeaderboardEntry: Sendable, Equatable {
     public var bestEpochMean: Double?
     /// Mean training time, in seconds.
     public var durationSecondsMean: Double?
-    /// Finished runs whose test accuracy is strictly above the benchmark given to the query.
-    public var testRunsAboveBenchmark: Int
-    /// True when the entry ranked just above has the same mean and standard deviation of the
-    /// validation accuracy (see ``Ranking/ties(_:_:)``): the two are tied, whatever their order.
+    /// True when the entry ranked just above has a mean validation accuracy less than one
+    /// validation row's worth away (see ``Ranking/ties(_:_:validationRows:)``): the two are tied,
+    /// whatever their order.
     public var tiesAbove: Bool
 }
 
 extension RunStore {
     /// The sweep's configurations, best first by ``Ranking``.
-    /// - Parameters:
-    ///   - sweepID: the sweep (`sweeps.sweep_id`).
-    ///   - benchmark: a test accuracy (a fraction) that ``LeaderboardEntry/testRunsAboveBenchmark``
-    ///     counts finished runs above.
+    /// - Parameter sweepID: the sweep (`sweeps.sweep_id`).
     /// - Returns: one entry per configuration; empty for an unknown sweep.
     /// - Throws: ``SQLiteError``.
-    public func leaderboard(sweepID: Int64, benchmark: Double = 1) throws -> [LeaderboardEntry] {
+    public func leaderboard(sweepID: Int64) throws -> [LeaderboardEntry] {
         var entries = try connection.query("""
             SELECT config_sha256, config, runs, finished_runs, diverged_runs, failed_runs, pending_runs,
                    validation_accuracy_mean, validation_accuracy_std, validation_loss_mean, test_accuracy_mean,
-                   best_epoch_mean, duration_seconds_mean,
-                   (SELECT COUNT(*) FROM runs x WHERE x.sweep_id = leaderboard.sweep_id
-                        AND x.config_sha256 = leaderboard.config_sha256
-                        AND x.status = 'finished' AND x.test_accuracy > ?2) AS test_runs_above_benchmark
-            FROM leaderboard WHERE sweep_id = ?1
+                   best_epoch_mean, duration_seconds_mean
+            FROM leaderboard WHERE sweep_id = ?
             ORDER BY \(Ranking.orderBy)
-            """, [.integer(sweepID), .real(benchmark)]) { s in
+            """, [.integer(sweepID)]) { s in
             LeaderboardEntry(
                 configSHA256: try s.required(s.string, "config_sha256"), config: try s.string("config") ?? "{}",
                 runs: try s.int("runs") ?? 0, finishedRuns: try s.int("finished_runs") ?? 0,
@@ -65,11 +58,14 @@ extension RunStore {
                 validationAccuracyStd: try s.double("validation_accuracy_std"),
                 validationLossMean: try s.double("validation_loss_mean"),
                 testAccuracyMean: try s.double("test_accuracy_mean"), bestEpochMean: try s.double("best_epoch_mean"),
-                durationSecondsMean: try s.double("duration_seconds_mean"),
-                testRunsAboveBenchmark: try s.int("test_runs_above_benchmark") ?? 0, tiesAbove: false)
+                durationSecondsMean: try s.double("duration_seconds_mean"), tiesAbove: false)
         }
+        let validationRows = try connection.scalar("""
+            SELECT MIN(json_array_length(validation_rows)) AS rows FROM splits
+            WHERE split_id IN (SELECT split_id FROM runs WHERE sweep_id = ? AND status = 'finished')
+            """, [.integer(sweepID)])?.int
         for index in entries.indices.dropFirst() {
-            entries[index].tiesAbove = Ranking.ties(entries[index], entries[index - 1])
+            entries[index].tiesAbove = Ranking.ties(entries[index], entries[index - 1], validationRows: validationRows)
         }
         return entries
     }

@@ -1,5 +1,5 @@
 /// The one rule that ranks a sweep's configurations, wherever a choice is made: the leaderboard's
-/// order and the best configuration of a sweep (``RunStore/leaderboard(sweepID:benchmark:)``,
+/// order and the best configuration of a sweep (``RunStore/leaderboard(sweepID:)``,
 /// ``RunStore/bestConfiguration(sweepID:)``).
 ///
 /// Configurations with a diverged or failed run come after every configuration without one;
@@ -9,8 +9,10 @@
 /// 3. lower mean validation loss,
 /// 4. `config_sha256` ascending, as the last resort, so the order is total and stable.
 ///
-/// Test accuracy never takes part. Two configurations equal on the first two keys *tie*
-/// (``LeaderboardEntry/tiesAbove``): the later keys order them, but displays show them as tied.
+/// Test accuracy never takes part. Two configurations whose mean validation accuracies differ by
+/// less than one validation row's worth (`1 / n` for splits of `n` validation rows; 3.3 points
+/// on Iris) *tie* (``LeaderboardEntry/tiesAbove``): the later keys order them, but displays
+/// show them as tied, since such a difference is no finding.
 public enum Ranking {
     /// The rule as an SQL `ORDER BY` list over the `leaderboard` view's columns (migration 0003
     /// orders the view the same way, for the `sqlite3` shell).
@@ -21,12 +23,14 @@ public enum Ranking {
         """
 
     /// True when `entry` ties `above` (the entry ranked just before it): both have finished
-    /// runs, the same mean and standard deviation of the validation accuracy, and the same
-    /// standing on diverged or failed runs.
-    public static func ties(_ entry: LeaderboardEntry, _ above: LeaderboardEntry) -> Bool {
-        guard entry.validationAccuracyMean != nil else { return false }
-        return entry.validationAccuracyMean == above.validationAccuracyMean
-            && entry.validationAccuracyStd == above.validationAccuracyStd
-            && (entry.divergedRuns + entry.failedRuns > 0) == (above.divergedRuns + above.failedRuns > 0)
+    /// runs, the same standing on diverged or failed runs, and mean validation accuracies less
+    /// than `1 / validationRows` apart (equal means, when the number of rows is unknown).
+    ///
+    /// - Parameter validationRows: the fewest validation rows of a split the runs were scored on.
+    public static func ties(_ entry: LeaderboardEntry, _ above: LeaderboardEntry, validationRows: Int?) -> Bool {
+        guard let mean = entry.validationAccuracyMean, let meanAbove = above.validationAccuracyMean,
+              (entry.divergedRuns + entry.failedRuns > 0) == (above.divergedRuns + above.failedRuns > 0) else { return false }
+        guard let validationRows, validationRows > 0 else { return mean == meanAbove }
+        return abs(mean - meanAbove) < 1 / Double(validationRows) - 1e-12
     }
 }

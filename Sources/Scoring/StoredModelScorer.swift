@@ -1,0 +1,94 @@
+import Datasets
+import Foundation
+import NeuralNet
+import Tracker
+
+/// Which rows of each run's split to score.
+public enum ScoredRows: String, Sendable {
+    case validation, test
+}
+
+/// Scores the stored `final` models of a sweep's runs again on the rows of their own splits,
+/// from `runs.db` alone (the data set's stored content, the split's row indices and the run's
+/// safetensors weights), and combines them per configuration into ``RowEnsemble``s.
+///
+/// Nothing is trained and nothing is written: a stored model predicts exactly what it predicted
+/// when its run recorded its accuracy, so a one-model ensemble reproduces the run's accuracy.
+public struct StoredModelScorer {
+    let store: RunStore
+    private var datasets: [Int64: Dataset] = [:]
+    private var splits: [Int64: SplitRows] = [:]
+
+    public init(store: RunStore) { self.store = store }
+
+    /// One ensemble per configuration hash in `configSHA256s` that has finished runs in the
+    /// sweep, on each run's `rows` (validation or test rows of its split).
+    ///
+    /// - Throws: ``SQLiteError``, ``TrackerError`` for missing weights or splits,
+    ///   `SafetensorsError` for unreadable weights, ``DataImportError`` for unreadable content.
+    public mutating func ensembles(sweepID: Int64, configSHA256s: [String], rows: ScoredRows) throws -> [String: RowEnsemble] {
+        var result: [String: RowEnsemble] = [:]
+        for run in try store.scorableRuns(sweepID: sweepID, configSHA256s: configSHA256s) {
+            let dataset = try self.dataset(run.datasetID)
+            let split = try self.split(run.splitID)
+            let indices = rows == .test ? split.test : split.validation
+            guard !indices.isEmpty else { continue }
+            let weights: Data
+            do {
+                weights = try store.weights(runID: run.runID, kind: "final")
+            } catch TrackerError.notFound {
+                continue  // a run stored without weights has nothing to score
+            }
+            let scored = Self.labeled(dataset, indices)
+            let probabilities = try Model(safetensors: weights).probabilities(scored.features)
+            result[run.configSHA256, default: RowEnsemble()].add(indices: indices, labels: scored.labels,
+                                                                  probabilities: probabilities.values, classes: probabilities.columns)
+        }
+        return result
+    }
+
+    /// The reference classifier, linear discriminant analysis (``LinearDiscriminant``), fitted on
+    /// the training rows of every split the sweep's finished runs trained on and scored on the
+    /// same `rows` of that split as the runs: its comparison with any configuration is paired.
+    /// Nil when the sweep has no finished run or no such rows.
+    ///
+    /// - Throws: ``SQLiteError``, ``TrackerError``, ``DataImportError``, or
+    ///   `TrainingError.invalidData` when a split cannot be fitted.
+    public mutating func referenceEnsemble(sweepID: Int64, rows: ScoredRows) throws -> RowEnsemble? {
+        var ensemble = RowEnsemble()
+        var seen = Set<Int64>()
+        for run in try store.scorableRuns(sweepID: sweepID, configSHA256s: []) where seen.insert(run.splitID).inserted {
+            let dataset = try self.dataset(run.datasetID)
+            let split = try self.split(run.splitID)
+            let indices = rows == .test ? split.test : split.validation
+            guard !indices.isEmpty else { continue }
+            let model = try LinearDiscriminant(fitting: Self.labeled(dataset, split.train), classes: dataset.classNames.count)
+            let scored = Self.labeled(dataset, indices)
+            let probabilities = model.probabilities(scored.features)
+            ensemble.add(indices: indices, labels: scored.labels, probabilities: probabilities.values, classes: probabilities.columns)
+        }
+        return ensemble.rowCount > 0 ? ensemble : nil
+    }
+
+    /// Rows `indices` of `dataset` as `indices.count x features` raw features and their labels.
+    static func labeled(_ dataset: Dataset, _ indices: [Int]) -> LabeledData {
+        let subset = dataset.rows(indices)
+        return LabeledData(features: Matrix(rows: indices.count, columns: dataset.featureCount, values: subset.features),
+                           labels: subset.labels)
+    }
+
+    private mutating func dataset(_ id: Int64) throws -> Dataset {
+        if let cached = datasets[id] { return cached }
+        guard let record = try store.dataset(id: id) else { throw TrackerError.notFound("data set \(id)") }
+        let dataset = try Dataset.fromCanonicalCSV(name: record.name, text: record.content)
+        datasets[id] = dataset
+        return dataset
+    }
+
+    private mutating func split(_ id: Int64) throws -> SplitRows {
+        if let cached = splits[id] { return cached }
+        let split = try store.split(id: id)
+        splits[id] = split
+        return split
+    }
+}

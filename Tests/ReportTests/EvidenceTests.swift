@@ -1,0 +1,118 @@
+import Foundation
+import NeuralNet
+import Scoring
+import Testing
+import Tracker
+@testable import Report
+
+/// Three classes a small network separates fairly well: class `row % 3`, features near it.
+private func feature(_ row: Int, _ column: Int) -> Double {
+    Double(row % 3) + 0.9 * sin(Double(row * (column + 2)))
+}
+
+private let split = SplitRows(train: Array(0..<90), validation: Array(90..<120), test: Array(120..<150))
+
+private func labeled(_ rows: [Int]) -> LabeledData {
+    LabeledData(features: Matrix(rows: rows.count, columns: 4, values: rows.flatMap { r in (0..<4).map { feature(r, $0) } }),
+                labels: rows.map { $0 % 3 })
+}
+
+/// A real model trained on the split's training rows.
+private func model(epochs: Int, seed: UInt64) throws -> Model {
+    var hp = Hyperparameters()
+    hp.epochs = epochs
+    hp.learningRate = 1
+    hp.batchSize = 10
+    return try train(hp, on: labeled(split.train), validation: labeled(split.validation),
+                     classNames: ["a", "b", "c"], featureNames: ["f0", "f1", "f2", "f3"], seed: seed) { _ in }.model
+}
+
+/// A run of `parameters` whose stored `final` model is `model`, with its real accuracies.
+private func run(_ parameters: [String: String], seed: Int, _ model: Model) -> RunSpec {
+    RunSpec(parameters: parameters, seed: seed, validation: model.evaluate(labeled(split.validation)),
+            test: model.evaluate(labeled(split.test)), weights: model.safetensors())
+}
+
+/// Predictions of `models` combined per row by their mean probability, as the report should.
+private func ensemblePredictions(_ models: [Model], rows: [Int]) -> [Int] {
+    let data = labeled(rows)
+    var sums = Array(repeating: 0.0, count: rows.count * 3)
+    for model in models {
+        for (i, p) in model.probabilities(data.features).values.enumerated() { sums[i] += p }
+    }
+    return rows.indices.map { r in (0..<3).max { sums[r * 3 + $0] < sums[r * 3 + $1] || (sums[r * 3 + $0] == sums[r * 3 + $1] && $0 > $1) }! }
+}
+
+@Test func storedModelsAreScoredAgainPerDistinctRowAndComparedWithTheBaselineOnTheSameRows() throws {
+    let fixture = try Fixture()
+    let good = baseline(["learning_rate": "1", "epochs": "60"]), weak = baseline()
+    let goodModels = try (1...3).map { try model(epochs: 60, seed: UInt64($0)) }
+    let weakModels = try (1...3).map { try model(epochs: 1, seed: UInt64($0)) }
+    let single = try model(epochs: 20, seed: 9)
+    try fixture.sweep("real", runs: goodModels.enumerated().map { run(good, seed: $0.offset + 1, $0.element) }
+        + weakModels.enumerated().map { run(weak, seed: $0.offset + 1, $0.element) }
+        + [run(baseline(["epochs": "20"]), seed: 9, single)],
+        featureNames: ["f0", "f1", "f2", "f3"], classNames: ["a", "b", "c"], rows: split, featureValue: feature)
+    let report = try LeaderboardQuery.sweepReport(fixture.store, name: "real", benchmark: 0.961, top: 10)
+    let byEpochs = Dictionary(uniqueKeysWithValues: report.rows.map { ($0.parameters["epochs"]!, $0) })
+
+    // One model: the row-level count is exactly the accuracy its run recorded.
+    let one = try #require(byEpochs["20"]?.testEvidence)
+    #expect(one.models == 1 && one.rows == 30)
+    #expect(one.correct == Int((single.evaluate(labeled(split.test)) * 30).rounded()))
+
+    // Three seeds share the same 30 rows: 30 rows of evidence, combined by mean probability.
+    let goodRow = try #require(byEpochs["60"]), weakRow = try #require(byEpochs["3000"])
+    #expect(weakRow.isBaseline && !goodRow.isBaseline)
+    let goodPredictions = ensemblePredictions(goodModels, rows: split.test)
+    let weakPredictions = ensemblePredictions(weakModels, rows: split.test)
+    let truth = split.test.map { $0 % 3 }
+    let goodCorrect = zip(goodPredictions, truth).filter { $0 == $1 }.count
+    let evidence = try #require(goodRow.testEvidence)
+    #expect(evidence.models == 3 && evidence.rows == 30 && evidence.correct == goodCorrect)
+    #expect(evidence.interval == AccuracyInference.clopperPearson(correct: goodCorrect, total: 30))
+    #expect(goodRow.validationEvidence?.rows == 30)
+
+    // Paired with the baseline on the same rows.
+    let better = split.test.indices.filter { goodPredictions[$0] == truth[$0] && weakPredictions[$0] != truth[$0] }.count
+    let worse = split.test.indices.filter { goodPredictions[$0] != truth[$0] && weakPredictions[$0] == truth[$0] }.count
+    let paired = try #require(goodRow.versusBaseline)
+    #expect(paired.better == better && paired.worse == worse && paired.sharedRows == 30)
+    #expect(paired.p == AccuracyInference.mcNemarExact(onlyFirst: better, onlySecond: worse))
+    #expect(weakRow.versusBaseline == nil)
+
+    let text = ReportText(benchmark: 0.961).verdict(report).joined(separator: "\n")
+    #expect(text.contains("On the 30 distinct test rows"))
+    #expect(text.contains("or better with probability p = "))
+    #expect(text.contains("McNemar exact p = "))
+    #expect(!text.contains("beat") && !text.contains("nan%") && !text.contains(" nan"))
+}
+
+@Test func aSweepWithoutTestRowsSaysSoWithoutNaN() throws {
+    let fixture = try Fixture()
+    let models = try (1...2).map { try model(epochs: 5, seed: UInt64($0)) }
+    let noTest = SplitRows(train: Array(0..<90), validation: Array(90..<150), test: [])
+    try fixture.sweep("no-test", runs: models.enumerated().map { index, model in
+        RunSpec(parameters: baseline(), seed: index + 1, validation: model.evaluate(labeled(Array(90..<150))), test: nil,
+                weights: model.safetensors())
+    }, featureNames: ["f0", "f1", "f2", "f3"], classNames: ["a", "b", "c"],
+       protocolJSON: #"{"split_seed":0,"test_fraction":0,"validation_fraction":0.4}"#, rows: noTest, featureValue: feature)
+    _ = try ReportWriter.write(store: fixture.store, options: ReportOptions(outputDirectory: fixture.output))
+    let markdown = try String(contentsOf: fixture.output.appendingPathComponent("leaderboard.md"), encoding: .utf8)
+    #expect(markdown.contains("This sweep has no test rows, so nothing is compared with the 96.1% benchmark."))
+    #expect(!markdown.lowercased().contains("nan"))
+    #expect(!markdown.contains("0 of 2"))
+}
+
+@Test func meansWithinOneValidationRowAreShownAsTies() throws {
+    let fixture = try Fixture()
+    // 30 validation rows: one row is 3.33 points. 0.95 and 0.94 tie; 0.90 does not tie 0.94.
+    try fixture.sweep("ties", runs: [("0.5", 0.95), ("0.2", 0.94), ("0.05", 0.90)].map { rate, accuracy in
+        RunSpec(parameters: baseline(["learning_rate": rate]), seed: 1, validation: accuracy, test: 0.9)
+    })
+    let report = try LeaderboardQuery.sweepReport(fixture.store, name: "ties", benchmark: 0.961, top: 10)
+    #expect(report.rows.map(\.tiesAbove) == [false, true, false])
+    let ranks = ReportText(benchmark: 0.961).columns(report)[0]
+    #expect(report.rows.map { ranks.cell($0).text } == ["1", "2 (tie)", "3"])
+    #expect(ReportText(benchmark: 0.961).verdict(report).contains { $0.contains("ties 1 more configuration") })
+}
