@@ -97,6 +97,14 @@ import Testing
         #expect(back.contentHash == dataset.contentHash)
     }
 
+    /// Content hashes are stored forever: the canonical text of awkward random data sets, pinned
+    /// through the hash of their content hashes.
+    @Test func canonicalTextOfRandomDataSetsIsPinned() {
+        let hashes = (0..<200).map { Self.randomDataset(seed: UInt64($0)).contentHash }
+        #expect(hashes[0] == "0dae717722cdf2ad99f3c350cae0d0a76a32d4d19ebeae5e31a84b95ec06f723")
+        #expect(Dataset.sha256Hex(hashes.joined(separator: "\n")) == "d98be0999d9b38de2337674bf347edfeeabee9455452e67f866e8d45eb7c2500")
+    }
+
     @Test func fromCanonicalCSVReportsBadText() throws {
         do {
             _ = try Dataset.fromCanonicalCSV(name: "run-7", text: "a,class\n1.0,x\nnan,y\n2.0\n")

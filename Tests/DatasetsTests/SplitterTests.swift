@@ -145,3 +145,61 @@ func randomLabels(seed: UInt64, minimum: Int) -> (labels: [Int], classCount: Int
         #expect(seen.count == 7)
     }
 }
+
+/// Stored splits must not change by a bit: row indices of today's splits, pinned.
+@Suite struct SplitPinTests {
+    static let labels = (0..<30).map { $0 % 3 }
+
+    @Test func stratifiedSplitIsPinned() throws {
+        let split = try Splitter.stratified(labels: Self.labels, classCount: 3, testFraction: 0.2, validationFraction: 0.2, seed: 42)
+        #expect(split.train == [0, 2, 3, 4, 5, 6, 7, 10, 11, 12, 13, 15, 16, 17, 18, 20, 23, 28])
+        #expect(split.validation == [1, 14, 19, 24, 27, 29])
+        #expect(split.test == [8, 9, 21, 22, 25, 26])
+    }
+
+    @Test func kFoldIsPinned() throws {
+        let folds = try Splitter.stratifiedKFold(rows: Array(0..<30), labels: Self.labels, classCount: 3, folds: 3, seed: 42)
+        #expect(folds.map(\.validation) == [[1, 4, 5, 6, 8, 12, 13, 20, 21, 27], [3, 7, 9, 11, 15, 16, 19, 23, 25, 29],
+                                             [0, 2, 10, 14, 17, 18, 22, 24, 26, 28]])
+    }
+}
+
+/// Outputs of the split generator's rejection-sampling bounded integers, from an independent
+/// implementation.
+@Suite struct SplitGeneratorPinTests {
+    @Test func boundedIntegersByRejection() {
+        let huge: UInt64 = (1 << 63) + 1
+        let bounds: [UInt64] = [1, 2, 3, 7, 10, 1000, huge, huge, huge]
+        let expected: [UInt64: [UInt64]] = [
+            0: [0, 0, 1, 3, 7, 498, 7788427924976520344, 2108416074180405844, 1240209487116192693],
+            1: [0, 0, 2, 6, 1, 162, 1310552918490157286, 7031611932980406429, 1484150211974036615],
+            42: [0, 0, 2, 4, 6, 584, 5362058279183681893, 5928998142081247042, 1712965807924549849],
+            2024: [0, 1, 2, 1, 3, 397, 7274211378853734312, 4740947161906248556, 934651160063433124],
+        ]
+        for (seed, values) in expected {
+            var random = SplitRandom(seed: seed)
+            #expect(bounds.map { random.below($0) } == values, "seed \(seed)")
+        }
+        // 1000 draws, about half of them rejected, folded into one number; then the next raw output.
+        var random = SplitRandom(seed: 7)
+        var digest: UInt64 = 0
+        for _ in 0..<1000 { digest = digest &* 31 &+ random.below(huge) }
+        #expect(digest == 0x020F_1366_08B2_7A13)
+        #expect(random.next() == 0x3803_AB96_14E1_7B4E)
+        var small = SplitRandom(seed: 7)
+        digest = 0
+        for _ in 0..<1000 { digest = digest &* 31 &+ small.below(7) }
+        #expect(digest == 0x7A45_23B2_BB46_A990)
+    }
+
+    @Test func shuffle() {
+        let expected: [UInt64: [Int]] = [0: [4, 2, 1, 7, 5, 6, 3, 9, 8, 0], 1: [3, 8, 0, 9, 2, 5, 6, 4, 1, 7],
+                                         42: [7, 3, 8, 9, 5, 6, 4, 1, 0, 2], 2024: [5, 4, 6, 0, 2, 9, 7, 1, 3, 8]]
+        for (seed, shuffled) in expected {
+            var random = SplitRandom(seed: seed)
+            var items = Array(0..<10)
+            random.shuffle(&items)
+            #expect(items == shuffled, "seed \(seed)")
+        }
+    }
+}
