@@ -14,6 +14,22 @@ import Testing
         #expect(dataset.canonicalCSV == expected)
     }
 
+    @Test func csvFieldQuotesWhatAReaderCouldMisread() {
+        #expect(csvField("plain") == "plain")
+        #expect(csvField("a b") == "a b")
+        #expect(csvField("ünïcødé") == "ünïcødé")
+        #expect(csvField("a,b") == "\"a,b\"")
+        #expect(csvField("say \"hi\"") == "\"say \"\"hi\"\"\"")
+        #expect(csvField("line\nbreak") == "\"line\nbreak\"")
+        #expect(csvField("cr\ronly") == "\"cr\ronly\"")
+        #expect(csvField("cr\r\nlf") == "\"cr\r\nlf\"")
+        #expect(csvField(" lead") == "\" lead\"")
+        #expect(csvField("trail ") == "\"trail \"")
+        #expect(csvField("\ttab") == "\"\ttab\"")
+        #expect(csvField("") == "\"\"")
+        #expect(csvField("'") == "'")
+    }
+
     @Test func contentHashIsSHA256OfTheCanonicalText() {
         let dataset = Dataset(name: "t", featureNames: ["a"], classNames: ["x", "y"], features: [1, 2.5], labels: [0, 1])
         #expect(dataset.canonicalCSV == "a,class\n1.0,x\n2.5,y\n")
