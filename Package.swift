@@ -35,7 +35,9 @@ let package = Package(
         ),
         .executableTarget(name: "embed-migrations", path: "Sources/embed-migrations"),
         .plugin(name: "EmbedMigrations", capability: .buildTool(), dependencies: ["embed-migrations"]),
-        .target(name: "Sweep", dependencies: ["NeuralNet", "Datasets", "Tracker", "Yams"]),
+        .target(name: "Sweep", dependencies: ["NeuralNet", "Datasets", "Tracker", "Yams"], plugins: ["RecordBuildCommit"]),
+        // Writes `buildCommit` (the source's git commit, or nil outside a checkout) into Sweep.
+        .plugin(name: "RecordBuildCommit", capability: .buildTool()),
         .target(name: "Report", dependencies: ["Tracker", "Plot"]),
         .executableTarget(name: "exp", dependencies: [
             "Sweep", "Report", "NeuralNet", "Datasets", "Tracker", "Determinism",
