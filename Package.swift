@@ -53,7 +53,7 @@ let package = Package(
         .testTarget(name: "SweepTests", dependencies: ["Sweep", "Tracker", "NeuralNet", "Datasets"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Tracker", "Determinism"]),
         // Runs the built `exp` executable as a user does (`swift test` builds every product first).
-        .testTarget(name: "ExpTests", dependencies: ["Tracker"]),
+        .testTarget(name: "ExpTests", dependencies: ["Tracker", "Determinism"]),
     ],
     swiftLanguageModes: [.v5]
 )
