@@ -5,8 +5,7 @@ extension Dataset {
     ///
     /// A header line (the feature names, then `class`) and one line per row: the features in
     /// Swift's shortest round-trip form (`5.0`, `0.1`, `1e-07`), then the class name. Lines
-    /// end with `\n`, including the last. A field is quoted (RFC 4180, `"` doubled) when it
-    /// contains `,`, `"`, CR or LF, starts or ends with a space or tab, or is empty.
+    /// end with `\n`, including the last. Names are written by ``csvField(_:)``.
     public var canonicalCSV: String {
         var text = (featureNames.map(csvField) + ["class"]).joined(separator: ",") + "\n"
         let quotedClassNames = classNames.map(csvField)

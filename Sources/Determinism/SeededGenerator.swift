@@ -31,7 +31,7 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
 /// results depend on both, so both are kept: ``nextIntByMultiplyShift(below:)`` (training) and
 /// ``nextIntByModulo(below:)`` (splits); ``shuffle(_:by:)`` takes the method to use.
 public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable {
-    private var s0, s1, s2, s3: UInt64
+    @usableFromInline var s0, s1, s2, s3: UInt64
 
     /// Seeds the 256-bit state from `seed` through SplitMix64 (never all zero).
     public init(seed: UInt64) {
@@ -40,6 +40,7 @@ public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable {
     }
 
     /// Next 64 random bits.
+    @inlinable
     public mutating func next() -> UInt64 {
         let result = rotl(s1 &* 5, 7) &* 9
         let t = s1 << 17
@@ -52,10 +53,11 @@ public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable {
         return result
     }
 
-    @inline(__always)
-    private func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
+    @inlinable @inline(__always)
+    func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
 
     /// Uniform double in `[0, 1)`: the top 53 bits times `2^-53`.
+    @inlinable
     public mutating func nextUniform() -> Double {
         Double(next() >> 11) * 0x1.0p-53
     }
@@ -74,6 +76,7 @@ public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable {
     /// (`< 2^64 mod bound`). Unbiased. The method of training runs.
     ///
     /// - Precondition: `bound > 0`.
+    @inlinable
     public mutating func nextIntByMultiplyShift(below bound: Int) -> Int {
         precondition(bound > 0, "bound must be positive")
         let b = UInt64(bound)
@@ -90,6 +93,7 @@ public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable {
     /// returns it modulo `bound`. Unbiased. The method of splits.
     ///
     /// - Precondition: `bound > 0`.
+    @inlinable
     public mutating func nextIntByModulo(below bound: UInt64) -> UInt64 {
         precondition(bound > 0, "bound must be positive")
         let limit = UInt64.max - UInt64.max % bound
@@ -109,6 +113,7 @@ public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable {
 
     /// Shuffles `items` in place by Fisher-Yates (Durstenfeld): for `i` from `count − 1` down to
     /// 1, swap item `i` with item `j`, a uniform draw in `0...i` by `method`.
+    @inlinable
     public mutating func shuffle<T>(_ items: inout [T], by method: BoundedIntegers) {
         items.withUnsafeMutableBufferPointer { buffer in
             var i = buffer.count - 1
