@@ -6,7 +6,8 @@ import PackageDescription
 //   Sweep -> NeuralNet, Datasets, Tracker
 //   Report -> Scoring, NeuralNet (hyperparameter schema), Tracker
 //   Scoring -> NeuralNet, Datasets, Tracker
-//   NeuralNet -> CBLAS;  Tracker -> CSQLite;  Datasets -> (no project module)
+//   NeuralNet -> CBLAS, Determinism;  Tracker -> CSQLite, Determinism;  Datasets -> Determinism
+//   Determinism (the seeded generator, SHA-256 hex) -> (no project module)
 let package = Package(
     name: "exp",
     platforms: [.macOS(.v13)],
@@ -25,35 +26,36 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
-        .target(name: "NeuralNet", dependencies: ["CBLAS"]),
-        .target(name: "Datasets", dependencies: [
-            .product(name: "CSV", package: "CSV.swift"),
-            .product(name: "Crypto", package: "swift-crypto"),
-        ]),
+        .target(name: "Determinism", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "NeuralNet", dependencies: ["CBLAS", "Determinism"]),
+        .target(name: "Datasets", dependencies: ["Determinism", .product(name: "CSV", package: "CSV.swift")]),
         .target(
             name: "Tracker",
-            dependencies: ["CSQLite", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["CSQLite", "Determinism"],
             plugins: ["EmbedMigrations"]
         ),
         .executableTarget(name: "embed-migrations", path: "Sources/embed-migrations"),
         .plugin(name: "EmbedMigrations", capability: .buildTool(), dependencies: ["embed-migrations"]),
-        .target(name: "Sweep", dependencies: ["NeuralNet", "Datasets", "Tracker", "Yams"]),
+        .target(name: "Sweep", dependencies: ["NeuralNet", "Datasets", "Tracker", "Yams"], plugins: ["RecordBuildCommit"]),
+        // Writes `buildCommit` (the source's git commit, or nil outside a checkout) into Sweep.
+        .plugin(name: "RecordBuildCommit", capability: .buildTool()),
         .target(name: "Scoring", dependencies: ["NeuralNet", "Datasets", "Tracker"]),
         .target(name: "Report", dependencies: ["NeuralNet", "Scoring", "Tracker", "Plot"]),
         .executableTarget(name: "exp", dependencies: [
-            "Sweep", "Report", "NeuralNet", "Datasets", "Tracker",
+            "Sweep", "Report", "NeuralNet", "Datasets", "Tracker", "Determinism",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Benchmark driver for bench/run.sh (docs/benchmarks.md); no test depends on it.
-        .executableTarget(name: "exp-bench", dependencies: ["NeuralNet", "Datasets", "Tracker", "Sweep"],
+        .executableTarget(name: "exp-bench", dependencies: ["NeuralNet", "Datasets", "Tracker", "Sweep", "Determinism"],
                           path: "bench/Sources/exp-bench"),
-        .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"]),
-        .testTarget(name: "DatasetsTests", dependencies: ["Datasets"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "TrackerTests", dependencies: ["Tracker"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "DeterminismTests", dependencies: ["Determinism"]),
+        .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Determinism"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Determinism"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TrackerTests", dependencies: ["Tracker", "Determinism"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SweepTests", dependencies: ["Sweep", "Tracker", "NeuralNet", "Datasets"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ReportTests", dependencies: ["Report", "Tracker", "NeuralNet", "Scoring"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Tracker", "NeuralNet", "Scoring", "Determinism"]),
         // Runs the built `exp` executable as a user does (`swift test` builds every product first).
-        .testTarget(name: "ExpTests", dependencies: ["Tracker", "NeuralNet"]),
+        .testTarget(name: "ExpTests", dependencies: ["Tracker", "NeuralNet", "Determinism"]),
     ],
     swiftLanguageModes: [.v5]
 )

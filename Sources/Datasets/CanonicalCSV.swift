@@ -5,11 +5,10 @@ extension Dataset {
     ///
     /// A header line (the feature names, then `class`) and one line per row: the features in
     /// Swift's shortest round-trip form (`5.0`, `0.1`, `1e-07`), then the class name. Lines
-    /// end with `\n`, including the last. A field is quoted (RFC 4180, `"` doubled) when it
-    /// contains `,`, `"`, CR or LF, starts or ends with a space or tab, or is empty.
+    /// end with `\n`, including the last. Names are written by ``csvField(_:)``.
     public var canonicalCSV: String {
-        var text = (featureNames.map(Self.csvField) + ["class"]).joined(separator: ",") + "\n"
-        let quotedClassNames = classNames.map(Self.csvField)
+        var text = (featureNames.map(csvField) + ["class"]).joined(separator: ",") + "\n"
+        let quotedClassNames = classNames.map(csvField)
         let width = featureCount
         for row in 0..<rowCount {
             for column in 0..<width {
@@ -34,14 +33,20 @@ extension Dataset {
     public static func fromCanonicalCSV(name: String, text: String) throws -> Dataset {
         try TableReader(file: name, name: name, options: ImportOptions(header: .yes), strict: true).read(text)
     }
+}
 
-    /// `field`, quoted when a CSV reader could otherwise misread it.
-    static func csvField(_ field: String) -> String {
-        let needsQuotes = field.isEmpty
-            || field.unicodeScalars.contains { $0 == "," || $0 == "\"" || $0 == "\r" || $0 == "\n" }
-            || field.unicodeScalars.first.map { $0 == " " || $0 == "\t" } == true
-            || field.unicodeScalars.last.map { $0 == " " || $0 == "\t" } == true
-        guard needsQuotes else { return field }
-        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
+/// `field` as one comma-separated CSV field: quoted (RFC 4180, `"` doubled) when it contains
+/// `,`, `"`, CR or LF, starts or ends with a space or tab, or is empty, so that a reader that
+/// trims spaces or skips empty fields still reads it back exactly; verbatim otherwise.
+///
+/// The one CSV writer of the project: ``Dataset/canonicalCSV`` (and so every content hash) and
+/// `exp predict`'s output use it. CSV.swift's `CSVWriter` is not used because it quotes neither
+/// empty fields nor fields with surrounding spaces, which would change the canonical text.
+public func csvField(_ field: String) -> String {
+    let needsQuotes = field.isEmpty
+        || field.unicodeScalars.contains { $0 == "," || $0 == "\"" || $0 == "\r" || $0 == "\n" }
+        || field.unicodeScalars.first.map { $0 == " " || $0 == "\t" } == true
+        || field.unicodeScalars.last.map { $0 == " " || $0 == "\t" } == true
+    guard needsQuotes else { return field }
+    return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
 }

@@ -1,4 +1,4 @@
-import Crypto
+import Determinism
 import Foundation
 
 /// A tabular classification data set held in memory: a matrix of numeric features and one
@@ -63,11 +63,7 @@ public struct Dataset: Sendable, Equatable {
     }
 
     private mutating func rehash() {
-        contentHash = Dataset.sha256Hex(canonicalCSV)
-    }
-
-    static func sha256Hex(_ text: String) -> String {
-        sha256Hex(Data(text.utf8))
+        contentHash = sha256Hex(canonicalCSV)
     }
 
     /// The rows at `indices`, in the order given (duplicates allowed).
@@ -94,12 +90,5 @@ public struct Dataset: Sendable, Equatable {
         var counts = [Int](repeating: 0, count: classNames.count)
         for label in labels { counts[label] += 1 }
         return counts
-    }
-}
-
-extension Dataset {
-    /// Lowercase hexadecimal SHA-256 of raw bytes (for checking a file against a published digest).
-    static func sha256Hex(_ data: Data) -> String {
-        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
     }
 }

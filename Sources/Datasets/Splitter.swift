@@ -1,7 +1,10 @@
+import Determinism
+
 /// Stratified random splits of row indices, reproducible from a seed.
 ///
-/// All randomness comes from ``SplitRandom`` (SplitMix64-seeded xoshiro256**) and Fisher-Yates
-/// shuffles, class by class in label order, so a seed gives the same split on every platform.
+/// All randomness comes from `Xoshiro256StarStar` (Determinism) with its modulo bounded
+/// integers and Fisher-Yates shuffles, class by class in label order, so a seed gives the same
+/// split on every platform.
 public enum Splitter {
     /// Stratified shuffled split into training, validation and test rows.
     ///
@@ -31,7 +34,7 @@ public enum Splitter {
             throw SplitError.fractionOutOfRange(name: "test_fraction + validation_fraction", value: testFraction + validationFraction)
         }
         let byClass = try rowsByClass(Array(labels.indices), labels: labels, classCount: classCount)
-        var random = SplitRandom(seed: seed)
+        var random = Xoshiro256StarStar(seed: seed)
         var split = Split(train: [], validation: [], test: [])
         for (label, rows) in byClass.enumerated() {
             let n = rows.count
@@ -42,7 +45,7 @@ public enum Splitter {
                                                testFraction: testFraction, validationFraction: validationFraction)
             }
             var shuffled = rows
-            random.shuffle(&shuffled)
+            random.shuffle(&shuffled, by: .modulo)
             split.test += shuffled[0..<testCount]
             split.validation += shuffled[testCount..<(testCount + validationCount)]
             split.train += shuffled[(testCount + validationCount)...]
@@ -94,7 +97,7 @@ public enum Splitter {
             guard seen.insert(row).inserted else { throw SplitError.invalidRow(row: row, reason: "is repeated") }
         }
         let byClass = try rowsByClass(rows.sorted(), labels: labels, classCount: classCount)
-        var random = SplitRandom(seed: seed)
+        var random = Xoshiro256StarStar(seed: seed)
         var foldOf: [Int: Int] = [:]
         var next = 0
         for (label, classRows) in byClass.enumerated() where !classRows.isEmpty {
@@ -102,7 +105,7 @@ public enum Splitter {
                 throw SplitError.classTooSmallForFolds(className: name(label, classNames), rows: classRows.count, folds: folds)
             }
             var shuffled = classRows
-            random.shuffle(&shuffled)
+            random.shuffle(&shuffled, by: .modulo)
             for row in shuffled {
                 foldOf[row] = next
                 next = (next + 1) % folds

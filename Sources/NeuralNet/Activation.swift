@@ -12,12 +12,22 @@ public enum Activation: String, Codable, CaseIterable, Sendable {
     /// Rectified linear unit `max(0, z)`; derivative taken as 1 for `z > 0`, else 0.
     case relu
 
+    /// Logistic sigmoid `σ(z) = 1 / (1 + e^-z)` (Nielsen ch. 1, eq. (3)), stable for large `|z|`:
+    /// with `e = e^-|z|` (never overflows) it returns `1 / (1 + e)` for `z >= 0` and the equal
+    /// `e / (1 + e)` for `z < 0`. Result in `[0, 1]`; exactly `1.0` for `z >= ~37` in Float64.
+    @inline(__always)
+    static func logistic(_ z: Double) -> Double {
+        let e = Foundation.exp(-Swift.abs(z))
+        let s = 1 / (1 + e)
+        return z >= 0 ? s : e * s
+    }
+
     /// Applies the activation elementwise: `a[i] = σ(z[i])` for `i in 0..<count`.
     @inline(__always)
     func apply(_ z: UnsafePointer<Double>, _ a: UnsafeMutablePointer<Double>, count: Int) {
         switch self {
         case .sigmoid:
-            for i in 0..<count { a[i] = Numerics.sigmoid(z[i]) }
+            for i in 0..<count { a[i] = Activation.logistic(z[i]) }
         case .tanh:
             for i in 0..<count { a[i] = Foundation.tanh(z[i]) }
         case .relu:

@@ -1,3 +1,4 @@
+import Determinism
 import Foundation
 
 /// The working state of one multi-layer perceptron: all parameters in one

@@ -1,3 +1,4 @@
+import Determinism
 import Foundation
 
 /// A labelled data set.
@@ -184,7 +185,7 @@ public func train(_ hp: Hyperparameters, on training: LabeledData, validation: L
     let start = clock.now
 
     for epoch in 1...hp.epochs {
-        rng.shuffle(&order)
+        rng.shuffle(&order, by: .multiplyShift)
         var first = 0
         while first < n {
             let rows = min(batch, n - first)

@@ -1,13 +1,54 @@
 import Foundation
 
 /// Escaping of user-supplied text (data set, class, feature, sweep and parameter names) for each
-/// output format. Nothing from the database reaches a file without passing through one of these.
+/// output language: one function per language, ``html(_:)``, ``svg(_:)`` and ``markdown(_:)``.
+/// Nothing from the database reaches a file without passing through one of them.
 enum Escape {
-    /// Text for HTML content or a quoted attribute value: `& < > " '` become references.
+    /// Text for HTML content or a quoted attribute value: `& < > " '` become references;
+    /// control characters other than tab and line feed (not allowed in HTML) become spaces.
     ///
     /// Used instead of Plot's `.text`, which keeps sequences that look like entities (`&lt;`)
     /// as they are and does not escape attribute values at all.
-    static func html(_ text: String) -> String {
+    static func html(_ text: String) -> String { references(text) }
+
+    /// Text for SVG (XML 1.0) content or a quoted attribute value, in a standalone file or
+    /// inline in the HTML page: on one line (an SVG `<text>` does not break lines and an
+    /// attribute value turns line breaks into spaces), `& < > " '` as references (the ones XML
+    /// and HTML share), and the control characters XML 1.0 forbids as spaces.
+    static func svg(_ text: String) -> String { references(oneLine(text)) }
+
+    /// Text for a Markdown paragraph or a GitHub-flavoured table cell: one line, with `|`,
+    /// Markdown punctuation and HTML special characters escaped so that nothing becomes
+    /// markup, a link, emphasis or a new table column.
+    static func markdown(_ text: String) -> String {
+        let line = oneLine(text)
+        var out = ""
+        // At the start of a line, `#`, `>`, `+`, `-` and `=` begin a heading, quote or list item,
+        // and so do digits followed by `.` or `)`: escape the character that would.
+        var escapeAt = -1
+        if let first = line.unicodeScalars.first, "#>+-=".unicodeScalars.contains(first) {
+            escapeAt = 0
+        } else if let digits = numberedItemDigits(line) {
+            escapeAt = digits
+        }
+        for (position, scalar) in line.unicodeScalars.enumerated() {
+            if position == escapeAt { out += "\\" }
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case "|", "\\", "`", "*", "_", "[", "]", "~":
+                out += "\\"
+                out.unicodeScalars.append(scalar)
+            default:
+                if scalar.value < 0x20 { out += " " } else { out.unicodeScalars.append(scalar) }
+            }
+        }
+        return out
+    }
+
+    /// `& < > " '` as character references, control characters other than tab and line feed
+    /// as spaces: safe in HTML and XML content and in quoted attribute values.
+    private static func references(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {
@@ -18,45 +59,23 @@ enum Escape {
             case "\"": out += "&quot;"
             case "'": out += "&#39;"
             default:
-                // Control characters other than tab and newline are not allowed in HTML.
                 if scalar.value < 0x20, scalar != "\n", scalar != "\t" { out += " " } else { out.unicodeScalars.append(scalar) }
             }
         }
         return out
     }
 
-    /// Text for SVG (XML) content and attribute values. XML 1.0 forbids most control
-    /// characters, so they become spaces.
-    static func xml(_ text: String) -> String { html(text) }
-
-    /// Text for a Markdown paragraph or a GitHub-flavoured table cell: one line, with `|`,
-    /// Markdown punctuation and HTML special characters escaped so that nothing becomes
-    /// markup, a link, emphasis or a new table column.
-    static func markdown(_ text: String) -> String {
+    /// `text` with every line break (CR LF, CR, LF, U+2028, U+2029) replaced by one space.
+    private static func oneLine(_ text: String) -> String {
         var out = ""
-        // At the start of a line, `#`, `>`, `+`, `-` and `=` begin a heading, quote or list item,
-        // and so do digits followed by `.` or `)`: escape the character that would.
-        var escapeAt = -1
-        if let first = text.unicodeScalars.first, "#>+-=".unicodeScalars.contains(first) {
-            escapeAt = 0
-        } else if let digits = numberedItemDigits(text) {
-            escapeAt = digits
-        }
-        var position = 0
+        out.reserveCapacity(text.utf8.count)
         var previousWasCR = false
         for scalar in text.unicodeScalars {
-            defer { previousWasCR = scalar == "\r"; position += 1 }
-            if position == escapeAt { out += "\\" }
+            defer { previousWasCR = scalar == "\r" }
             switch scalar {
             case "\n" where previousWasCR: continue
             case "\r", "\n", "\u{2028}", "\u{2029}": out += " "
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case "|", "\\", "`", "*", "_", "[", "]", "~":
-                out += "\\"
-                out.unicodeScalars.append(scalar)
-            default:
-                if scalar.value < 0x20 { out += " " } else { out.unicodeScalars.append(scalar) }
+            default: out.unicodeScalars.append(scalar)
             }
         }
         return out

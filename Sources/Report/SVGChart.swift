@@ -1,6 +1,6 @@
 import Foundation
 
-/// A small SVG builder. Every text and attribute value passes through ``Escape/xml(_:)``;
+/// A small SVG builder. Every text and attribute value passes through ``Escape/svg(_:)``;
 /// numbers are written with one decimal. Colours come from CSS classes (see ``chartCSS``) so
 /// that the same chart reads in light and dark themes.
 struct SVGChart {
@@ -23,12 +23,12 @@ struct SVGChart {
     }
 
     private static func classAttribute(_ cls: String?) -> String {
-        cls.map { " class=\"\(Escape.xml($0))\"" } ?? ""
+        cls.map { " class=\"\(Escape.svg($0))\"" } ?? ""
     }
 
     /// A `<title>` child: the tooltip of the enclosing shape.
     private static func tooltip(_ text: String?) -> String {
-        text.map { "<title>\(Escape.xml($0))</title>" } ?? ""
+        text.map { "<title>\(Escape.svg($0))</title>" } ?? ""
     }
 
     mutating func line(_ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double, class cls: String) {
@@ -53,12 +53,10 @@ struct SVGChart {
     /// text becomes its tooltip.
     mutating func text(_ x: Double, _ y: Double, _ string: String, class cls: String? = nil, anchor: Anchor = .start,
                        rotate: Double? = nil, maxCharacters: Int = 80) {
-        let oneLine = string.replacingOccurrences(of: "\r\n", with: " ").replacingOccurrences(of: "\n", with: " ")
-            .replacingOccurrences(of: "\r", with: " ")
-        let cut = oneLine.count > maxCharacters ? String(oneLine.prefix(max(1, maxCharacters - 1))) + "…" : oneLine
+        let cut = string.count > maxCharacters ? String(string.prefix(max(1, maxCharacters - 1))) + "…" : string
         let transform = rotate.map { " transform=\"rotate(\(Self.n($0)) \(Self.n(x)) \(Self.n(y)))\"" } ?? ""
-        let tip = cut == oneLine ? "" : Self.tooltip(oneLine)
-        elements.append("<text x=\"\(Self.n(x))\" y=\"\(Self.n(y))\" text-anchor=\"\(anchor.rawValue)\"\(Self.classAttribute(cls))\(transform)>\(tip)\(Escape.xml(cut))</text>")
+        let tip = cut == string ? "" : Self.tooltip(string)
+        elements.append("<text x=\"\(Self.n(x))\" y=\"\(Self.n(y))\" text-anchor=\"\(anchor.rawValue)\"\(Self.classAttribute(cls))\(transform)>\(tip)\(Escape.svg(cut))</text>")
     }
 
     /// A polyline through `points`; nothing for fewer than two points.
@@ -85,8 +83,8 @@ struct SVGChart {
         out += "viewBox=\"0 0 \(Self.n(width)) \(Self.n(height))\" "
         out += "width=\"\(Self.n(width))\" height=\"\(Self.n(height))\" class=\"chart\" role=\"img\""
         // SVG 1.1 files have no aria-label; there the <title> child names the chart.
-        out += standalone ? ">" : " aria-label=\"\(Escape.xml(title))\">"
-        out += "<title>\(Escape.xml(title))</title>"
+        out += standalone ? ">" : " aria-label=\"\(Escape.svg(title))\">"
+        out += "<title>\(Escape.svg(title))</title>"
         if standalone { out += "<style>\(chartCSS)</style>" }
         out += "<rect class=\"bg\" x=\"0\" y=\"0\" width=\"\(Self.n(width))\" height=\"\(Self.n(height))\"/>"
         out += elements.joined(separator: "\n")

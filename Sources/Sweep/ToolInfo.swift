@@ -1,5 +1,5 @@
 /// The version written into every sweep and run (`tool_version`).
 public let toolVersion = "0.1.0"
 
-/// The git commit the binary was built from, when the build recorded one.
-let buildCommit: String? = nil
+// `buildCommit`, the git commit the binary was built from (nil outside a git checkout), is
+// written at build time by the RecordBuildCommit plugin (Plugins/RecordBuildCommit).

@@ -1,3 +1,4 @@
+import Determinism
 import Foundation
 
 /// What a run can be. The text values are the `runs.status` column's.

@@ -142,9 +142,3 @@ struct EvaluateCommand: ParsableCommand {
         confusion.forEach { print($0.map(String.init).joined(separator: "\t")) }
     }
 }
-
-/// A CSV field, quoted when it holds a comma, quote or line break (RFC 4180).
-func csvField(_ text: String) -> String {
-    guard text.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline }) else { return text }
-    return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-}

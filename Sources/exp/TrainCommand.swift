@@ -1,5 +1,6 @@
 import ArgumentParser
 import Datasets
+import Determinism
 import Foundation
 import NeuralNet
 import Sweep

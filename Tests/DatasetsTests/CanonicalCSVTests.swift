@@ -1,3 +1,4 @@
+import Determinism
 import Foundation
 import Testing
 @testable import Datasets
@@ -11,6 +12,22 @@ import Testing
             + "1.0,0.1,-2.5e-07,1e+21,x y\n"
             + "0.0,-0.5,3.0,4.0,\"z\nw\"\n"
         #expect(dataset.canonicalCSV == expected)
+    }
+
+    @Test func csvFieldQuotesWhatAReaderCouldMisread() {
+        #expect(csvField("plain") == "plain")
+        #expect(csvField("a b") == "a b")
+        #expect(csvField("ünïcødé") == "ünïcødé")
+        #expect(csvField("a,b") == "\"a,b\"")
+        #expect(csvField("say \"hi\"") == "\"say \"\"hi\"\"\"")
+        #expect(csvField("line\nbreak") == "\"line\nbreak\"")
+        #expect(csvField("cr\ronly") == "\"cr\ronly\"")
+        #expect(csvField("cr\r\nlf") == "\"cr\r\nlf\"")
+        #expect(csvField(" lead") == "\" lead\"")
+        #expect(csvField("trail ") == "\"trail \"")
+        #expect(csvField("\ttab") == "\"\ttab\"")
+        #expect(csvField("") == "\"\"")
+        #expect(csvField("'") == "'")
     }
 
     @Test func contentHashIsSHA256OfTheCanonicalText() {
@@ -39,7 +56,7 @@ import Testing
         let before = dataset.contentHash
         dataset.features[0] = 7
         #expect(dataset.contentHash != before)
-        #expect(dataset.contentHash == Dataset.sha256Hex(dataset.canonicalCSV))
+        #expect(dataset.contentHash == sha256Hex(dataset.canonicalCSV))
         dataset.features[0] = 1
         #expect(dataset.contentHash == before)
         dataset.name = "renamed"
@@ -63,23 +80,23 @@ import Testing
                                "cr\r\nlf", "ünïcødé", "class", "x1", "#", "'"]
 
     static func randomDataset(seed: UInt64) -> Dataset {
-        var random = SplitRandom(seed: seed)
-        func pick<T>(_ items: [T]) -> T { items[Int(random.below(UInt64(items.count)))] }
-        let featureCount = Int(random.below(5))
+        var random = Xoshiro256StarStar(seed: seed)
+        func pick<T>(_ items: [T]) -> T { items[Int(random.nextIntByModulo(below: UInt64(items.count)))] }
+        let featureCount = Int(random.nextIntByModulo(below: 5))
         let featureNames = (0..<featureCount).map { _ in pick(awkwardNames + ["f"]) }
         var classNames = Set<String>()
-        let classCount = 1 + Int(random.below(4))
-        while classNames.count < classCount { classNames.insert(pick(awkwardNames) + String(random.below(3))) }
-        if random.below(4) == 0 { classNames.insert("") }
+        let classCount = 1 + Int(random.nextIntByModulo(below: 4))
+        while classNames.count < classCount { classNames.insert(pick(awkwardNames) + String(random.nextIntByModulo(below: 3))) }
+        if random.nextIntByModulo(below: 4) == 0 { classNames.insert("") }
         let sortedClasses = classNames.sorted()
-        let rowCount = sortedClasses.count + Int(random.below(20))
+        let rowCount = sortedClasses.count + Int(random.nextIntByModulo(below: 20))
         // Every class gets a row; the rest are random.
         var labels = Array(sortedClasses.indices)
-        labels += (sortedClasses.count..<rowCount).map { _ in Int(random.below(UInt64(sortedClasses.count))) }
-        random.shuffle(&labels)
+        labels += (sortedClasses.count..<rowCount).map { _ in Int(random.nextIntByModulo(below: UInt64(sortedClasses.count))) }
+        random.shuffle(&labels, by: .modulo)
         let specials: [Double] = [0, -0.0, 0.1, 0.1 + 0.2, 1e-300, Double.leastNonzeroMagnitude, 1e300, -Double.greatestFiniteMagnitude, 123456789.125]
         let features = (0..<(rowCount * featureCount)).map { _ -> Double in
-            if random.below(3) == 0 { return pick(specials) }
+            if random.nextIntByModulo(below: 3) == 0 { return pick(specials) }
             let bits = random.next()
             let value = Double(bitPattern: bits)
             return value.isFinite ? value : Double(Int64(bitPattern: bits)) / 1e6
@@ -95,6 +112,14 @@ import Testing
         #expect(back == dataset)
         #expect(back.features.map { $0.bitPattern } == dataset.features.map { $0.bitPattern })
         #expect(back.contentHash == dataset.contentHash)
+    }
+
+    /// Content hashes are stored forever: the canonical text of awkward random data sets, pinned
+    /// through the hash of their content hashes.
+    @Test func canonicalTextOfRandomDataSetsIsPinned() {
+        let hashes = (0..<200).map { Self.randomDataset(seed: UInt64($0)).contentHash }
+        #expect(hashes[0] == "0dae717722cdf2ad99f3c350cae0d0a76a32d4d19ebeae5e31a84b95ec06f723")
+        #expect(sha256Hex(hashes.joined(separator: "\n")) == "d98be0999d9b38de2337674bf347edfeeabee9455452e67f866e8d45eb7c2500")
     }
 
     @Test func fromCanonicalCSVReportsBadText() throws {

@@ -1,3 +1,4 @@
+import Determinism
 import Foundation
 import Testing
 @testable import Datasets
@@ -30,7 +31,7 @@ import Testing
     func loadsWithPublishedShape(_ expected: Expected) throws {
         let url = Fixture.dataFolder.appendingPathComponent(expected.file)
         let bytes = try Data(contentsOf: url)
-        #expect(Dataset.sha256Hex(bytes) == expected.fileSHA256, "the file differs from the published copy")
+        #expect(sha256Hex(bytes) == expected.fileSHA256, "the file differs from the published copy")
         let dataset = try DataFile.read(url)
         #expect(dataset.rowCount == expected.rows)
         #expect(dataset.featureCount == expected.features)

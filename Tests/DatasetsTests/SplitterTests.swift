@@ -1,16 +1,17 @@
+import Determinism
 import Foundation
 import Testing
 @testable import Datasets
 
 /// Random label vectors for property tests: `classCount` classes, each with at least `minimum` rows.
 func randomLabels(seed: UInt64, minimum: Int) -> (labels: [Int], classCount: Int) {
-    var random = SplitRandom(seed: seed &+ 1_000_003)
-    let classCount = 2 + Int(random.below(5))
+    var random = Xoshiro256StarStar(seed: seed &+ 1_000_003)
+    let classCount = 2 + Int(random.nextIntByModulo(below: 5))
     var labels: [Int] = []
     for label in 0..<classCount {
-        labels += Array(repeating: label, count: minimum + Int(random.below(40)))
+        labels += Array(repeating: label, count: minimum + Int(random.nextIntByModulo(below: 40)))
     }
-    random.shuffle(&labels)
+    random.shuffle(&labels, by: .modulo)
     return (labels, classCount)
 }
 
@@ -55,11 +56,11 @@ func randomLabels(seed: UInt64, minimum: Int) -> (labels: [Int], classCount: Int
         let again = try Splitter.stratified(labels: labels, classCount: 2, testFraction: 0.2, validationFraction: 0.2, seed: 7)
         #expect(split == again)
         // Reproduce by hand: class 0 then class 1, each shuffled by one generator seeded with 7.
-        var random = SplitRandom(seed: 7)
+        var random = Xoshiro256StarStar(seed: 7)
         var zero = [0, 1, 2, 3, 4]
-        random.shuffle(&zero)
+        random.shuffle(&zero, by: .modulo)
         var one = [5, 6, 7, 8, 9]
-        random.shuffle(&one)
+        random.shuffle(&one, by: .modulo)
         #expect(split.test == [zero[0], one[0]].sorted())
         #expect(split.validation == [zero[1], one[1]].sorted())
         #expect(split.train == (zero[2...] + one[2...]).sorted())
@@ -118,30 +119,22 @@ func randomLabels(seed: UInt64, minimum: Int) -> (labels: [Int], classCount: Int
             try Splitter.stratified(labels: [0, 1, 3], classCount: 2, testFraction: 0.2, validationFraction: 0, seed: 1)
         }
     }
+}
 
-    @Test func randomGeneratorMatchesReferenceValues() {
-        // SplitMix64 from seed 0, as published by its authors.
-        var state: UInt64 = 0
-        #expect(SplitRandom.splitMix64(&state) == 0xE220_A839_7B1D_CDAF)
-        #expect(SplitRandom.splitMix64(&state) == 0x6E78_9E6A_A1B9_65F4)
-        #expect(SplitRandom.splitMix64(&state) == 0x06C4_5D18_8009_454F)
-        // xoshiro256** seeded by SplitMix64(42), and a Fisher-Yates shuffle, from an independent implementation.
-        var random = SplitRandom(seed: 42)
-        #expect([random.next(), random.next(), random.next()] == [0x1578_0B2E_0C2E_C716, 0x6104_D986_6D11_3A7E, 0xAE17_5332_39E4_99A1])
-        var shuffled = Array(0..<10)
-        var seeded = SplitRandom(seed: 1)
-        seeded.shuffle(&shuffled)
-        #expect(shuffled == [3, 8, 0, 9, 2, 5, 6, 4, 1, 7])
+/// Stored splits must not change by a bit: row indices of today's splits, pinned.
+@Suite struct SplitPinTests {
+    static let labels = (0..<30).map { $0 % 3 }
+
+    @Test func stratifiedSplitIsPinned() throws {
+        let split = try Splitter.stratified(labels: Self.labels, classCount: 3, testFraction: 0.2, validationFraction: 0.2, seed: 42)
+        #expect(split.train == [0, 2, 3, 4, 5, 6, 7, 10, 11, 12, 13, 15, 16, 17, 18, 20, 23, 28])
+        #expect(split.validation == [1, 14, 19, 24, 27, 29])
+        #expect(split.test == [8, 9, 21, 22, 25, 26])
     }
 
-    @Test func belowIsInRangeAndCoversIt() {
-        var random = SplitRandom(seed: 9)
-        var seen = Set<UInt64>()
-        for _ in 0..<1000 {
-            let value = random.below(7)
-            #expect(value < 7)
-            seen.insert(value)
-        }
-        #expect(seen.count == 7)
+    @Test func kFoldIsPinned() throws {
+        let folds = try Splitter.stratifiedKFold(rows: Array(0..<30), labels: Self.labels, classCount: 3, folds: 3, seed: 42)
+        #expect(folds.map(\.validation) == [[1, 4, 5, 6, 8, 12, 13, 20, 21, 27], [3, 7, 9, 11, 15, 16, 19, 23, 25, 29],
+                                             [0, 2, 10, 14, 17, 18, 22, 24, 26, 28]])
     }
 }

@@ -1,3 +1,4 @@
+import Determinism
 import Foundation
 import Testing
 import Tracker
@@ -49,18 +50,6 @@ func cellOutcomes(_ path: String) throws -> [String: String] {
     return Dictionary(uniqueKeysWithValues: rows)
 }
 
-/// SplitMix64, for reproducible kill moments.
-struct SplitMix {
-    var state: UInt64
-    mutating func next() -> UInt32 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return UInt32(truncatingIfNeeded: z ^ (z >> 31))
-    }
-}
-
 @Suite(.serialized) struct SweepProcessTests {
     /// `kill -9` at ten moments during a sweep, each after at least one more run finished; after
     /// each, the database is intact, and the resumed sweep ends with every cell finished once,
@@ -71,12 +60,12 @@ struct SplitMix {
         let reference = try exp(["sweep", gridURL.path, "--db", "reference.db", "--quiet"], in: dir)
         #expect(reference.status == 0)
         let db = dir.appendingPathComponent("runs.db").path
-        var delays = SplitMix(state: 42)
+        var delays = SplitMix64(seed: 42)  // reproducible kill moments
         var finished = 0
         for trial in 0..<10 {
             let process = try start(["sweep", gridURL.path, "--db", db, "--quiet", "--jobs", "2"])
             waitForFinishedRuns(above: finished, in: db)
-            usleep(delays.next() % 20_000)
+            usleep(UInt32(truncatingIfNeeded: delays.next()) % 20_000)
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
             let connection = try Connection(path: db)

@@ -38,8 +38,8 @@ import Testing
                           classNames: ["x", "y", "z"], featureNames: ["a", "b"])
         let x = Matrix(rows: 2, columns: 2, values: [2, 1, 0, 0])
         let p = model.probabilities(x)
-        #expect(p.row(0) == Numerics.softmax([2, 1, -7]))
-        #expect(p.row(1) == Numerics.softmax([0, 0, -10]))
+        #expect(p.row(0) == referenceSoftmax([2, 1, -7]))
+        #expect(p.row(1) == referenceSoftmax([0, 0, -10]))
         #expect(model.predict(x) == [0, 0])   // second row ties between 0 and 1 -> lowest index
         #expect(model.evaluate(LabeledData(features: x, labels: [0, 1])) == 0.5)
     }
@@ -49,10 +49,10 @@ import Testing
                           weights: [Matrix(rows: 2, columns: 1, values: [1, 2])], biases: [[0, 0]],
                           scaler: .identity(features: 1), classNames: ["a", "b"], featureNames: [])
         let p = model.probabilities(Matrix(rows: 2, columns: 1, values: [0.5, -1000]))
-        let s0 = Numerics.sigmoid(0.5), s1 = Numerics.sigmoid(1)
+        let s0 = Activation.logistic(0.5), s1 = Activation.logistic(1)
         #expect(p.row(0) == [s0 / (s0 + s1), s1 / (s0 + s1)])
         // sigmoid(-1000) and sigmoid(-2000) are both 0: the softmax limit is used.
-        #expect(p.row(1) == Numerics.softmax([-1000, -2000]))
+        #expect(p.row(1) == referenceSoftmax([-1000, -2000]))
         #expect(p.values.allSatisfy { $0.isFinite })
         #expect(model.predict(Matrix(rows: 1, columns: 1, values: [-1000])) == [0])
     }

@@ -1,3 +1,4 @@
+import Determinism
 import Foundation
 import Testing
 @testable import NeuralNet
@@ -141,8 +142,8 @@ func withHeader(_ data: Data, _ transform: (String) -> String) -> Data {
         var rejected = 0
         for _ in 0..<500 {
             var bad = good
-            for _ in 0..<(1 + rng.nextInt(below: 3)) {
-                bad[rng.nextInt(below: bad.count)] = UInt8(truncatingIfNeeded: rng.next())
+            for _ in 0..<(1 + rng.nextIntByMultiplyShift(below: 3)) {
+                bad[rng.nextIntByMultiplyShift(below: bad.count)] = UInt8(truncatingIfNeeded: rng.next())
             }
             if (try? Model(safetensors: bad)) == nil { rejected += 1 }
         }

@@ -1,3 +1,4 @@
+import Determinism
 import Foundation
 @testable import NeuralNet
 
@@ -41,4 +42,13 @@ func hyperparameters(_ configure: (inout Hyperparameters) -> Void) -> Hyperparam
     var hp = Hyperparameters()
     configure(&hp)
     return hp
+}
+
+/// Softmax by its textbook formula with the maximum subtracted, `e^(z_j − max z) / Σ_k e^(z_k − max z)`
+/// (Nielsen ch. 3, eq. (78)): the reference the model's probabilities are checked against.
+func referenceSoftmax(_ logits: [Double]) -> [Double] {
+    let m = logits.max()!
+    let exponentials = logits.map { Foundation.exp($0 - m) }
+    let sum = exponentials.reduce(0, +)
+    return exponentials.map { $0 / sum }
 }

@@ -1,3 +1,4 @@
+import Determinism
 import Dispatch
 import Foundation
 import Testing
@@ -11,12 +12,12 @@ import Testing
     @Test(arguments: [UInt64(1), 2, 3, 4])
     func updateOnCopiesOfOneRowDoesNotDependOnBatchSize(_ seed: UInt64) throws {
         var rng = Xoshiro256StarStar(seed: 100 + seed)
-        let features = 1 + rng.nextInt(below: 4)
-        let classes = 2 + rng.nextInt(below: 3)
+        let features = 1 + rng.nextIntByMultiplyShift(below: 4)
+        let classes = 2 + rng.nextIntByMultiplyShift(below: 3)
         let row = (0..<features).map { _ in rng.nextGaussian() }
-        let label = rng.nextInt(below: classes)
+        let label = rng.nextIntByMultiplyShift(below: classes)
         let hp = hyperparameters {
-            $0.hiddenLayers = [1 + rng.nextInt(below: 5)]
+            $0.hiddenLayers = [1 + rng.nextIntByMultiplyShift(below: 5)]
             $0.activation = Activation.allCases[Int(seed) % 3]
             $0.loss = seed % 2 == 0 ? .mse : .crossEntropy
             $0.epochs = 1

@@ -188,10 +188,10 @@ private func contentFixture() throws -> Fixture {
 
 @Test func namesAreEscapedInMarkdownHTMLAndSVG() throws {
     let fixture = try Fixture()
-    let hostile = ["a|b", "<script>alert(1)</script>", "x&y", "line1\nline2"]
+    let hostile = ["a|b", "<script>alert(1)</script>", "x&y", "line1\nline2", "say \"q\"", "it's", "`tick`"]
     try fixture.sweep("sweep|<b>bold</b>", runs: [
         RunSpec(parameters: baseline(["activation": "<img src=x>"]), seed: 1, validation: 0.9, test: 0.9,
-                confusion: [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]]),
+                confusion: hostile.indices.map { row in hostile.indices.map { $0 == row ? 1 : 0 } }),
         RunSpec(parameters: baseline(["activation": "a|b"]), seed: 1, validation: 0.8, test: 0.9),
     ], datasetName: "data<set>&|", featureNames: hostile, classNames: hostile)
     let files = try ReportWriter.write(store: fixture.store, options: ReportOptions(outputDirectory: fixture.output))
@@ -205,6 +205,8 @@ private func contentFixture() throws -> Fixture {
     #expect(markdown.contains("&lt;script>alert(1)&lt;/script>"))
     #expect(markdown.contains("x&amp;y"))
     #expect(markdown.contains("line1 line2"))
+    #expect(!markdown.contains("`tick`"))
+    #expect(markdown.contains("\\`tick\\`"))
     #expect(markdown.contains("Sweep sweep\\|&lt;b>bold&lt;/b>"))
     // Every table line has the same number of unescaped column separators.
     let tableLines = markdown.split(separator: "\n").filter { $0.hasPrefix("|") }
@@ -221,32 +223,22 @@ private func contentFixture() throws -> Fixture {
     #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
     #expect(html.contains("&lt;img src=x&gt;"))
     #expect(html.contains("x&amp;y"))
+    #expect(!html.contains("say \"q\""))
+    #expect(html.contains("say &quot;q&quot;"))
+    #expect(html.contains("it&#39;s"))
 
     for file in files where file.pathExtension == "svg" {
         let svg = try String(contentsOf: file, encoding: .utf8)
         #expect(!svg.contains("<script"), "\(file.lastPathComponent)")
         #expect(!svg.contains("<img"), "\(file.lastPathComponent)")
         #expect(!svg.contains("x&y"), "\(file.lastPathComponent)")
+        #expect(!svg.contains("line1\nline2"), "\(file.lastPathComponent)")
+        #expect(!svg.contains("say \"q\""), "\(file.lastPathComponent)")
     }
     let confusion = try String(contentsOf: fixture.output.appendingPathComponent("leaderboard-sweep-b-bold-b-confusion.svg"), encoding: .utf8)
     #expect(confusion.contains("x&amp;y"))
-}
-
-@Test func markdownEscapingHandlesEveryCharacterThatMakesMarkup() {
-    #expect(Escape.markdown("a|b") == "a\\|b")
-    #expect(Escape.markdown("<script>") == "&lt;script>")
-    #expect(Escape.markdown("x&y") == "x&amp;y")
-    #expect(Escape.markdown("one\r\ntwo\nthree") == "one two three")
-    #expect(Escape.markdown("[link](http://x) *em* `code`") == "\\[link\\](http://x) \\*em\\* \\`code\\`")
-    #expect(Escape.markdown("# title") == "\\# title")
-    #expect(Escape.markdown("> quote") == "\\> quote")
-    #expect(Escape.markdown("- item") == "\\- item")
-    #expect(Escape.markdown("12. item") == "12\\. item")
-    #expect(Escape.markdown("0.1") == "0.1")
-    #expect(Escape.markdown("a > b # c") == "a > b # c")
-    #expect(Escape.html("\"'<>&") == "&quot;&#39;&lt;&gt;&amp;")
-    #expect(Escape.slug("Sweep|<b>") == "sweep-b")
-    #expect(Escape.slug("***") == "sweep")
+    #expect(confusion.contains("line1 line2"))
+    #expect(confusion.contains("it&#39;s"))
 }
 
 // MARK: HTML

@@ -6,6 +6,7 @@
 //   exp-bench sweep-nostore --grid FILE --jobs 2       (the same training, nothing stored)
 //   exp-bench store --db FILE --runs 10000 --epochs 100
 import Datasets
+import Determinism
 import Dispatch
 import Foundation
 import NeuralNet
@@ -204,7 +205,7 @@ case "store":
         result.bestEpoch = epochs
         result.bestValidationLoss = last.validationLoss
         result.bestValidationAccuracy = last.validationAccuracy
-        result.testAccuracy = Double(20 + rng.nextInt(below: 11)) / 30
+        result.testAccuracy = Double(20 + rng.nextIntByMultiplyShift(below: 11)) / 30
         result.testConfusion = [[10, 0, 0], [0, 9, 1], [0, 1, 9]]
         result.weights = [("final", weights), ("best", weights)]
         let start = clock.now
