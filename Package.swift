@@ -52,7 +52,7 @@ let package = Package(
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Determinism"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Determinism"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TrackerTests", dependencies: ["Tracker", "Determinism"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "SweepTests", dependencies: ["Sweep", "Tracker", "NeuralNet", "Datasets"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "SweepTests", dependencies: ["Sweep", "Tracker", "NeuralNet", "Datasets", "Determinism"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Tracker", "NeuralNet", "Scoring", "Determinism"]),
         // Runs the built `exp` executable as a user does (`swift test` builds every product first).
         .testTarget(name: "ExpTests", dependencies: ["Tracker", "NeuralNet", "Determinism"]),

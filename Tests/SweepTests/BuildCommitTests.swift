@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 @testable import Sweep
-import Tracker
+@testable import Tracker
 
 /// `runs.git_commit` holds the source commit recorded at build time by the RecordBuildCommit
 /// plugin: 40 hexadecimal digits in a git checkout, NULL in a build from a source archive.
