@@ -29,25 +29,11 @@ public enum SafetensorsError: Error, Equatable, CustomStringConvertible {
     }
 }
 
-/// Escapes `s` as a JSON string literal (quotes included).
+/// `s` as a JSON string literal (quotes included), by Foundation's JSON encoder.
 private func jsonString(_ s: String) -> String {
-    var out = "\""
-    for u in s.unicodeScalars {
-        switch u {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        default:
-            if u.value < 0x20 {
-                out += String(format: "\\u%04x", u.value)
-            } else {
-                out.unicodeScalars.append(u)
-            }
-        }
-    }
-    return out + "\""
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.withoutEscapingSlashes]
+    return String(decoding: try! encoder.encode(s), as: UTF8.self)
 }
 
 /// `["a","b"]` as compact JSON text.

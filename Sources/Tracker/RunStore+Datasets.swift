@@ -64,11 +64,11 @@ extension RunStore {
         }
     }
 
-    private static let datasetColumns = """
+    static let datasetColumns = """
         dataset_id, sha256, name, version, source_path, row_count, feature_names, class_names, content, imported_at
         """
 
-    private func readDataset(_ s: Statement) throws -> DatasetRecord {
+    static func readDataset(_ s: Statement) throws -> DatasetRecord {
         var record = DatasetRecord(
             sha256: try s.required(s.string, "sha256"), name: try s.required(s.string, "name"),
             sourcePath: try s.string("source_path"), rowCount: try s.required(s.int, "row_count"),
@@ -83,32 +83,32 @@ extension RunStore {
     /// The data set with this content hash, if stored.
     /// - Throws: ``SQLiteError``.
     public func dataset(sha256: String) throws -> DatasetRecord? {
-        try connection.query("SELECT \(Self.datasetColumns) FROM datasets WHERE sha256 = ?", [.text(sha256)], readDataset).first
+        try connection.query("SELECT \(Self.datasetColumns) FROM datasets WHERE sha256 = ?", [.text(sha256)], Self.readDataset).first
     }
 
     /// The data set with this row id, if stored.
     /// - Throws: ``SQLiteError``.
     public func dataset(id: Int64) throws -> DatasetRecord? {
-        try connection.query("SELECT \(Self.datasetColumns) FROM datasets WHERE dataset_id = ?", [.integer(id)], readDataset).first
+        try connection.query("SELECT \(Self.datasetColumns) FROM datasets WHERE dataset_id = ?", [.integer(id)], Self.readDataset).first
     }
 
     /// The newest version of the data set called `name`, if any.
     /// - Throws: ``SQLiteError``.
     public func dataset(named name: String) throws -> DatasetRecord? {
         try connection.query("SELECT \(Self.datasetColumns) FROM datasets WHERE name = ? ORDER BY version DESC LIMIT 1",
-                             [.text(name)], readDataset).first
+                             [.text(name)], Self.readDataset).first
     }
 
     /// The given version of the data set called `name`, if stored.
     /// - Throws: ``SQLiteError``.
     public func dataset(named name: String, version: Int) throws -> DatasetRecord? {
         try connection.query("SELECT \(Self.datasetColumns) FROM datasets WHERE name = ? AND version = ?",
-                             [.text(name), .of(version)], readDataset).first
+                             [.text(name), .of(version)], Self.readDataset).first
     }
 
     /// Every stored data set, by name and version.
     /// - Throws: ``SQLiteError``.
     public func datasets() throws -> [DatasetRecord] {
-        try connection.query("SELECT \(Self.datasetColumns) FROM datasets ORDER BY name, version", [], readDataset)
+        try connection.query("SELECT \(Self.datasetColumns) FROM datasets ORDER BY name, version", [], Self.readDataset)
     }
 }

@@ -103,17 +103,7 @@ extension RunStore {
     /// Everything in the attached `source` database that a merge matches on.
     private static func readSource(_ c: Connection) throws
         -> (datasets: [DatasetRecord], sweeps: [SweepRecord], splits: [SourceSplit], runs: [SourceRun]) {
-        let datasets = try c.query("""
-            SELECT dataset_id, sha256, name, source_path, row_count, feature_names, class_names, content FROM source.datasets ORDER BY dataset_id
-            """) { s -> DatasetRecord in
-            var record = DatasetRecord(
-                sha256: try s.required(s.string, "sha256"), name: try s.required(s.string, "name"),
-                sourcePath: try s.string("source_path"), rowCount: try s.required(s.int, "row_count"),
-                featureNames: try decodeJSON([String].self, try s.string("feature_names")),
-                classNames: try decodeJSON([String].self, try s.string("class_names")), content: try s.required(s.string, "content"))
-            record.id = try s.id("dataset_id")
-            return record
-        }
+        let datasets = try c.query("SELECT \(datasetColumns) FROM source.datasets ORDER BY dataset_id", [], readDataset)
         let sweeps = try c.query("""
             SELECT sweep_id, name, dataset_id, grid, grid_path, protocol, tool_version FROM source.sweeps ORDER BY sweep_id
             """) { s -> SweepRecord in
