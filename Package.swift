@@ -48,14 +48,17 @@ let package = Package(
         // Benchmark driver for bench/run.sh (docs/benchmarks.md); no test depends on it.
         .executableTarget(name: "exp-bench", dependencies: ["NeuralNet", "Datasets", "Tracker", "Sweep", "Determinism"],
                           path: "bench/Sources/exp-bench"),
-        .testTarget(name: "DeterminismTests", dependencies: ["Determinism"]),
-        .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Determinism"]),
-        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Determinism"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "TrackerTests", dependencies: ["Tracker", "Determinism"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "SweepTests", dependencies: ["Sweep", "Tracker", "NeuralNet", "Datasets", "Determinism"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ReportTests", dependencies: ["Report", "Tracker", "NeuralNet", "Scoring", "Determinism"]),
+        // Helpers every test target shares: the repository's folders, scratch folders, running a
+        // program, and the `slow` tag of the fast inner loop (README).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "DeterminismTests", dependencies: ["TestSupport", "Determinism"]),
+        .testTarget(name: "NeuralNetTests", dependencies: ["TestSupport", "NeuralNet", "Determinism"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["TestSupport", "Datasets", "Determinism"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TrackerTests", dependencies: ["TestSupport", "Tracker", "Determinism"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "SweepTests", dependencies: ["TestSupport", "Sweep", "Tracker", "NeuralNet", "Datasets", "Determinism"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ReportTests", dependencies: ["TestSupport", "Report", "Tracker", "NeuralNet", "Scoring", "Determinism"]),
         // Runs the built `exp` executable as a user does (`swift test` builds every product first).
-        .testTarget(name: "ExpTests", dependencies: ["Tracker", "NeuralNet", "Determinism"]),
+        .testTarget(name: "ExpTests", dependencies: ["TestSupport", "Tracker", "NeuralNet", "Determinism"]),
     ],
     swiftLanguageModes: [.v5]
 )

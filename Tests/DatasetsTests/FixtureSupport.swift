@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Datasets
 
 /// Access to the field-case files in `Fixtures/` and the real data sets in the repository's `Data/`.
@@ -27,11 +28,7 @@ enum Fixture {
 
     /// The repository's `Data/` folder, found from this source file.
     static var dataFolder: URL {
-        URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent()  // DatasetsTests
-            .deletingLastPathComponent()  // Tests
-            .deletingLastPathComponent()  // repository
-            .appendingPathComponent("Data")
+        repositoryRoot.appendingPathComponent("Data")
     }
 
     enum FixtureFailure: Error { case noError }

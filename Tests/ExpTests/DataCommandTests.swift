@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 import Tracker
 
 /// `exp data import`, `exp data list` and `exp data show`, run as a user runs them.
@@ -7,7 +8,7 @@ import Tracker
     /// A folder holding a copy of `Data/iris.data`.
     func folderWithIris() throws -> URL {
         let dir = temporaryDirectory()
-        try FileManager.default.copyItem(at: repository.appendingPathComponent("Data/iris.data"),
+        try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("Data/iris.data"),
                                          to: dir.appendingPathComponent("iris.data"))
         return dir
     }
@@ -23,7 +24,7 @@ import Tracker
         #expect(again.stdout.hasPrefix("already stored as iris@1 (not stored again as 'flowers'): 150 rows"), "\(again.stdout)")
 
         // The same name, new content (the corrected Iris): version 2.
-        try FileManager.default.copyItem(at: repository.appendingPathComponent("Data/bezdekIris.data"),
+        try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("Data/bezdekIris.data"),
                                          to: dir.appendingPathComponent("bezdek.data"))
         let second = try exp(["data", "import", "bezdek.data", "--name", "iris"], in: dir)
         #expect(second.status == 0)

@@ -1,14 +1,15 @@
 import Foundation
 import Testing
+import TestSupport
 import Tracker
 
 /// The exit statuses of README.md's table, on the real executable: 0 done (every cell finished
 /// or diverged), 1 ran but incomplete or failed, 2 rejected input, 128 + n after signal n.
 @Suite struct ExitCodeTests {
-    let iris = repository.appendingPathComponent("Data/iris.data").path
+    let iris = repositoryRoot.appendingPathComponent("Data/iris.data").path
 
     /// Exactly one line on standard error, starting `exp: `.
-    func isOneLine(_ invocation: Invocation) -> Bool {
+    func isOneLine(_ invocation: ProgramResult) -> Bool {
         invocation.stderr.hasPrefix("exp: ") && invocation.stderr.filter { $0 == "\n" }.count == 1
     }
 
@@ -91,7 +92,7 @@ import Tracker
 
     /// SIGTERM exits 143 like SIGINT exits 130; a second signal does not wait for the runs in
     /// flight: they are stored `interrupted` at once.
-    @Test func signalsExit128PlusTheirNumber() throws {
+    @Test(.tags(.slow), .skippedWhenFast) func signalsExit128PlusTheirNumber() throws {
         let dir = temporaryDirectory()
         let grid = try writeProcessGrid(dir, epochs: 200_000)
         let db = dir.appendingPathComponent("runs.db").path

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Tracker
 
 /// `exp predict` and `exp evaluate` on files with and without labels, run as a user runs them.
@@ -9,7 +10,7 @@ import Testing
     func folderWithTrainedRun(grid: String = #"{"hidden_layers": [[4]], "epochs": [30]}"#,
                               data: String = "iris.data") throws -> (dir: URL, run: Int) {
         let dir = temporaryDirectory()
-        let iris = try String(contentsOf: repository.appendingPathComponent("Data/iris.data"), encoding: .utf8)
+        let iris = try String(contentsOf: repositoryRoot.appendingPathComponent("Data/iris.data"), encoding: .utf8)
         try iris.write(to: dir.appendingPathComponent("iris.data"), atomically: true, encoding: .utf8)
         let header = "sepal_length,sepal_width,petal_length,petal_width,species\n"
         try (header + iris).write(to: dir.appendingPathComponent("iris.csv"), atomically: true, encoding: .utf8)
@@ -98,7 +99,7 @@ import Testing
     @Test func evaluateNeedsLabelsTheModelKnows() throws {
         let (dir, run) = try folderWithTrainedRun()
         try FileManager.default.copyItem(
-            at: repository.appendingPathComponent("Tests/DatasetsTests/Fixtures/d06b_labels_trailing_period_test.data"),
+            at: repositoryRoot.appendingPathComponent("Tests/DatasetsTests/Fixtures/d06b_labels_trailing_period_test.data"),
             to: dir.appendingPathComponent("d06b.data"))
         let unseen = try exp(["evaluate", "--run", "\(run)", "d06b.data"], in: dir)
         #expect(unseen.status == 2)

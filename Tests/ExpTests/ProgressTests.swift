@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `exp sweep`'s progress on standard error: a live line on a terminal, plain lines otherwise,
 /// none with `--quiet`.
@@ -19,7 +20,7 @@ import Testing
     }
 
     /// Under a pseudo-terminal (util-linux `script`), the line is rewritten in place.
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script")))
+    @Test(.tags(.slow), .skippedWhenFast, .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script")))
     func oneLiveLineOnATerminal() throws {
         let dir = temporaryDirectory()
         let grid = try writeProcessGrid(dir, epochs: 5)

@@ -1,6 +1,7 @@
 import Determinism
 import Foundation
 import Testing
+import TestSupport
 import Tracker
 
 /// Starts `exp` with `arguments` without waiting; output is discarded.
@@ -19,7 +20,7 @@ func start(_ arguments: [String]) throws -> Process {
 func writeProcessGrid(_ dir: URL, epochs: Int) throws -> URL {
     let url = dir.appendingPathComponent("grid.json")
     let text = """
-        {"name": "processes", "dataset": "\(repository.appendingPathComponent("Data/iris.data").path)", "seeds": [1, 2, 3],
+        {"name": "processes", "dataset": "\(repositoryRoot.appendingPathComponent("Data/iris.data").path)", "seeds": [1, 2, 3],
          "grid": {"hidden_layers": [[8], [16, 8]], "activation": ["relu", "sigmoid"], "learning_rate": [0.1, 0.5], "epochs": [\(epochs)]}}
         """
     try text.write(to: url, atomically: true, encoding: .utf8)
@@ -50,7 +51,7 @@ func cellOutcomes(_ path: String) throws -> [String: String] {
     return Dictionary(uniqueKeysWithValues: rows)
 }
 
-@Suite(.serialized) struct SweepProcessTests {
+@Suite(.serialized, .tags(.slow), .skippedWhenFast) struct SweepProcessTests {
     /// `kill -9` at ten moments during a sweep, each after at least one more run finished; after
     /// each, the database is intact, and the resumed sweep ends with every cell finished once,
     /// equal to an uninterrupted sweep.
@@ -87,7 +88,7 @@ func cellOutcomes(_ path: String) throws -> [String: String] {
     @Test func twoProcessesShareOneSweep() throws {
         let dir = temporaryDirectory()
         let gridURL = try writeProcessGrid(dir, epochs: 200)
-        var results: [Invocation?] = [nil, nil]
+        var results: [ProgramResult?] = [nil, nil]
         let lock = NSLock()
         DispatchQueue.concurrentPerform(iterations: 2) { i in
             let result = try? exp(["sweep", gridURL.path, "--db", "runs.db", "--jobs", "1"], in: dir)
@@ -140,7 +141,7 @@ func cellOutcomes(_ path: String) throws -> [String: String] {
     /// a wrongly typed hyperparameter is refused by name with exit status 2.
     @Test func trainStoresOneRunOnce() throws {
         let dir = temporaryDirectory()
-        let arguments = ["train", "--data", repository.appendingPathComponent("Data/iris.data").path,
+        let arguments = ["train", "--data", repositoryRoot.appendingPathComponent("Data/iris.data").path,
                          "--hidden-layers", "8", "--epochs", "30"]
         for _ in 0..<2 { #expect(try exp(arguments, in: dir).status == 0) }
         let connection = try Connection(path: dir.appendingPathComponent("runs.db").path)
@@ -148,7 +149,7 @@ func cellOutcomes(_ path: String) throws -> [String: String] {
         #expect(try connection.scalar("SELECT COUNT(*) FROM epoch_metrics")?.int == 30)
         #expect(try connection.scalar("SELECT value_text FROM params WHERE name = 'hidden_layers'")?.string == "[8]")
 
-        let bad = try exp(["train", "--data", repository.appendingPathComponent("Data/iris.data").path, "--activation", "selu"], in: dir)
+        let bad = try exp(["train", "--data", repositoryRoot.appendingPathComponent("Data/iris.data").path, "--activation", "selu"], in: dir)
         #expect(bad.status == 2)
         #expect(bad.stderr.contains("activation: unknown value \"selu\""))
         #expect(try connection.scalar("SELECT COUNT(*) FROM runs")?.int == 1)

@@ -1,6 +1,7 @@
 import Foundation
 import NeuralNet
 import Testing
+import TestSupport
 
 /// `exp train`'s hyperparameter flags are written out (the argument parser needs them at compile
 /// time); they must be exactly the schema's keys (`--x-y` for `x_y`), with the schema's help.
@@ -25,7 +26,7 @@ import Testing
     /// A value the schema refuses names the flag and the allowed range; exit status 2, nothing stored.
     @Test func refusedFlagNamesTheFlag() throws {
         let dir = temporaryDirectory()
-        let result = try exp(["train", "--data", repository.appendingPathComponent("Data/iris.data").path, "--momentum", "1",
+        let result = try exp(["train", "--data", repositoryRoot.appendingPathComponent("Data/iris.data").path, "--momentum", "1",
                               "--optimizer", "momentum", "--epochs", "0"], in: dir)
         #expect(result.status == 2)
         #expect(result.stderr == "exp train: --momentum: must be in [0, 1), found 1\nexp train: --epochs: must be from 1 to 10000000, found 0\n")

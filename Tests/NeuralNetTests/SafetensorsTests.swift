@@ -1,6 +1,7 @@
 import Determinism
 import Foundation
 import Testing
+import TestSupport
 @testable import NeuralNet
 
 /// True when `python3 -c "import safetensors, numpy"` succeeds on this machine.
@@ -150,7 +151,7 @@ func withHeader(_ data: Data, _ transform: (String) -> String) -> Data {
         #expect(rejected > 0)
     }
 
-    @Test(.enabled(if: pythonWithSafetensors, "python3 with the safetensors and numpy packages is not available"),
+    @Test(.tags(.slow), .skippedWhenFast, .enabled(if: pythonWithSafetensors, "python3 with the safetensors and numpy packages is not available"),
           arguments: Activation.allCases, LossFunction.allCases)
     func pythonSafetensorsLoadsModelAndMatchesProbabilities(_ activation: Activation, _ loss: LossFunction) throws {
         struct Expected: Encodable { var features: [[Double]]; var probabilities: [[Double]] }
@@ -166,18 +167,11 @@ func withHeader(_ data: Data, _ transform: (String) -> String) -> Data {
         try model.safetensors().write(to: modelURL)
         try JSONEncoder().encode(Expected(features: (0..<x.rows).map { x.row($0) },
                                           probabilities: (0..<p.rows).map { p.row($0) })).write(to: expectedURL)
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("python/check_safetensors.py")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script.path, modelURL.path, expectedURL.path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(output)")
+        let script = repositoryRoot.appendingPathComponent("Tests/python/check_safetensors.py")
+        let python3 = try #require(which("python3"), "python3 not found")
+        let result = try runProgram(URL(fileURLWithPath: python3), [script.path, modelURL.path, expectedURL.path])
+        let output = result.stdout + result.stderr
+        #expect(result.status == 0, "\(output)")
         #expect(output.contains("max_abs_error"), "\(output)")
     }
 }

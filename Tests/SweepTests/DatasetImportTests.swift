@@ -1,6 +1,7 @@
 import Datasets
 import Foundation
 import Testing
+import TestSupport
 @testable import Sweep
 @testable import Tracker
 

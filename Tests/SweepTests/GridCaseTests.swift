@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Sweep
 
 /// The field cases of `shared/cases/grids` (copied to Fixtures/cases/grids), each with the

@@ -1,6 +1,7 @@
 import Datasets
 import Foundation
 import Testing
+import TestSupport
 @testable import Sweep
 
 /// The grid's `dataset` key: a path, or an object with a path and the options of `exp data import`.

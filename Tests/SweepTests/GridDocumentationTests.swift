@@ -1,13 +1,12 @@
 import Foundation
 import NeuralNet
 import Testing
+import TestSupport
 
 /// docs/grid.md's hyperparameter table says what the schema says: every key in order, its
 /// default, its allowed values and when it applies.
 @Test func gridDocumentationTableMatchesTheSchema() throws {
-    let docs = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("docs/grid.md")
+    let docs = repositoryRoot.appendingPathComponent("docs/grid.md")
     let text = try String(contentsOf: docs, encoding: .utf8)
     let section = try #require(text.components(separatedBy: "## Hyperparameters").dropFirst().first?.components(separatedBy: "\n## ").first)
     let rows = section.split(separator: "\n").filter { $0.hasPrefix("| `") }.map { line in

@@ -1,14 +1,11 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Sweep
 
 /// Every grid in the repository's `Data/grids/` is valid, reads its data set and can split it.
 @Suite struct ShippedGridTests {
-    static let folder = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent()  // SweepTests
-        .deletingLastPathComponent()  // Tests
-        .deletingLastPathComponent()  // repository
-        .appendingPathComponent("Data/grids")
+    static let folder = repositoryRoot.appendingPathComponent("Data/grids")
 
     static let grids = ["iris", "bezdek_iris", "wine", "breast_cancer", "digits"]
 

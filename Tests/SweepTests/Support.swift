@@ -2,17 +2,11 @@ import Datasets
 import Foundation
 @testable import Sweep
 import Tracker
+import TestSupport
 
 /// A fixture file of this test target.
 func fixture(_ path: String) -> URL {
     Bundle.module.url(forResource: "Fixtures", withExtension: nil)!.appendingPathComponent(path)
-}
-
-/// A fresh, empty folder for one test.
-func temporaryDirectory() -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("exp-sweep-tests-\(UUID().uuidString)")
-    try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
 }
 
 /// The problems a grid file is rejected with, or [] when it is accepted.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Tracker
 
 private let childDatabaseVariable = "TRACKER_TEST_CHILD_DB"
@@ -38,7 +39,7 @@ private var testExecutable: String? {
         #expect(counts == Dictionary(uniqueKeysWithValues: (1...latest).map { ($0, 1) }))
     }
 
-    @Test(.enabled(if: testExecutable != nil, "needs the test binary on Linux"))
+    @Test(.tags(.slow), .skippedWhenFast, .enabled(if: testExecutable != nil, "needs the test binary on Linux"))
     func eightProcessesOpeningAFreshDatabaseApplyEachMigrationOnce() throws {
         let executable = try #require(testExecutable)
         let scratch = try Scratch()
@@ -50,8 +51,9 @@ private var testExecutable: String? {
         let outcomes = onThreads(8) { index -> (Int32, String, String) in
             var own = environment
             own[childIndexVariable] = String(index)
-            return try runProgram(executable, ["--testing-library", "swift-testing", "--filter", "trackerChildOpensStore"],
-                                  environment: own)
+            let result = try runProgram(URL(fileURLWithPath: executable),
+                                        ["--testing-library", "swift-testing", "--filter", "trackerChildOpensStore"], environment: own)
+            return (result.status, result.stdout, result.stderr)
         }
         let latest = loggingMigrations(who: 0).count
         for (index, outcome) in outcomes.enumerated() {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Tracker
 
 /// The text of every fenced ```sql block of a Markdown file, in order.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Tracker
 
 /// Every row of `table` (only `columns`), in a stable order.

@@ -1,6 +1,7 @@
 import Determinism
 import Foundation
 import Testing
+import TestSupport
 @testable import Tracker
 
 /// Reads the database the way users do from Python: the standard `sqlite3` module.
@@ -35,7 +36,8 @@ print("inf|%s|%s" % (math.isinf(loss) and loss > 0, nan is None))
         }
         #expect(expected.count == 11)
 
-        let (status, output, error) = try runProgram(try #require(which("python3")), ["-c", pythonScript, path])
+        let result = try runProgram(URL(fileURLWithPath: try #require(which("python3"))), ["-c", pythonScript, path])
+        let (status, output, error) = (result.status, result.stdout, result.stderr)
         #expect(status == 0, "python3 failed: \(error)")
         let lines = output.split(separator: "\n").map(String.init)
         #expect(lines.filter { $0.hasPrefix("board|") } == expected)

@@ -1,6 +1,7 @@
 import Determinism
 import Foundation
 import Testing
+import TestSupport
 @testable import Tracker
 
 /// A finished result with this final validation accuracy and loss.

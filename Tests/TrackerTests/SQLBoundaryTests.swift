@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// SQL keywords as SQL uses them, inside a Swift string literal.
 private let sqlPattern = try! NSRegularExpression(pattern: #"\b(SELECT|INSERT|UPDATE|DELETE|PRAGMA|CREATE|BEGIN)\b"#)

@@ -1,6 +1,7 @@
 import Determinism
 import Foundation
 import Testing
+import TestSupport
 @testable import Tracker
 
 @Suite struct StoreTests {

@@ -1,36 +1,13 @@
 import Determinism
 import Foundation
 import Testing
+import TestSupport
 @testable import Tracker
-
-/// A fresh folder under the system's temporary directory, removed by `cleanup()`.
-struct Scratch {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("tracker-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    /// A path inside the folder.
-    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
-
-    /// The names of the files in the folder.
-    func files() throws -> [String] { try FileManager.default.contentsOfDirectory(atPath: url.path).sorted() }
-
-    func cleanup() { try? FileManager.default.removeItem(at: url) }
-}
 
 /// Every row of `table`, every column, ordered by the first two columns (the primary key).
 func allRows(_ db: Connection, _ table: String) throws -> [[SQLValue]] {
     try db.query("SELECT * FROM \(table) ORDER BY 1, 2") { s in (0..<s.columnCount).map { s.value($0) } }
 }
-
-/// The repository's root folder, found from this file's path.
-let repositoryRoot: URL = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent()  // TrackerTests
-    .deletingLastPathComponent()  // Tests
-    .deletingLastPathComponent()
 
 /// A small Iris-like data set: `rows` rows of four features, three classes, labels last.
 /// `variant` changes the content (and so the hash) without changing the shape.
@@ -227,38 +204,4 @@ func appliedCounts(_ path: String) throws -> [Int: Int] {
         counts[version] = count
     }
     return counts
-}
-
-/// Runs a program to its end; returns its exit status and standard output and error.
-func runProgram(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws
-    -> (status: Int32, output: String, error: String) {
-    let scratch = try Scratch()
-    defer { scratch.cleanup() }
-    _ = FileManager.default.createFile(atPath: scratch.path("out"), contents: nil)
-    _ = FileManager.default.createFile(atPath: scratch.path("err"), contents: nil)
-    let out = try FileHandle(forWritingTo: URL(fileURLWithPath: scratch.path("out")))
-    let err = try FileHandle(forWritingTo: URL(fileURLWithPath: scratch.path("err")))
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    if let environment { process.environment = environment }
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    process.waitUntilExit()
-    try out.close()
-    try err.close()
-    return (process.terminationStatus,
-            try String(contentsOfFile: scratch.path("out"), encoding: .utf8),
-            try String(contentsOfFile: scratch.path("err"), encoding: .utf8))
-}
-
-/// The path of a program on `PATH`, if any.
-func which(_ program: String) -> String? {
-    for folder in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
-        let candidate = "\(folder)/\(program)"
-        if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-    }
-    return nil
 }

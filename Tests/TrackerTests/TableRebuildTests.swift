@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Tracker
 
 /// A migration that rebuilds `runs` as SQLite documents it (create the new table, copy, drop

@@ -1,6 +1,7 @@
 import Determinism
 import Foundation
 import Testing
+import TestSupport
 @testable import Tracker
 
 /// A database made by exp 0.1.0 (schema version 2), loaded from `Fixtures/runs-v2.sql`, the
