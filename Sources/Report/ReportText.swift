@@ -133,7 +133,7 @@ struct ReportText {
         lines.append("Best by validation: \(report.label(of: best)), mean validation accuracy \(Format.percent(best.validationAccuracyMean))\(spread) over \(runs).")
         let tied = report.rows.dropFirst().prefix { $0.tiesAbove }.count
         if tied > 0 {
-            lines.append("It ties \(tied) more configuration\(tied == 1 ? "" : "s") within one validation row's worth of accuracy; the order among them follows the ranking rule, not a measured difference.")
+            lines.append("\(tied) more configuration\(tied == 1 ? " has" : "s have") a mean validation accuracy within one validation row's worth of it: they tie, and the order among them follows the ranking rule, not a measured difference.")
         }
         guard let evidence = best.testEvidence else {
             if let problem = report.evidenceProblem {

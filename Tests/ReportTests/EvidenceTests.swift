@@ -114,5 +114,15 @@ private func ensemblePredictions(_ models: [Model], rows: [Int]) -> [Int] {
     #expect(report.rows.map(\.tiesAbove) == [false, true, false])
     let ranks = ReportText(benchmark: 0.961).columns(report)[0]
     #expect(report.rows.map { ranks.cell($0).text } == ["1", "2 (tie)", "3"])
-    #expect(ReportText(benchmark: 0.961).verdict(report).contains { $0.contains("ties 1 more configuration") })
+    #expect(ReportText(benchmark: 0.961).verdict(report).contains { $0.contains("1 more configuration has a mean validation accuracy within one validation row") })
+}
+
+@Test func tiesDoNotChainBeyondOneRowOfTheGroupsBest() throws {
+    let fixture = try Fixture()
+    // 0.93 is within one row (3.33 points) of 0.95; 0.91 is within one row of 0.93 but not of 0.95.
+    try fixture.sweep("chain", runs: [("0.5", 0.95), ("0.2", 0.93), ("0.05", 0.91), ("0.01", 0.89)].map { rate, accuracy in
+        RunSpec(parameters: baseline(["learning_rate": rate]), seed: 1, validation: accuracy, test: 0.9)
+    })
+    let report = try LeaderboardQuery.sweepReport(fixture.store, name: "chain", benchmark: 0.961, top: 10)
+    #expect(report.rows.map(\.tiesAbove) == [false, true, false, true])
 }

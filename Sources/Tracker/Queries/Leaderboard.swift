@@ -30,9 +30,10 @@ public struct LeaderboardEntry: Sendable, Equatable {
     public var bestEpochMean: Double?
     /// Mean training time, in seconds.
     public var durationSecondsMean: Double?
-    /// True when the entry ranked just above has a mean validation accuracy less than one
-    /// validation row's worth away (see ``Ranking/ties(_:_:validationRows:)``): the two are tied,
-    /// whatever their order.
+    /// True when the entry belongs to the tie group of the entry above: its mean validation
+    /// accuracy is less than one validation row's worth below the group's first entry (see
+    /// ``Ranking/ties(_:_:validationRows:)``). The order within a group follows the ranking
+    /// rule, not a measured difference.
     public var tiesAbove: Bool
 }
 
@@ -64,8 +65,12 @@ extension RunStore {
             SELECT MIN(json_array_length(validation_rows)) AS rows FROM splits
             WHERE split_id IN (SELECT split_id FROM runs WHERE sweep_id = ? AND status = 'finished')
             """, [.integer(sweepID)])?.int
+        // Tie groups: a row ties the first row of the group above it, so ties never chain from
+        // a group's top to rows more than one validation row below it.
+        var leader = 0
         for index in entries.indices.dropFirst() {
-            entries[index].tiesAbove = Ranking.ties(entries[index], entries[index - 1], validationRows: validationRows)
+            entries[index].tiesAbove = Ranking.ties(entries[index], entries[leader], validationRows: validationRows)
+            if !entries[index].tiesAbove { leader = index }
         }
         return entries
     }

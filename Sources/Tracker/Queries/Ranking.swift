@@ -12,7 +12,8 @@
 /// Test accuracy never takes part. Two configurations whose mean validation accuracies differ by
 /// less than one validation row's worth (`1 / n` for splits of `n` validation rows; 3.3 points
 /// on Iris) *tie* (``LeaderboardEntry/tiesAbove``): the later keys order them, but displays
-/// show them as tied, since such a difference is no finding.
+/// show them as tied, since such a difference is no finding. A tie group starts at its best
+/// entry and holds the entries within one row of it, so ties never chain further down.
 public enum Ranking {
     /// The rule as an SQL `ORDER BY` list over the `leaderboard` view's columns (migration 0003
     /// orders the view the same way, for the `sqlite3` shell).
@@ -22,7 +23,7 @@ public enum Ranking {
         config_sha256
         """
 
-    /// True when `entry` ties `above` (the entry ranked just before it): both have finished
+    /// True when `entry` ties `above` (the first entry of the tie group above it): both have finished
     /// runs, the same standing on diverged or failed runs, and mean validation accuracies less
     /// than `1 / validationRows` apart (equal means, when the number of rows is unknown).
     ///
