@@ -53,7 +53,7 @@ struct DatabaseCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Write a consistent copy of the database to a new file, safe at any time, even during a sweep.",
             discussion: """
-                The copy is one self-contained file (journal_mode=DELETE, no -wal file): copy it anywhere, open it on \
+                The copy is one self-contained file (a rollback journal, no -wal file): copy it anywhere, open it on \
                 read-only media, merge it with `exp merge`. See docs/scale-out.md.
                 """)
         @OptionGroup var database: DatabaseOptions
