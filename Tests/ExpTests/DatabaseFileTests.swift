@@ -101,6 +101,54 @@ func hasTool(_ name: String) -> Bool { tool("which", [name]) == 0 }
         }
     }
 
+    /// Eight processes opening an older file at once: it is upgraded once, and only the process
+    /// that upgrades it writes a backup and says so.
+    @Test func eightProcessesUpgradingOneFileWriteOneBackupAndOneMessage() throws {
+        let dir = temporaryDirectory()
+        let fixture = repository.appendingPathComponent("Tests/TrackerTests/Fixtures/runs-v2.sql")
+        try Connection(path: dir.appendingPathComponent("old.db").path).execute(try String(contentsOf: fixture, encoding: .utf8))
+        let executable = try expExecutable()
+        let processes = (0..<8).map { _ -> (Process, Pipe) in
+            let process = Process(), err = Pipe()
+            process.executableURL = executable
+            process.arguments = ["data", "import", iris, "--db", "old.db"]
+            process.currentDirectoryURL = dir
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = err
+            return (process, err)
+        }
+        for (process, _) in processes { try process.run() }
+        var messages = ""
+        for (process, err) in processes {
+            messages += String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0)
+        }
+        #expect(messages.components(separatedBy: "upgraded the schema of old.db").count - 1 == 1, "\(messages)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.contains("-backup-") }.count == 1)
+        #expect(try Connection(path: dir.appendingPathComponent("old.db").path).userVersion == Migrations.latestVersion)
+    }
+
+    /// A WAL file whose `-wal` file holds writes, on read-only storage: SQLite cannot read it
+    /// without its `-shm` file and immutable would miss those writes, so it is refused by name.
+    @Test(.enabled(if: Mounts.available, "needs root and permission to mount"))
+    func aFileWithItsWalOnReadOnlyStorageIsRefusedByName() throws {
+        let dir = try trainedFolder()
+        let shelf = dir.appendingPathComponent("shelf"), mounted = dir.appendingPathComponent("mounted")
+        try FileManager.default.createDirectory(at: shelf, withIntermediateDirectories: false)
+        let writer = try Connection(path: dir.appendingPathComponent("runs.db").path)
+        try writer.execute("PRAGMA wal_autocheckpoint = 0; UPDATE runs SET error = 'in the wal'")
+        for name in ["runs.db", "runs.db-wal"] {
+            try FileManager.default.copyItem(at: dir.appendingPathComponent(name), to: shelf.appendingPathComponent(name))
+        }
+        try Mounts.readOnlyBind(shelf, at: mounted)
+        defer { Mounts.unmount(mounted) }
+        let runs = try exp(["runs", "--db", "mounted/runs.db"], in: dir)
+        #expect(runs.status == 2)
+        #expect(runs.stderr == "exp: mounted/runs.db is on read-only storage and its -wal file holds recent writes; "
+                + "copy mounted/runs.db and mounted/runs.db-wal to writable storage\n", "\(runs.stderr)")
+    }
+
     /// In a folder the user may not write (root ignores permissions, so the command runs as
     /// `nobody` there), read commands work and write nothing.
     @Test(.enabled(if: getuid() != 0 || hasTool("setpriv"), "needs setpriv to run as nobody"))
