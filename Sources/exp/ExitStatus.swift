@@ -74,8 +74,8 @@ struct Termination {
             // One line per problem, each naming the file, line and key.
             (status, messages) = (.rejectedInput, error.description.split(separator: "\n").map(String.init))
         case is DataImportError, is SchemaError, is DatabaseFileError, is SQLiteError:
-            let path = (error as? SQLiteError).flatMap { _ in openedDatabase }
-            let described = path.map { Self.describe(error, database: $0) } ?? Self.describe(error, database: "")
+            // An SQLite error a command let through comes from the database it opened.
+            let described = Self.describe(error, database: error is SQLiteError ? openedDatabase ?? "" : "")
             (status, messages) = (described.status, ["exp: \(described.message)"])
         default:
             switch Exp.exitCode(for: error) {
@@ -96,10 +96,11 @@ struct Termination {
         for line in messages { FileHandle.standardError.write(Data("\(line)\n".utf8)) }
     }
 
-    /// A one-line message and exit status for an error from the database at `path`: what went
-    /// wrong in the user's terms rather than SQLite's result code and SQL.
+    /// A one-line message and exit status for an error from the database at `path` (empty when
+    /// no database is known): what went wrong in the user's terms rather than SQLite's result
+    /// code and SQL.
     static func describe(_ error: Error, database path: String) -> (message: String, status: ExitStatus) {
-        if let problem = (error as? DatabaseFileError) ?? DatabaseFileError(error, path: path) {
+        if let problem = (error as? DatabaseFileError) ?? (path.isEmpty ? nil : DatabaseFileError(error, path: path)) {
             if case .diskFull = problem { return ("\(problem)", .incomplete) }
             return ("\(problem)", .rejectedInput)
         }
