@@ -64,7 +64,8 @@ struct SweepCommand: ParsableCommand {
 
 /// Reads a validated grid's data set, opens the database, and stores and queues the sweep.
 /// - Throws: ``ExpError/rejected(_:)`` for a bad data file or an impossible protocol, before
-///   anything is stored; ``ExpError/database(_:path:)`` when the database cannot be used.
+///   anything is stored; ``ExpError/database(_:path:)`` when the database cannot be used, or
+///   fails `PRAGMA quick_check` (``DatabaseFileError/damaged(path:)``) before anything is written.
 func prepareSweep(_ grid: GridFile, database: String) throws -> (RunStore, Dataset, PreparedSweep) {
     let dataset: Dataset
     do { dataset = try DatasetImport.read(grid.datasetURL, options: grid.datasetOptions) } catch {
