@@ -113,7 +113,7 @@ public final class SweepRunner {
                         }
                     }
                     guard case .success(let claimOrNil) = claimed, let claim = claimOrNil else {
-                        if case .failure(let error) = claimed { writer.sync { stop(with: "\(error)", events: events) } }
+                        if case .failure(let error) = claimed { writer.sync { stop(with: error, store: store, events: events) } }
                         break
                     }
                     let result: RunResult
@@ -131,7 +131,7 @@ public final class SweepRunner {
                             try store.record(runID: claim.runID, result)
                             events(Self.event(runID: claim.runID, result))
                         } catch {
-                            stop(with: "\(error)", events: events)
+                            stop(with: error, store: store, events: events)
                         }
                         locked {
                             inFlight.remove(claim.runID)
@@ -182,7 +182,7 @@ public final class SweepRunner {
                 try store.checkpoint()
                 events(.interrupted(runIDs: left))
             } catch {
-                stop(with: "\(error)", events: events)
+                stop(with: error, store: store, events: events)
             }
             return left
         }
@@ -190,7 +190,9 @@ public final class SweepRunner {
 
     /// Stops every worker after a store error; the first error is reported. Called on the
     /// writer queue.
-    private func stop(with error: String, events: @Sendable (SweepEvent) -> Void) {
+    private func stop(with failure: Error, store: RunStore, events: @Sendable (SweepEvent) -> Void) {
+        // In the user's terms where Tracker knows them: a full disk, a damaged file.
+        let error = "\(DatabaseFileError(failure, path: store.path).map { $0 as Error } ?? failure)"
         let first = locked { () -> Bool in
             defer { stopping = true }
             guard storeError == nil else { return false }

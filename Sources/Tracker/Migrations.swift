@@ -78,7 +78,10 @@ extension Connection {
     /// at the same moment apply each migration exactly once. A migration that fails rolls the
     /// whole upgrade back: the schema and `user_version` stay as they were. Before a database
     /// with an older schema is changed, a copy is written beside it with `VACUUM INTO`, named
-    /// `<path>-backup-v<old version>-<UTC time>-<pid>`.
+    /// `<path>-backup-v<old version>-<UTC time>-<pid>`: by the one process that performs the
+    /// upgrade, while it holds the write lock (`VACUUM INTO` cannot run inside a transaction, so
+    /// the copy is taken on a second, read-only connection), so processes opening an old file at
+    /// the same moment write one backup between them, and only that process returns it.
     ///
     /// Foreign keys are switched off for the upgrade (before the transaction: inside one,
     /// `PRAGMA foreign_keys` does nothing) and back on after it, so a migration may rebuild a
@@ -86,8 +89,10 @@ extension Connection {
     /// new one — without `DROP TABLE` cascading into the rows that refer to it. Before the
     /// commit, `PRAGMA foreign_key_check` must find no broken reference that was not there
     /// before the upgrade, or the upgrade is rolled back.
-    /// - Parameter migrations: versions 1, 2, 3, ... in order, each script run as given.
-    /// - Returns: the path of the backup, when one was written.
+    /// - Parameters:
+    ///   - migrations: versions 1, 2, 3, ... in order, each script run as given.
+    ///   - backup: write the copy of an older schema (off for a temporary copy).
+    /// - Returns: the path of the backup, when this call upgraded the file and wrote one.
     /// - Throws: ``SchemaError/newerDatabase(path:found:supported:)`` when the file's
     ///   `user_version` is past the last migration (nothing is written then),
     ///   ``SchemaError/badMigrationNumbers(_:)``, ``SchemaError/foreignKeyViolations(version:_:)``,
@@ -95,7 +100,7 @@ extension Connection {
     ///   writer holds the lock past the busy timeout; ``SQLiteError/Code/misuse`` when called
     ///   inside a transaction, where foreign keys cannot be switched off).
     @discardableResult
-    public func migrate(_ migrations: [Migration] = Migrations.all) throws -> String? {
+    public func migrate(_ migrations: [Migration] = Migrations.all, backup: Bool = true) throws -> String? {
         let numbers = migrations.map(\.version)
         guard numbers == Array(1..<(numbers.count + 1)) else {
             throw SchemaError.badMigrationNumbers(numbers)
@@ -107,23 +112,21 @@ extension Connection {
         guard !isInTransaction else {
             throw SQLiteError(.misuse, message: "migrate() must not run inside a transaction", sql: nil)
         }
-        var backup: String?
-        if current > 0, path != ":memory:", !path.isEmpty {
-            // VACUUM cannot run inside a transaction, so the copy is taken just before the
-            // upgrade; if another process upgrades first, the copy is still of the old schema.
-            let formatter = ISO8601DateFormatter()
-            formatter.formatOptions = [.withYear, .withMonth, .withDay, .withTime, .withTimeZone]
-            let stamp = formatter.string(from: Date())
-            let target = "\(path)-backup-v\(current)-\(stamp)-\(getpid())"
-            try run("VACUUM INTO ?", [.text(target)])
-            backup = target
-        }
         let foreignKeys = try scalar("PRAGMA foreign_keys")?.int == 1
         if foreignKeys { try execute("PRAGMA foreign_keys = OFF") }
         defer { if foreignKeys { try? execute("PRAGMA foreign_keys = ON") } }
-        try transaction(.immediate) {
+        return try transaction(.immediate) { () -> String? in
             let now = try userVersion
             if now > latest { throw SchemaError.newerDatabase(path: path, found: now, supported: latest) }
+            if now == latest { return nil }  // another process upgraded it first
+            var copy: String?
+            if backup, now > 0, path != ":memory:", !path.isEmpty {
+                let formatter = ISO8601DateFormatter()
+                formatter.formatOptions = [.withYear, .withMonth, .withDay, .withTime, .withTimeZone]
+                let target = "\(path)-backup-v\(now)-\(formatter.string(from: Date()))-\(getpid())"
+                try Connection(path: path, readOnly: true).run("VACUUM INTO ?", [.text(target)])
+                copy = target
+            }
             let before = try foreignKeyViolations()
             for migration in migrations where migration.version > now {
                 try execute(migration.sql)
@@ -140,8 +143,8 @@ extension Connection {
             if new.contains(where: { $0.value > old[$0.key, default: 0] }) {
                 throw SchemaError.foreignKeyViolations(version: latest, after.filter { !before.contains($0) || $0.rowID == nil })
             }
+            return copy
         }
-        return backup
     }
 
     /// Every row `PRAGMA foreign_key_check` reports.

@@ -8,6 +8,9 @@ public struct MergeSummary: Sendable, Equatable {
     public var replaced = 0
     /// Runs already in the target as complete as the source's, left alone.
     public var unchanged = 0
+    /// True when the source was read as immutable, on storage nothing can be written to (see
+    /// ``RunStore/isImmutable``).
+    public var sourceIsImmutable = false
 }
 
 extension RunStore {
@@ -28,14 +31,34 @@ extension RunStore {
     /// missing here is copied with its params, epoch metrics and weights; a run here that is
     /// less complete than the source's (queued, running, interrupted or failed, against a
     /// finished or diverged one) is replaced by it. Merging the same file again changes nothing.
-    /// The source is first brought to this binary's schema (with the usual backup).
-    /// - Throws: ``TrackerError/gridChanged(sweep:)`` when a sweep of the same name has another
-    ///   grid here; ``SchemaError``; ``SQLiteError``.
+    ///
+    /// The source is only read: opened read-only (as immutable on read-only storage, see
+    /// ``init(path:readOnly:)``), and when its schema is older, upgraded in a temporary copy
+    /// that is deleted afterwards.
+    /// - Throws: ``DatabaseFileError/sameFile(path:other:)`` when `path` is this database by
+    ///   another name (compared by device and inode: a relative path, a symbolic or hard link);
+    ///   ``DatabaseFileError`` for a missing, empty or directory source;
+    ///   ``TrackerError/gridChanged(sweep:)`` when a sweep of the same name has another grid
+    ///   here; ``SchemaError``; ``SQLiteError``.
     @discardableResult
     public func merge(from path: String) throws -> MergeSummary {
-        guard FileManager.default.fileExists(atPath: path) else { throw TrackerError.notFound("database \(path)") }
-        _ = try RunStore(path: path)  // migrates an older source; refuses a newer one
-        try connection.run("ATTACH DATABASE ? AS source", [.text(path)])
+        if let mine = DatabaseFile.identity(self.path), mine == DatabaseFile.identity(path) {
+            throw DatabaseFileError.sameFile(path: self.path, other: path)
+        }
+        let reader = try RunStore(path: path, readOnly: true)
+        var attached = DatabaseFile.uri(path, reader.isImmutable ? ["mode=ro", "immutable=1"] : ["mode=ro"])
+        var temporary: URL?
+        defer { temporary.map { try? FileManager.default.removeItem(at: $0.deletingLastPathComponent()) } }
+        if try reader.connection.userVersion < Migrations.latestVersion {
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("exp-merge-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            let copy = folder.appendingPathComponent("source.db")
+            temporary = copy
+            try reader.connection.run("VACUUM INTO ?", [.text(copy.path)])
+            try Connection(path: copy.path).migrate(backup: false)
+            attached = DatabaseFile.uri(copy.path, ["mode=ro"])
+        }
+        try connection.run("ATTACH DATABASE ? AS source", [.text(attached)])
         defer { try? connection.execute("DETACH DATABASE source") }
         return try write {
             let source = try RunStore.readSource(connection)
@@ -57,7 +80,7 @@ extension RunStore {
             let columns = try connection.query("SELECT name FROM pragma_table_info('runs')") { s in try s.required(s.string, "name") }
                 .filter { !["run_id", "sweep_id", "dataset_id", "split_id"].contains($0) }
             let list = columns.joined(separator: ", ")
-            var summary = MergeSummary()
+            var summary = MergeSummary(sourceIsImmutable: reader.isImmutable)
             for run in source.runs {
                 let sweepID = sweepIDs[run.sweepID]!
                 let existing = try connection.query("""

@@ -20,26 +20,39 @@ public final class RunStore {
     ///
     /// The connection is set to WAL, `synchronous = NORMAL`, `foreign_keys = ON` and a 60 s busy
     /// timeout. An older schema is upgraded after a copy is written beside the file (see
-    /// ``backupPath``).
+    /// ``backupPath``); a 0-byte file is set up as a new database.
+    ///
+    /// Opened `readOnly`, nothing is ever written or created: the file must exist and hold a
+    /// database. When SQLite cannot read it read-only because nothing can be written beside it
+    /// (a WAL file on a read-only mount or in a folder the user may not write, where SQLite
+    /// cannot create the `-shm` file) and no `-wal` file exists, it is read as immutable (see
+    /// ``isImmutable``).
     /// - Parameters:
-    ///   - path: the database file (created when missing).
-    ///   - readOnly: open for queries only; the schema must already be current.
-    /// - Throws: ``SchemaError/newerDatabase(path:found:supported:)`` for a file from a newer
-    ///   `exp`, ``SQLiteError`` when the file is not a database or cannot be opened.
+    ///   - path: the database file (created when missing, unless `readOnly`).
+    ///   - readOnly: open for queries only; the schema is not upgraded.
+    /// - Throws: ``DatabaseFileError`` for a directory, and when `readOnly` for a missing or
+    ///   empty file or a WAL file on read-only storage;
+    ///   ``SchemaError/newerDatabase(path:found:supported:)`` for a file from a newer `exp`;
+    ///   ``SQLiteError`` when the file is not a database or cannot be opened.
     public convenience init(path: String, readOnly: Bool = false) throws {
         try self.init(path: path, readOnly: readOnly, migrations: Migrations.all)
     }
 
     /// Opens the store with another list of migrations (tests use it for upgrades).
     init(path: String, readOnly: Bool, migrations: [Migration]) throws {
-        if readOnly, !FileManager.default.fileExists(atPath: path) {
-            throw SQLiteError(.cannotOpen, message: "no database at \(path)", sql: nil)
+        try DatabaseFile.check(path, forReading: readOnly)
+        var version = 0
+        if readOnly {
+            (connection, version) = try Self.openReadOnly(path)
+        } else {
+            connection = try Connection(path: path)
         }
-        connection = try Connection(path: path, readOnly: readOnly)
         try connection.execute("PRAGMA foreign_keys = ON")
-        // A file from a newer exp is refused before anything is written to it (switching it to
-        // WAL would change its header).
-        let version = try retryingWhileBusy { try connection.userVersion }
+        if !readOnly {
+            // A file from a newer exp is refused before anything is written to it (switching it
+            // to WAL would change its header).
+            version = try retryingWhileBusy { try connection.userVersion }
+        }
         let latest = migrations.last?.version ?? 0
         if version > latest {
             throw SchemaError.newerDatabase(path: path, found: version, supported: latest)
@@ -50,9 +63,25 @@ public final class RunStore {
         backupPath = try retryingWhileBusy { try connection.migrate(migrations) }
     }
 
+    /// True when the file is read as immutable because nothing can be written beside it.
+    public var isImmutable: Bool { connection.isImmutable }
+
+    /// A read-only connection to `path` and the file's schema version, falling back to an
+    /// immutable one where SQLite cannot create the `-shm` file of a WAL database.
+    private static func openReadOnly(_ path: String) throws -> (Connection, Int) {
+        let connection = try Connection(path: path, readOnly: true)
+        do {
+            return (connection, try retryingWhileBusy { try connection.userVersion })
+        } catch let error as SQLiteError where error.primary == .cannotOpen || error.primary == .readOnly {
+            guard DatabaseFile.size(path + "-wal") == nil else { throw DatabaseFileError.walOnReadOnlyStorage(path: path) }
+            let immutable = try Connection(path: path, readOnly: true, immutable: true)
+            return (immutable, try immutable.userVersion)
+        }
+    }
+
     /// Switching to WAL and the first schema read may report `SQLITE_BUSY` without waiting
     /// while another process creates the file; such calls are retried for up to a minute.
-    private func retryingWhileBusy<T>(_ body: () throws -> T) throws -> T {
+    private static func retryingWhileBusy<T>(_ body: () throws -> T) throws -> T {
         let deadline = Date().addingTimeInterval(60)
         while true {
             do { return try body() } catch let error as SQLiteError where error.isBusy && Date() < deadline {
@@ -60,6 +89,8 @@ public final class RunStore {
             }
         }
     }
+
+    private func retryingWhileBusy<T>(_ body: () throws -> T) throws -> T { try Self.retryingWhileBusy(body) }
 
     /// Copies the write-ahead log into the database file, so that — when no other process is
     /// using the file — the `.db` file alone holds every committed write and can be copied
@@ -71,6 +102,41 @@ public final class RunStore {
     ///   empty the `-wal` file (`TRUNCATE`), e.g. before measuring the file's size.
     public func checkpoint(truncating: Bool = false) throws {
         try connection.execute("PRAGMA wal_checkpoint(\(truncating ? "TRUNCATE" : "PASSIVE"))")
+    }
+
+    /// Copies the whole write-ahead log into the database file and empties the `-wal` file
+    /// (`wal_checkpoint(TRUNCATE)`), retrying for up to `seconds` while another connection — a
+    /// live view, a user's query, another `exp` — holds a reader or the write lock. Call it as
+    /// the process exits: when it returns true, the `.db` file alone holds every committed write.
+    /// - Parameter seconds: how long to keep trying, in seconds.
+    /// - Returns: false when another connection kept the log from being emptied in time (the
+    ///   `-wal` file then belongs with any copy of the file).
+    /// - Throws: ``SQLiteError`` for other failures (e.g. `SQLITE_FULL`); the log is kept then too.
+    public func checkpointBeforeExit(within seconds: Double = 3) throws -> Bool {
+        connection.setBusyTimeout(0.1)
+        defer { connection.setBusyTimeout(60) }
+        let deadline = Date().addingTimeInterval(seconds)
+        while true {
+            do {
+                // One row: busy (1 when the checkpoint stopped short), log frames, checkpointed frames.
+                if try connection.scalar("PRAGMA wal_checkpoint(TRUNCATE)")?.int == 0 { return true }
+            } catch let error as SQLiteError where error.isBusy {}
+            if Date() >= deadline { return false }
+            usleep(50_000)
+        }
+    }
+
+    /// Writes a consistent copy of the whole database to a new file at `path` (`VACUUM INTO`),
+    /// safe at any time, also while other processes write: the copy is of one moment. The copy
+    /// is in `journal_mode = DELETE`, so it is one self-contained file that opens on read-only
+    /// media (`sqlite3 -readonly`, Python `mode=ro`).
+    /// - Throws: ``DatabaseFileError/exists(path:)`` when `path` already exists; ``SQLiteError``
+    ///   (e.g. `SQLITE_FULL`, `SQLITE_CANTOPEN` for a folder that does not exist).
+    public func snapshot(to path: String) throws {
+        if FileManager.default.fileExists(atPath: path) { throw DatabaseFileError.exists(path: path) }
+        try connection.run("VACUUM INTO ?", [.text(path)])
+        let copy = try Connection(path: path)
+        try copy.execute("PRAGMA journal_mode = DELETE")
     }
 
     /// The bytes of the pages that hold the given tables and indexes (from the `dbstat`

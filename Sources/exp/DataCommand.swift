@@ -64,7 +64,7 @@ struct DataCommand: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
-            let store = try openExistingStore(database.db)
+            let store = try openStore(database.db, readOnly: true)
             let rows = try store.datasetUsage().map { u in
                 ["\(u.dataset.name)@\(u.dataset.version)", "\(u.dataset.rowCount)", "\(u.dataset.featureNames.count)",
                  "\(u.dataset.classNames.count)", String(u.dataset.sha256.prefix(12)), u.dataset.importedAt ?? "-",
@@ -87,7 +87,7 @@ struct DataCommand: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
-            let store = try openExistingStore(database.db)
+            let store = try openStore(database.db, readOnly: true)
             let (name, version) = parseDatasetReference(dataset)
             let found = try version.map { try store.dataset(named: name, version: $0) } ?? store.dataset(named: name)
             guard let record = found else {
@@ -140,13 +140,6 @@ func parseDatasetReference(_ text: String) -> (name: String, version: Int?) {
         return (String(text[..<at]), version)
     }
     return (text, nil)
-}
-
-/// Opens a database that must already exist, for reading.
-/// - Throws: ``ExpError/rejected(_:)`` when there is no file at `path`; see ``openStore(_:readOnly:)``.
-func openExistingStore(_ path: String) throws -> RunStore {
-    guard FileManager.default.fileExists(atPath: path) else { throw ExpError.rejected("no database at \(path)") }
-    return try openStore(path, readOnly: true)
 }
 
 /// A number in at most 6 significant digits.

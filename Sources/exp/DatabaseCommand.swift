@@ -4,7 +4,7 @@ import Tracker
 
 struct DatabaseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "db", abstract: "Inspect the experiment database.", subcommands: [Check.self])
+        commandName: "db", abstract: "Inspect or copy the experiment database.", subcommands: [Check.self, Snapshot.self])
 
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -12,10 +12,24 @@ struct DatabaseCommand: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
-            guard FileManager.default.fileExists(atPath: database.db) else { throw ExpError.rejected("no database at \(database.db)") }
+            let store: RunStore
+            do {
+                store = try openStore(database.db, readOnly: true)
+            } catch ExpError.database(let error as SchemaError, let path) {
+                // A newer schema is a finding of the check, and input this exp refuses (exit 2).
+                if case let .newerDatabase(_, found, supported) = error {
+                    print("database: \(path)")
+                    print("schema version: \(found) (this exp: \(supported)): newer than this exp supports")
+                }
+                throw ExpError.database(error, path: path)
+            } catch ExpError.database(let error as SQLiteError, let path) {
+                // A file SQLite cannot read at all is what this command exists for: a failed check.
+                print("database: \(path)")
+                print("integrity: failed: \(error.message)")
+                throw ExpError.incomplete("\(path) failed the check")
+            }
             print("database: \(database.db)")
             do {
-                let store = try RunStore(path: database.db, readOnly: true)
                 let report = try store.integrityReport()
                 print("schema version: \(report.schemaVersion) (this exp: \(Migrations.latestVersion))")
                 print("integrity: \(report.integrity.joined(separator: "; "))")
@@ -32,6 +46,27 @@ struct DatabaseCommand: ParsableCommand {
                 print("integrity: failed: \(reason)")
                 throw ExpError.incomplete("\(database.db) failed the check")
             }
+        }
+    }
+
+    struct Snapshot: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write a consistent copy of the database to a new file, safe at any time, even during a sweep.",
+            discussion: """
+                The copy is one self-contained file (a rollback journal, no -wal file): copy it anywhere, open it on \
+                read-only media, merge it with `exp merge`. See docs/scale-out.md.
+                """)
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: "The new file to write (it must not exist).") var output: String
+
+        func run() throws {
+            let store = try openStore(database.db, readOnly: true)
+            do {
+                try store.snapshot(to: output)
+            } catch {
+                throw ExpError.database(error, path: output)
+            }
+            print("\(output): a copy of \(database.db)")
         }
     }
 }

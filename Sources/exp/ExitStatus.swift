@@ -73,8 +73,10 @@ struct Termination {
         case let error as GridError:
             // One line per problem, each naming the file, line and key.
             (status, messages) = (.rejectedInput, error.description.split(separator: "\n").map(String.init))
-        case is DataImportError, is SchemaError:
-            (status, messages) = (.rejectedInput, ["exp: \(error)"])
+        case is DataImportError, is SchemaError, is DatabaseFileError, is SQLiteError:
+            // An SQLite error a command let through comes from the database it opened.
+            let described = Self.describe(error, database: error is SQLiteError ? openedDatabase ?? "" : "")
+            (status, messages) = (described.status, ["exp: \(described.message)"])
         default:
             switch Exp.exitCode(for: error) {
             case .success:
@@ -94,24 +96,35 @@ struct Termination {
         for line in messages { FileHandle.standardError.write(Data("\(line)\n".utf8)) }
     }
 
-    /// A one-line message and exit status for an error from the database at `path`: what went
-    /// wrong in the user's terms rather than SQLite's result code and SQL.
+    /// A one-line message and exit status for an error from the database at `path` (empty when
+    /// no database is known): what went wrong in the user's terms rather than SQLite's result
+    /// code and SQL.
     static func describe(_ error: Error, database path: String) -> (message: String, status: ExitStatus) {
+        if let problem = (error as? DatabaseFileError) ?? (path.isEmpty ? nil : DatabaseFileError(error, path: path)) {
+            if case .diskFull = problem { return ("\(problem)", .incomplete) }
+            return ("\(problem)", .rejectedInput)
+        }
         switch error {
         case let error as SchemaError:
             return ("\(error)", .rejectedInput)
+        case let error as SQLiteError where path.isEmpty:
+            return ("\(error)", .incomplete)
         case let error as SQLiteError:
             switch error.primary {
             case .notADatabase?: return ("\(path) is not an SQLite database", .rejectedInput)
-            case .corrupt?: return ("\(path) is damaged (\(error.message)); `exp db check --db \(path)` shows more", .rejectedInput)
             case .busy?, .locked?: return ("\(path) is locked by another program (waited 60 s); try again once it is done", .incomplete)
             case .readOnly?: return ("\(path) is read-only: exp cannot write to it", .rejectedInput)
-            case .full?: return ("the disk holding \(path) is full", .incomplete)
             case .cannotOpen?: return ("cannot open \(path) (does its folder exist, and may exp write there?)", .rejectedInput)
             default: return ("\(path): \(error.message)", .incomplete)
             }
+        case is DataImportError:
+            return ("\(error)", .rejectedInput)
         default:
             return ("\(error)", .incomplete)
         }
     }
 }
+
+/// The database the command opened, named as the user gave it: errors SQLite reports while the
+/// command reads it are told in the user's terms with this name (see ``Termination``).
+nonisolated(unsafe) var openedDatabase: String?

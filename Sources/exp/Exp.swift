@@ -34,6 +34,8 @@ struct Exp: ParsableCommand {
             fflush(stdout)
             _exit(status.code)
         }
+        // What was printed is out before the exit checkpoint, which may wait a few seconds for readers.
+        fflush(stdout)
         Foundation.exit(status.code)
     }
 }

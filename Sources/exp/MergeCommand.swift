@@ -6,7 +6,10 @@ struct MergeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "merge",
         abstract: "Merge shard databases (from `exp sweep --shard I/N`) into one; merging again changes nothing.",
-        discussion: "A finished or diverged run wins over an unfinished copy of the same cell. See docs/scale-out.md."
+        discussion: """
+            A finished or diverged run wins over an unfinished copy of the same cell. The shards are only read; one \
+            with an older schema is upgraded in a temporary copy. See docs/scale-out.md.
+            """
     )
 
     @Argument(help: "The database to merge into (created when missing).") var output: String
@@ -14,7 +17,6 @@ struct MergeCommand: ParsableCommand {
 
     func validate() throws {
         if shards.isEmpty { throw ValidationError("name at least one database to merge from") }
-        if shards.contains(output) { throw ValidationError("cannot merge \(output) into itself") }
     }
 
     func run() throws {
@@ -22,16 +24,17 @@ struct MergeCommand: ParsableCommand {
         for shard in shards {
             do {
                 let summary = try store.merge(from: shard)
+                if summary.sourceIsImmutable { noteImmutable(shard) }
                 if summary.added + summary.replaced + summary.unchanged == 0 {
                     throw ExpError.rejected("\(shard) holds no runs (was it copied without its -wal file while a sweep was writing it?)")
                 }
                 print("\(shard): \(summary.added) runs added, \(summary.replaced) replaced by a more complete copy, \(summary.unchanged) unchanged")
             } catch let error as ExpError {
                 throw error
-            } catch let error as SQLiteError {
-                throw ExpError.database(error, path: shard)
-            } catch {
+            } catch let error as TrackerError {
                 throw ExpError.incomplete("\(shard): \(error)")
+            } catch {
+                throw ExpError.database(error, path: shard)
             }
         }
     }

@@ -36,9 +36,6 @@ struct ReportCommand: ParsableCommand {
     }
 
     func run() throws {
-        guard FileManager.default.fileExists(atPath: database.db) else {
-            throw ExpError.rejected("no database at \(database.db); run `exp sweep GRID` first")
-        }
         let store = try openStore(database.db, readOnly: true)
         let known = try store.sweepNames()
         for name in sweep where !known.contains(name) {

@@ -64,7 +64,8 @@ struct SweepCommand: ParsableCommand {
 
 /// Reads a validated grid's data set, opens the database, and stores and queues the sweep.
 /// - Throws: ``ExpError/rejected(_:)`` for a bad data file or an impossible protocol, before
-///   anything is stored; ``ExpError/database(_:path:)`` when the database cannot be used.
+///   anything is stored; ``ExpError/database(_:path:)`` when the database cannot be used, or
+///   fails `PRAGMA quick_check` (``DatabaseFileError/damaged(path:)``) before anything is written.
 func prepareSweep(_ grid: GridFile, database: String) throws -> (RunStore, Dataset, PreparedSweep) {
     let dataset: Dataset
     do { dataset = try DatasetImport.read(grid.datasetURL, options: grid.datasetOptions) } catch {
@@ -72,6 +73,8 @@ func prepareSweep(_ grid: GridFile, database: String) throws -> (RunStore, Datas
     }
     let store = try openStore(database)
     do {
+        // Once per process, before anything is written: a full scan of the file.
+        try store.requireUndamaged()
         return (store, dataset, try SweepPlanner.prepare(grid: grid, dataset: dataset, store: store, toolVersion: toolVersion))
     } catch let error as SplitError {
         throw ExpError.rejected("\(grid.url.path): protocol: \(error)")
@@ -104,16 +107,31 @@ let checkpointOnExit: Void = {
     atexit { checkpointWritableStores() }
 }()
 
-/// Empties each written database's write-ahead log into the database file.
+/// Empties each written database's write-ahead log into the database file, trying for a few
+/// seconds while another program reads it; when that does not succeed, says that the `-wal`
+/// file belongs with any copy.
 func checkpointWritableStores() {
-    for store in writableStores { try? store.checkpoint() }
+    for store in writableStores {
+        let copyHint = "copy that file with it, or take a copy with `exp db snapshot --db \(store.path) COPY.db`"
+        do {
+            if try !store.checkpointBeforeExit() {
+                note("note: another program is using \(store.path), so recent runs are still in \(store.path)-wal; \(copyHint)")
+            }
+        } catch {
+            note("note: \(Termination.describe(error, database: store.path).message); recent runs are still in \(store.path)-wal; \(copyHint)")
+        }
+    }
+    writableStores = []
 }
 
-/// Opens the database.
-/// - Throws: ``ExpError/database(_:path:)`` for a refused or unreadable file.
+/// Opens the database. Opened `readOnly`, nothing is written or created (see
+/// ``RunStore/init(path:readOnly:)``); a file read as immutable is said so on standard error.
+/// - Throws: ``ExpError/database(_:path:)`` for a missing (when `readOnly`), refused or unreadable file.
 func openStore(_ path: String, readOnly: Bool = false) throws -> RunStore {
     do {
         let store = try RunStore(path: path, readOnly: readOnly)
+        openedDatabase = path
+        if store.isImmutable { noteImmutable(path) }
         if !readOnly {
             _ = checkpointOnExit
             writableStores.append(store)
@@ -123,4 +141,9 @@ func openStore(_ path: String, readOnly: Bool = false) throws -> RunStore {
     } catch {
         throw ExpError.database(error, path: path)
     }
+}
+
+/// Says that the database at `path` is read as immutable, on storage nothing can be written to.
+func noteImmutable(_ path: String) {
+    note("note: nothing can be written beside \(path) (read-only storage); reading it as a file that does not change")
 }

@@ -54,7 +54,7 @@ import TestSupport
             _ = try Connection(path: scratch.path("text.db")).userVersion
         }
         #expect(notADatabase.primary == .notADatabase)
-        let missing = try #require(throws: SQLiteError.self) { _ = try RunStore(path: scratch.path("none.db"), readOnly: true) }
+        let missing = try #require(throws: SQLiteError.self) { _ = try Connection(path: scratch.path("none.db"), readOnly: true) }
         #expect(missing.primary == .cannotOpen)
         #expect(SQLiteError(code: 5, message: "", sql: nil).isBusy)
         #expect(SQLiteError(code: 262, message: "", sql: nil).primary == .locked)  // SQLITE_LOCKED_SHAREDCACHE

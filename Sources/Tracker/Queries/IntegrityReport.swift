@@ -38,4 +38,17 @@ extension RunStore {
         return IntegrityReport(integrity: integrity, foreignKeyViolations: foreignKeys, schemaVersion: version,
                                tableRows: tableRows, statusCounts: statuses)
     }
+
+    /// Checks every page of the file (`PRAGMA quick_check`: the integrity check without
+    /// comparing indexes to their tables). A full scan: it reads the whole file once.
+    /// - Throws: ``DatabaseFileError/damaged(path:)`` when the check finds a problem;
+    ///   ``SQLiteError`` when the file cannot be read.
+    public func requireUndamaged() throws {
+        do {
+            let lines = try connection.query("PRAGMA quick_check") { s in try s.string("quick_check") ?? "" }
+            if lines != ["ok"] { throw DatabaseFileError.damaged(path: path) }
+        } catch let error as SQLiteError where error.primary == .corrupt || error.primary == .notADatabase {
+            throw DatabaseFileError.damaged(path: path)
+        }
+    }
 }

@@ -18,15 +18,20 @@ public final class Connection {
 
     /// Opens (creating when missing) the database at `path`.
     /// - Parameters:
-    ///   - path: a file path, or `:memory:`.
-    ///   - readOnly: open without write access (the file must exist).
+    ///   - path: a file path, or `:memory:`. Passed to SQLite as a URI filename
+    ///     (<https://sqlite.org/uri.html>), so a later `ATTACH` may name a URI too.
+    ///   - readOnly: open without write access (`mode=ro`; the file must exist).
+    ///   - immutable: read the file as one that nothing can change (`immutable=1`: no locks, no
+    ///     `-shm` file), for read-only storage; only with `readOnly`.
     ///   - busyTimeout: how long a statement waits for another connection's lock, in seconds.
     /// - Throws: ``SQLiteError`` when the file cannot be opened.
-    public init(path: String, readOnly: Bool = false, busyTimeout: Double = 60) throws {
+    public init(path: String, readOnly: Bool = false, immutable: Bool = false, busyTimeout: Double = 60) throws {
         var db: OpaquePointer?
         let flags = (readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE))
-            | SQLITE_OPEN_NOMUTEX
-        let rc = sqlite3_open_v2(path, &db, flags, nil)
+            | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI
+        let special = path == ":memory:" || path.isEmpty
+        let name = special ? path : DatabaseFile.uri(path, readOnly ? (immutable ? ["mode=ro", "immutable=1"] : ["mode=ro"]) : [])
+        let rc = sqlite3_open_v2(name, &db, flags, nil)
         guard rc == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
             let code = db.map { sqlite3_extended_errcode($0) } ?? rc
@@ -35,8 +40,17 @@ public final class Connection {
         }
         handle = db
         self.path = path
+        self.isImmutable = readOnly && immutable
         sqlite3_extended_result_codes(db, 1)
-        sqlite3_busy_timeout(db, Int32(busyTimeout * 1000))
+        setBusyTimeout(busyTimeout)
+    }
+
+    /// True when the file is read as immutable (see ``init(path:readOnly:immutable:busyTimeout:)``).
+    public let isImmutable: Bool
+
+    /// Sets how long a statement waits for another connection's lock, in seconds.
+    public func setBusyTimeout(_ seconds: Double) {
+        sqlite3_busy_timeout(handle, Int32(seconds * 1000))
     }
 
     deinit {

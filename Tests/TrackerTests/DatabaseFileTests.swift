@@ -1,0 +1,112 @@
+import Foundation
+import Testing
+@testable import Tracker
+
+/// Database files as they travel: opened read-only without writing or creating anything,
+/// merged without writing into the sources, upgraded once by one process.
+@Suite struct DatabaseFileTests {
+    /// `Fixtures/runs-v2.sql` loaded into a file at `path`: an older schema with runs.
+    private func loadVersionTwo(into path: String) throws {
+        let url = try #require(Bundle.module.url(forResource: "runs-v2", withExtension: "sql", subdirectory: "Fixtures"))
+        let db = try Connection(path: path)
+        try db.execute(try String(contentsOf: url, encoding: .utf8))
+    }
+
+    @Test func readOnlyOpeningNeverCreatesAndNamesTheProblem() throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanup() }
+        #expect(throws: DatabaseFileError.missing(path: scratch.path("none.db"))) { try RunStore(path: scratch.path("none.db"), readOnly: true) }
+        #expect(try scratch.files().isEmpty)
+        _ = FileManager.default.createFile(atPath: scratch.path("empty.db"), contents: nil)
+        #expect(throws: DatabaseFileError.empty(path: scratch.path("empty.db"))) { try RunStore(path: scratch.path("empty.db"), readOnly: true) }
+        #expect(DatabaseFile.size(scratch.path("empty.db")) == 0)
+        try FileManager.default.createDirectory(atPath: scratch.path("folder"), withIntermediateDirectories: false)
+        #expect(throws: DatabaseFileError.directory(path: scratch.path("folder"))) { try RunStore(path: scratch.path("folder")) }
+        #expect(try scratch.files() == ["empty.db", "folder"])
+        // A writer may set up a 0-byte file as a new database.
+        #expect(try RunStore(path: scratch.path("empty.db")).connection.userVersion == Migrations.latestVersion)
+    }
+
+    /// Eight processes' worth of connections opening an older file at once: one migrates it,
+    /// and only that one writes a backup and reports it.
+    @Test func concurrentOpeningOfAnOlderFileWritesOneBackup() throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanup() }
+        let path = scratch.path("runs.db")
+        try loadVersionTwo(into: path)
+        let lock = NSLock()
+        var backups: [String?] = []
+        var failures: [String] = []
+        DispatchQueue.concurrentPerform(iterations: 8) { _ in
+            do {
+                let store = try RunStore(path: path)
+                lock.withLock { backups.append(store.backupPath) }
+            } catch {
+                lock.withLock { failures.append("\(error)") }
+            }
+        }
+        #expect(failures.isEmpty, "\(failures)")
+        #expect(backups.count == 8)
+        #expect(backups.compactMap { $0 }.count == 1)
+        #expect(try scratch.files().filter { $0.contains("-backup-") }.count == 1)
+        #expect(try Connection(path: path).userVersion == Migrations.latestVersion)
+    }
+
+    /// A source with an older schema is upgraded in a temporary copy: the file itself keeps
+    /// its bytes and its version, and nothing is written beside it.
+    @Test func mergeReadsItsSourcesAndUpgradesAnOlderOneInACopy() throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanup() }
+        let folder = scratch.url.appendingPathComponent("shards")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: false)
+        let source = folder.appendingPathComponent("old.db").path
+        try loadVersionTwo(into: source)
+        let before = try Data(contentsOf: URL(fileURLWithPath: source))
+        let target = try RunStore(path: scratch.path("all.db"))
+        let summary = try target.merge(from: source)
+        #expect(summary.added > 0)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: source)) == before)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["old.db"])
+        #expect(try Connection(path: source, readOnly: true).userVersion == 2)
+        #expect(try target.merge(from: source) == MergeSummary(added: 0, replaced: 0, unchanged: summary.added))
+
+        _ = FileManager.default.createFile(atPath: scratch.path("empty.db"), contents: nil)
+        #expect(throws: DatabaseFileError.empty(path: scratch.path("empty.db"))) { try target.merge(from: scratch.path("empty.db")) }
+        #expect(DatabaseFile.size(scratch.path("empty.db")) == 0)
+    }
+
+    /// The same file by another name — `./`, a symbolic link, a hard link — is refused at once.
+    @Test func mergeRefusesTheTargetByAnyName() throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanup() }
+        let path = scratch.path("all.db")
+        let store = try RunStore(path: path)
+        try FileManager.default.createSymbolicLink(atPath: scratch.path("link.db"), withDestinationPath: path)
+        try FileManager.default.linkItem(atPath: path, toPath: scratch.path("hard.db"))
+        let started = Date()
+        for other in [scratch.url.path + "/./all.db", scratch.path("link.db"), scratch.path("hard.db")] {
+            #expect(throws: DatabaseFileError.sameFile(path: path, other: other)) { try store.merge(from: other) }
+        }
+        #expect(Date().timeIntervalSince(started) < 5)
+    }
+
+    /// A snapshot is one file in rollback-journal mode holding everything, taken while another
+    /// connection holds a write transaction.
+    @Test func aSnapshotIsOneSelfContainedFile() throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanup() }
+        let path = scratch.path("runs.db")
+        try loadVersionTwo(into: path)
+        let store = try RunStore(path: path)
+        let writer = try Connection(path: path)
+        try writer.execute("BEGIN IMMEDIATE; UPDATE runs SET error = 'uncommitted'")
+        try store.snapshot(to: scratch.path("copy.db"))
+        try writer.execute("ROLLBACK")
+        let copy = try Connection(path: scratch.path("copy.db"), readOnly: true)
+        #expect(try copy.scalar("PRAGMA journal_mode")?.string == "delete")
+        #expect(try copy.scalar("SELECT COUNT(*) FROM runs")?.int == (try store.connection.scalar("SELECT COUNT(*) FROM runs")?.int))
+        #expect(try copy.scalar("SELECT COUNT(*) FROM runs WHERE error = 'uncommitted'")?.int == 0)
+        #expect(!FileManager.default.fileExists(atPath: scratch.path("copy.db-wal")))
+        #expect(throws: DatabaseFileError.exists(path: scratch.path("copy.db"))) { try store.snapshot(to: scratch.path("copy.db")) }
+    }
+}
