@@ -53,6 +53,12 @@ import Testing
         #expect(stored.classNames == ["0", "0.0"])
     }
 
+    @Test func d18ScoringLabelsNameNumericClassesAsNumbers() throws {
+        let table = try DataFile.parseTable("a,target\n1,1.0\n2,0\n3,2.00\n4,x\n", file: "t", name: "t")
+        #expect(table.labels(matching: ["0", "1", "2"]) == ["1", "0", "2", "x"])
+        #expect(table.labels(matching: ["a", "b"]) == ["1.0", "0", "2.00", "x"])
+    }
+
     @Test func d19DuplicateHeaderNamesAreRefused() throws {
         let error = try Fixture.importError("d19_duplicate_header_names.csv")
         #expect(error.problems == [Problem(line: 1, message: "repeated column names 'length' (columns 1, 3), 'width' (columns 2, 4): "
