@@ -165,11 +165,11 @@ struct TrainCommand: ParsableCommand {
         let (dataset, dataURL, recordedDataset) = try trainingData()
         let protocolObject: [String: Any] = ["test_fraction": testFraction, "validation_fraction": validationFraction, "split_seed": splitSeed]
         var object: [String: Any] = ["dataset": recordedDataset, "protocol": protocolObject, "seeds": [seed], "grid": recordedGrid()]
-        let unnamed = String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
+        let unnamed = try jsonText(object, pretty: false)
         let stem = data == nil ? dataset.name : dataURL.deletingPathExtension().lastPathComponent
         let sweepName = name ?? "train-\(stem)-\(sha256Hex(unnamed).prefix(12))"
         object["name"] = sweepName
-        let text = String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted]), as: UTF8.self)
+        let text = try jsonText(object, pretty: true)
         let gridFile = try GridFile(name: sweepName, datasetURL: dataURL, datasetOptions: importFlags.options,
                                     evaluation: EvaluationProtocol(testFraction: testFraction, validationFraction: validationFraction,
                                                                    folds: nil, splitSeed: splitSeed),
