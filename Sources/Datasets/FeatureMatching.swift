@@ -15,6 +15,11 @@ public struct FeatureMismatchError: Error, Equatable, Sendable {
         /// The file and the model both name their features, and the file's names (given here,
         /// in file order) are not the model's in any order.
         case featureNames([String])
+        /// The file's header names some of the model's features but not these (in the model's order).
+        case missingFeatures([String])
+        /// The file's header names every feature and more than one other column (given here):
+        /// which of them is the label must be said.
+        case unknownColumns([String])
     }
 
     /// The file as the user named it.
@@ -40,8 +45,10 @@ extension DataFile {
     ///     without a header).
     ///   - options: how to read the file. Its ``ImportOptions/labelColumn`` is used as given
     ///     when `inferLabelColumn` is false.
-    ///   - inferLabelColumn: decide the label column from the number of columns: exactly the
-    ///     model's features means no label column, one more means the last is the label.
+    ///   - inferLabelColumn: decide the label column: when the file's header names every one
+    ///     of the model's features, the one other column is the label, wherever it is (none: no
+    ///     label column); otherwise by the number of columns: exactly the model's features
+    ///     means no label column, one more means the last is the label.
     ///   - requireLabels: the file must have a label column.
     /// - Returns: `rowCount` x `features.count` values, columns in the model's order (see
     ///   ``DataTable/aligned(toFeatures:file:)``), with the labels as written when the file
@@ -50,7 +57,7 @@ extension DataFile {
     ///   ``FeatureMismatchError`` when its columns do not fit the model's features.
     public static func readTable(_ url: URL, forFeatures features: [String], options: ImportOptions = .init(),
                                  inferLabelColumn: Bool, requireLabels: Bool) throws -> DataTable {
-        try parseTable(text(of: url), file: url.relativePath, forFeatures: features, options: options,
+        try parseTable(text(of: url, delimiter: options.delimiter), file: url.relativePath, forFeatures: features, options: options,
                        inferLabelColumn: inferLabelColumn, requireLabels: requireLabels)
     }
 
@@ -59,7 +66,10 @@ extension DataFile {
                                   inferLabelColumn: Bool, requireLabels: Bool) throws -> DataTable {
         let mismatch = { (kind: FeatureMismatchError.Kind) in FeatureMismatchError(file: file, expected: features, kind: kind) }
         var options = options
-        if inferLabelColumn {
+        if inferLabelColumn, let byName = try labelColumnByName(text, file: file, features: features, options: options,
+                                                                requireLabels: requireLabels) {
+            options.labelColumn = byName
+        } else if inferLabelColumn {
             options.labelColumn = .last
             let columns = try columnCount(text, file: file, options: options)
             if columns == features.count {
@@ -77,19 +87,55 @@ extension DataFile {
     }
 }
 
+extension DataFile {
+    /// The label column as the file's header tells it: `nil` when the file has no header, or a
+    /// header that names none of the model's features (it is then matched by position).
+    /// - Throws: ``FeatureMismatchError`` when the header names some of the model's features
+    ///   but not all, or every one and more than one other column.
+    static func labelColumnByName(_ text: String, file: String, features: [String], options: ImportOptions,
+                                  requireLabels: Bool) throws -> ImportOptions.LabelColumn? {
+        var probe = options
+        probe.labelColumn = .none
+        guard let names = try? TableReader(file: file, name: file, options: probe).headerNames(text) else { return nil }
+        let mismatch = { (kind: FeatureMismatchError.Kind) in FeatureMismatchError(file: file, expected: features, kind: kind) }
+        let known = Set(features)
+        let missing = features.filter { !names.contains($0) }
+        if !missing.isEmpty {
+            if !names.contains(where: known.contains) || DataTable.isPositional(features) { return nil }
+            throw mismatch(.missingFeatures(missing))
+        }
+        let others = names.filter { !known.contains($0) }
+        switch others.count {
+        case 0:
+            if requireLabels { throw mismatch(.noLabelColumn(columns: names.count)) }
+            return ImportOptions.LabelColumn.none
+        case 1:
+            return .name(others[0])
+        default:
+            throw mismatch(.unknownColumns(others))
+        }
+    }
+}
+
 extension DataTable {
+    /// Whether `names` are the names given to columns without a header: `x1`, `x2`, ... in order.
+    static func isPositional(_ names: [String]) -> Bool {
+        names.enumerated().allSatisfy { $1 == "x\($0 + 1)" }
+    }
+
     /// The table with its feature columns in the order of `features`.
     ///
-    /// Columns are matched by name when both the table and `features` name them (a file
-    /// without a header has positional names `x1`, `x2`, ...), in any order; otherwise by
-    /// position, unchanged.
+    /// Columns are matched by name, in any order, when the table's are named (a file without a
+    /// header has positional names `x1`, `x2`, ...) and either `features` are too or the
+    /// table's names are all among them (a model trained without a header, scoring a file
+    /// whose header uses its `x1`, `x2`, ...); otherwise by position, unchanged.
     /// - Precondition: `featureCount == features.count`.
     /// - Throws: ``FeatureMismatchError`` (``FeatureMismatchError/Kind/featureNames(_:)``) when
     ///   both are named and the names differ, or a name repeats.
     public func aligned(toFeatures features: [String], file: String) throws -> DataTable {
         precondition(featureCount == features.count, "the table has \(featureCount) features, \(features.count) expected")
-        let positional = { (names: [String]) in names.enumerated().allSatisfy { $1 == "x\($0 + 1)" } }
-        guard !positional(featureNames), !positional(features), featureNames != features else { return self }
+        guard !Self.isPositional(featureNames), featureNames != features else { return self }
+        if Self.isPositional(features), !featureNames.allSatisfy(features.contains) { return self }
         let order = features.map { featureNames.firstIndex(of: $0) }
         guard Set(featureNames).count == featureCount, !order.contains(nil) else {
             throw FeatureMismatchError(file: file, expected: features, kind: .featureNames(featureNames))

@@ -68,7 +68,7 @@ struct LayoutDetector {
         var header: [String]? = hasHeader ? first.fields : nil
         var expected = hasHeader ? first.fields.count : dataCount
         var indexColumn: Int?
-        if !strict, var names = header, !data.isEmpty, consecutiveIntegersInFirstColumn(data) {
+        if !strict, var names = header, !data.isEmpty, integersInFirstColumn(data) {
             if names.count + 1 == dataCount {
                 // write.table style: the header has no field for the row names.
                 names.insert("", at: 0)
@@ -82,6 +82,7 @@ struct LayoutDetector {
         guard strict || !checkShape || expected >= 2 || options.labelColumn == .none else {
             throw problem(first.line, "only 1 field per line: expected feature columns and a label separated by '\(options.delimiter ?? ",")'")
         }
+        if !strict, let header { try checkUniqueNames(header, skipping: indexColumn, line: first.line) }
         let label = try labelColumn(fieldCount: expected, header: header, line: first.line)
         if let label, label == indexColumn {
             throw problem(first.line, "the label column \(label + 1) is a column of row numbers")
@@ -166,15 +167,26 @@ struct LayoutDetector {
         return false
     }
 
-    /// Whether every data record's first field is the integer start, start + 1, ... with start 0 or 1.
-    private func consecutiveIntegersInFirstColumn(_ data: ArraySlice<TextRecord>) -> Bool {
-        guard let firstValue = data.first?.fields.first.flatMap({ Int($0) }), firstValue == 0 || firstValue == 1 else {
-            return false
+    /// Whether every data record's first field is an integer: with an unnamed header field
+    /// above it (pandas `to_csv`, whose index is any integers after a shuffle or a split) or no
+    /// header field at all (R's `write.table`), a column of row numbers, not a feature.
+    private func integersInFirstColumn(_ data: ArraySlice<TextRecord>) -> Bool {
+        data.allSatisfy { record in record.fields.first.flatMap { Int($0) } != nil }
+    }
+
+    /// Refuses a header that names two columns alike: features are matched by name when a
+    /// model scores a file, so a repeated name would silently pick one of the columns.
+    private func checkUniqueNames(_ header: [String], skipping indexColumn: Int?, line: Int) throws {
+        var columns: [String: [Int]] = [:]
+        for (column, name) in header.enumerated() where column != indexColumn && !name.isEmpty {
+            columns[name, default: []].append(column + 1)
         }
-        for (offset, record) in data.enumerated() {
-            guard let value = record.fields.first.flatMap({ Int($0) }), value == firstValue + offset else { return false }
-        }
-        return true
+        let repeated = header.enumerated().filter { column, name in columns[name].map { $0.count > 1 && $0[0] == column + 1 } ?? false }
+        guard !repeated.isEmpty else { return }
+        let list = repeated.map { _, name in
+            "'\(name)' (columns \(columns[name]!.map(String.init).joined(separator: ", ")))"
+        }.joined(separator: ", ")
+        throw problem(line, "repeated column names \(list): features are matched by name, so every column needs its own name")
     }
 
     /// The 0-based label column, or `nil` for ``ImportOptions/LabelColumn/none``.

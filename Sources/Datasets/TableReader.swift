@@ -29,23 +29,41 @@ struct TableReader {
         /// One label per row, or `nil` without a label column.
         var labels: [String]?
         var rowCount: Int
+        /// What was read in a way the user may not expect (one line each).
+        var notes: [String]
     }
 
     /// Reads a data set: labels are required and make at least 2 classes (any number in `strict` mode).
     func read(_ input: String) throws -> Dataset {
+        try readNoted(input).dataset
+    }
+
+    /// Reads a data set (see ``read(_:)``) with the notes on how it was read.
+    func readNoted(_ input: String) throws -> (dataset: Dataset, notes: [String]) {
         if !strict, options.labelColumn == .none {
             throw fail(0, "no label column: a data set needs one (reading without a label column is only for scoring rows with a model)")
         }
         let rows = try readRows(input)
-        let labelTexts = rows.labels ?? []
+        var notes = rows.notes
+        var labelTexts = rows.labels ?? []
         guard !labelTexts.isEmpty || strict else { throw fail(0, "no data rows") }
+        if !strict, let names = LabelSpellings.merging(Set(labelTexts)) {
+            labelTexts = labelTexts.map { names[$0]! }
+            notes.append(LabelSpellings.note(names))
+        }
         let classNames = Array(Set(labelTexts)).sorted()
         if classNames.count < 2 && !strict {
             throw fail(0, "only one class ('\(classNames[0])') in \(labelTexts.count) rows: classification needs at least 2 classes")
         }
         let index = Dictionary(uniqueKeysWithValues: classNames.enumerated().map { ($1, $0) })
-        return Dataset(name: name, featureNames: rows.layout.featureNames, classNames: classNames,
-                       features: rows.features, labels: labelTexts.map { index[$0]! })
+        let dataset = Dataset(name: name, featureNames: rows.layout.featureNames, classNames: classNames,
+                              features: rows.features, labels: labelTexts.map { index[$0]! })
+        if !strict {
+            for (className, count) in zip(classNames, dataset.classCounts) where count == 1 {
+                notes.append("class '\(className)' has 1 row: too few to appear in both the training and the test part of a split")
+            }
+        }
+        return (dataset, notes)
     }
 
     /// Reads rows to score: at least one row; labels, if the file has a label column, as written.
@@ -60,6 +78,14 @@ struct TableReader {
     /// a row-number column is not counted), without reading the values.
     func columnCount(_ input: String) throws -> Int {
         try layOut(input, checkShape: false).layout.columnCount
+    }
+
+    /// The names of the feature columns when the file has a header (a row-number column left
+    /// out), or `nil` when it has none.
+    func headerNames(_ input: String) throws -> [String]? {
+        let layout = try layOut(input, checkShape: false).layout
+        guard layout.skippedRecords == 1, layout.metadataClassNames == nil else { return nil }
+        return layout.featureNames
     }
 
     private func readRows(_ input: String) throws -> Rows {
@@ -135,6 +161,8 @@ struct TableReader {
         var labelTexts: [String] = []
         labelTexts.reserveCapacity(data.count)
         var rowCount = 0
+        /// Per file column, the fields that are words rather than numbers, with their problem's index.
+        var textFields: [Int: [(problem: Int, text: String)]] = [:]
         let expected = layout.expectedFieldCount
         for record in data {
             let fields = record.fields
@@ -151,6 +179,9 @@ struct TableReader {
                 case .number(let value):
                     values.append(value)
                 case .problem(let message):
+                    if !fields[column].isEmpty && NumberParsing.couldBeColumnName(fields[column]) {
+                        textFields[column, default: []].append((problems.count, fields[column]))
+                    }
                     problems.append(Problem(line: record.line, column: column + 1, message: message))
                 }
             }
@@ -164,16 +195,46 @@ struct TableReader {
                 rowCount += 1
             }
         }
-        guard problems.isEmpty else { throw fail(problems) }
+        guard problems.isEmpty else {
+            throw fail(textColumnsSummarised(problems, textFields: textFields, layout: layout, records: data.count))
+        }
+        var notes: [String] = []
+        let markers = Set(labelTexts.filter { NumberParsing.missingTokens.contains($0.lowercased()) }).sorted()
+        if !markers.isEmpty {
+            let list = markers.map { "'\($0)'" }.joined(separator: ", ")
+            notes.append("label \(list) \(markers.count == 1 ? "is" : "are") read as a class name, not as a missing value "
+                         + "(only an empty label is missing)")
+        }
         return Rows(layout: layout, features: features, labels: layout.labelColumn == nil ? nil : labelTexts,
-                    rowCount: rowCount)
+                    rowCount: rowCount, notes: notes)
+    }
+
+    /// `problems` with the per-row problems of each text column (a column in which words
+    /// such as `red`, `blue` fill more than half of the rows) replaced by one problem for the
+    /// column, in the place of its first row's.
+    private func textColumnsSummarised(_ problems: [Problem], textFields: [Int: [(problem: Int, text: String)]],
+                                       layout: TableLayout, records: Int) -> [Problem] {
+        var replaced: [Int: Problem?] = [:]
+        for (column, fields) in textFields where fields.count * 2 > records {
+            var examples: [String] = []
+            for field in fields where !examples.contains(field.text) && examples.count < 3 { examples.append(field.text) }
+            let name = layout.featureNames[layout.featureColumns.firstIndex(of: column)!]
+            let more = Set(fields.map(\.text)).count > examples.count ? ", ..." : ""
+            let message = "column \(column + 1) '\(name)' holds text: \(examples.map { "'\($0)'" }.joined(separator: ", "))\(more); "
+                + "exp trains on numeric features only"
+            for (position, field) in fields.enumerated() {
+                let summary: Problem? = position == 0 ? Problem(line: 0, message: message) : nil
+                replaced[field.problem] = .some(summary)
+            }
+        }
+        return problems.enumerated().compactMap { index, problem in replaced[index] ?? problem }
     }
 
     /// The class name in a label field, or `nil` after recording a problem.
     private func labelText(_ field: String, layout: TableLayout, line: Int, column: Int,
                            problems: inout [Problem]) -> String? {
         if strict { return field }
-        if NumberParsing.isMissing(field) {
+        if field.isEmpty {
             problems.append(Problem(line: line, column: column, message: NumberParsing.missingMessage(field, what: "label")))
             return nil
         }

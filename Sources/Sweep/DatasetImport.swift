@@ -24,6 +24,14 @@ public enum DatasetImport {
         try DataFile.read(url, name: name, options: options)
     }
 
+    /// Reads a data file as ``read(_:name:options:)`` does, with the reader's notes (one line
+    /// each) on what it read in a way the file's author may not expect.
+    /// - Throws: `DataImportError` with every problem found.
+    public static func readNoted(_ url: URL, name: String? = nil, options: ImportOptions = .init()) throws
+        -> (dataset: Dataset, notes: [String]) {
+        try DataFile.readNoted(url, name: name, options: options)
+    }
+
     /// The record that stores `dataset`: its canonical CSV and what describes it.
     public static func record(_ dataset: Dataset, sourcePath: String?) -> DatasetRecord {
         DatasetRecord(sha256: dataset.contentHash, name: dataset.name, sourcePath: sourcePath, rowCount: dataset.rowCount,

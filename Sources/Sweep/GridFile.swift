@@ -152,7 +152,7 @@ extension GridFile {
 
 /// Every problem found in a grid file, each naming the file, the line and the JSON path.
 public struct GridError: Error, CustomStringConvertible, Equatable {
-    /// One problem: where it is (line and column as Yams marks them, 1-based, when known), the
+    /// One problem: where it is (1-based line and column, when known), the
     /// JSON path of the value (e.g. `grid.momentum[0]`, `""` for the whole file) and what is wrong.
     public struct Problem: Sendable, Equatable, CustomStringConvertible {
         public var line: Int?
@@ -167,9 +167,10 @@ public struct GridError: Error, CustomStringConvertible, Equatable {
             self.message = message
         }
 
-        /// `line N: path: message`, leaving out the parts that are not known.
+        /// `line N, column C: path: message`, leaving out the parts that are not known.
         public var description: String {
-            (line.map { "line \($0): " } ?? "") + (path.isEmpty ? "" : "\(path): ") + message
+            let place = line.map { line in "line \(line)" + (column.map { ", column \($0)" } ?? "") + ": " } ?? ""
+            return place + (path.isEmpty ? "" : "\(path): ") + message
         }
     }
 

@@ -4,9 +4,10 @@ import NeuralNet
 import Yams
 
 /// Reads a grid file's JSON into a ``GridFile``, collecting problems instead of stopping at the
-/// first. JSON is parsed twice: by Foundation, which decides whether the text is JSON at all,
-/// and by Yams (JSON is YAML 1.2), whose node tree keeps duplicate keys, the quoting that tells
-/// `"0.1"` from `0.1`, and line numbers — all of which Foundation's decoders drop.
+/// first. JSON is read twice: by ``StrictJSONScanner``, which decides whether the text is JSON
+/// at all (with the line and column of a syntax error) and finds repeated keys, and by Yams
+/// (JSON is YAML 1.2), whose node tree keeps the quoting that tells `"0.1"` from `0.1`, and
+/// line numbers — both of which Foundation's decoders drop.
 struct GridParser {
     let file: String
     let schema: HyperparameterSchema
@@ -22,41 +23,38 @@ struct GridParser {
     static let protocolKeys = ["test_fraction", "validation_fraction", "folds", "split_seed"]
     static let datasetKeys = ["path", "label_column", "header", "delimiter", "decimal_comma"]
 
+    /// Records a problem at `node`'s line and column.
     mutating func problem(_ node: Node?, _ path: String, _ message: String) {
         problems.append(GridError.Problem(line: node?.mark?.line, column: node?.mark?.column, path: path, message: message))
     }
 
+    /// Records a problem at `mark`'s line and column.
     mutating func problem(at mark: Mark?, _ path: String, _ message: String) {
         problems.append(GridError.Problem(line: mark?.line, column: mark?.column, path: path, message: message))
     }
 
-    /// The object a duplicated key belongs to: the names of top-level, protocol and grid keys
-    /// do not overlap, so the key tells.
-    func duplicateKeyPath(_ key: String) -> String {
-        if schema.names.contains(key) { return "grid" }
-        if Self.protocolKeys.contains(key) { return "protocol" }
-        if Self.datasetKeys.contains(key) { return "dataset" }
-        return ""
-    }
-
     /// The JSON text's node tree, or `nil` with a problem when it is not JSON.
+    ///
+    /// ``StrictJSONScanner`` decides whether the text is JSON (refusing trailing commas, giving
+    /// the line and column of a syntax error) and finds repeated keys; the members with a
+    /// repeated key are then blanked out, so Yams composes the rest and every other problem is
+    /// reported with the repeated keys, all at once.
     mutating func compose(_ text: String) -> Node? {
-        do {
-            _ = try JSONSerialization.jsonObject(with: Data(text.utf8))
-        } catch {
-            problem(at: nil, "", "not valid JSON: \((error as NSError).userInfo[NSDebugDescriptionErrorKey] ?? error)")
+        let scan = StrictJSONScanner.scan(text)
+        if let error = scan.syntaxError {
+            problems.append(GridError.Problem(line: error.line, column: error.column, path: "", message: "not valid JSON: \(error.message)"))
             return nil
         }
+        for duplicate in scan.duplicates {
+            problems.append(GridError.Problem(line: duplicate.line, column: duplicate.column, path: duplicate.path,
+                                              message: "duplicate key \"\(duplicate.key)\" (JSON decoders silently keep only one)"))
+        }
         do {
-            guard let node = try Yams.compose(yaml: text) else {
+            guard let node = try Yams.compose(yaml: StrictJSONScanner.blankingDuplicates(text, scan.duplicates)) else {
                 problem(at: nil, "", "not valid JSON: the file is empty")
                 return nil
             }
             return node
-        } catch YamlError.duplicatedKeysInMapping(let keys, let context) {
-            // Foundation keeps one of the values silently; Yams refuses the file and names the keys.
-            for key in keys { problem(at: context.mark, duplicateKeyPath(key), "duplicate key \"\(key)\" (JSON decoders silently keep only one)") }
-            return nil
         } catch {
             problem(at: nil, "", "not valid JSON: \(error)")
             return nil
@@ -100,8 +98,8 @@ struct GridParser {
 
     // MARK: - Nodes
 
-    /// A mapping's entries by key, reporting unknown keys (duplicates never get here: Yams
-    /// refuses them while composing, see ``parse(_:url:)``).
+    /// A mapping's entries by key, reporting unknown keys (duplicates never get here: they are
+    /// reported and blanked out while composing, see ``compose(_:)``).
     mutating func mapping(_ node: Node, _ path: String, allowed: [String]? = nil) -> [String: Node]? {
         guard case .mapping(let mapping) = node else {
             problem(node, path, "expected an object, found \(describe(node))")

@@ -23,16 +23,19 @@ public enum SweepPlanner {
         let seed = UInt64(evaluation.splitSeed)
         if let folds = evaluation.folds {
             let holdout = try Splitter.stratified(labels: dataset.labels, classCount: dataset.classNames.count,
-                                                  testFraction: evaluation.testFraction, validationFraction: 0, seed: seed)
+                                                  testFraction: evaluation.testFraction, validationFraction: 0, seed: seed,
+                                                  classNames: dataset.classNames)
             let pairs = try Splitter.stratifiedKFold(rows: holdout.train, labels: dataset.labels,
-                                                     classCount: dataset.classNames.count, folds: folds, seed: seed)
+                                                     classCount: dataset.classNames.count, folds: folds, seed: seed,
+                                                     classNames: dataset.classNames)
             return pairs.enumerated().map { i, pair in
                 (i + 1, SplitRows(train: pair.train, validation: pair.validation, test: holdout.test))
             }
         }
         let split = try Splitter.stratified(labels: dataset.labels, classCount: dataset.classNames.count,
                                             testFraction: evaluation.testFraction,
-                                            validationFraction: evaluation.validationFraction ?? 0.2, seed: seed)
+                                            validationFraction: evaluation.validationFraction ?? 0.2, seed: seed,
+                                            classNames: dataset.classNames)
         return [(0, SplitRows(train: split.train, validation: split.validation, test: split.test))]
     }
 

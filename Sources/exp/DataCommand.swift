@@ -16,31 +16,21 @@ struct DataCommand: ParsableCommand {
 
         @Argument(help: "The data file (delimited text, one row per line, one label column).") var file: String
         @Option(name: .long, help: "The data set's name (default: the file name without its extension).") var name: String?
-        @Option(name: .customLong("label-column"), help: "The label column: a header name, or a 0-based column index (default: the last column).")
-        var labelColumn: String?
-        @Option(name: .long, help: "Whether the first row is a header: auto, yes or no.") var header: String = "auto"
-        @Option(name: .long, help: "The field delimiter, one character; '\\t' or 'tab' for a tab (default: ',').") var delimiter: String?
-        @Flag(name: .customLong("decimal-comma"), help: "Numbers use a decimal comma (5,0); needs another --delimiter.")
-        var decimalComma = false
+        @OptionGroup var importFlags: ImportFlags
         @OptionGroup var database: DatabaseOptions
 
         func validate() throws {
-            if ImportOptions.Header(rawValue: header) == nil {
-                throw ValidationError("--header must be auto, yes or no, not '\(header)'")
-            }
-            if let delimiter, delimiterCharacter(delimiter) == nil {
-                throw ValidationError("--delimiter must be one character ('\\t' or 'tab' for a tab), not '\(delimiter)'")
-            }
             if let name, name.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--name must not be empty") }
-            if let labelColumn, labelColumn.isEmpty { throw ValidationError("--label-column must not be empty") }
         }
 
         func run() throws {
-            let options = ImportOptions(header: ImportOptions.Header(rawValue: header)!,
-                                        labelColumn: labelColumn.map(parseLabelColumn) ?? .last,
-                                        delimiter: delimiter.flatMap(delimiterCharacter), decimalComma: decimalComma)
+            let options = importFlags.options
             let dataset: Dataset
-            do { dataset = try DatasetImport.read(URL(fileURLWithPath: file), name: name, options: options) } catch {
+            do {
+                let read = try DatasetImport.readNoted(URL(fileURLWithPath: file), name: name, options: options)
+                dataset = read.dataset
+                for line in read.notes { note("note: \(file): \(line)") }
+            } catch {
                 throw ExpError.rejected("\(error)")
             }
             let store = try openStore(database.db)

@@ -64,7 +64,7 @@ struct ModelInput: ParsableArguments {
         } catch let error as FeatureMismatchError {
             throw ExpError.rejected(message(error))
         }
-        guard needsLabels, let labels = data.labels else { return (model, data, nil) }
+        guard needsLabels, let labels = data.labels(matching: model.classNames) else { return (model, data, nil) }
         do { return (model, data, try model.classIndices(ofLabels: labels)) } catch let error as UnknownLabelsError {
             throw ExpError.rejected("\(file): \(error)")
         }
@@ -84,6 +84,11 @@ struct ModelInput: ParsableArguments {
         case .featureNames(let names):
             return "\(file): columns \(names.joined(separator: ", ")) do not match the model's features "
                 + error.expected.joined(separator: ", ")
+        case .missingFeatures(let names):
+            return "\(file): missing feature\(names.count == 1 ? "" : "s") \(names.map { "'\($0)'" }.joined(separator: ", ")); \(features)"
+        case .unknownColumns(let names):
+            return "\(file): columns \(names.map { "'\($0)'" }.joined(separator: ", ")) are not among the model's features; "
+                + "say which is the label with --label-column NAME"
         }
     }
 }
@@ -92,10 +97,10 @@ struct PredictCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "predict", abstract: "Predict the class and per-class probabilities of each row with a stored model.")
     @OptionGroup var input: ModelInput
-    @Option(name: .long, help: "Output format: csv or json.") var format: String = "csv"
+    @Option(name: .long, help: "Output format: csv, json (one array of rows) or jsonl (one row per line).") var format: String = "csv"
 
     func validate() throws {
-        if !["csv", "json"].contains(format) { throw ValidationError("--format must be csv or json") }
+        if !["csv", "json", "jsonl"].contains(format) { throw ValidationError("--format must be csv, json or jsonl") }
     }
 
     func run() throws {
@@ -104,12 +109,12 @@ struct PredictCommand: ParsableCommand {
         let features = Matrix(rows: data.rowCount, columns: data.featureCount, values: data.features)
         let probabilities = model.probabilities(features)
         let predicted = model.predict(features)
-        if format == "json" {
-            for row in 0..<data.rowCount {
-                var object: [String: Any] = ["row": row + 1, "class": model.classNames[predicted[row]]]
-                object["probabilities"] = Dictionary(uniqueKeysWithValues: model.classNames.enumerated().map { ($1, probabilities[row, $0]) })
-                print(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self))
-            }
+        if let output = JSONOutput(rawValue: format) {
+            try output.print((0..<data.rowCount).map { row -> Any in
+                ["row": row + 1, "class": model.classNames[predicted[row]],
+                 "probabilities": Dictionary(uniqueKeysWithValues: model.classNames.enumerated().map { ($1, probabilities[row, $0]) })]
+                    as [String: Any]
+            })
             return
         }
         print((["row", "class"] + model.classNames.map { "p_\(csvField($0))" }).joined(separator: ","))
@@ -124,6 +129,7 @@ struct EvaluateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "evaluate", abstract: "Accuracy, per-class precision and recall, and the confusion matrix of a stored model on a labelled file.")
     @OptionGroup var input: ModelInput
+    @Flag(name: .long, help: "Print one JSON object: accuracy, per-class figures and the confusion matrix.") var json = false
 
     func run() throws {
         let (model, data, mapped) = try input.load(needsLabels: true)
@@ -131,6 +137,18 @@ struct EvaluateCommand: ParsableCommand {
         let features = Matrix(rows: data.rowCount, columns: data.featureCount, values: data.features)
         let confusion = model.confusionMatrix(LabeledData(features: features, labels: labels))
         let metrics = ClassificationMetrics(confusion: confusion)
+        if json {
+            printJSON([
+                "run_id": input.run, "file": input.file, "accuracy": metrics.accuracy.map { $0 as Any } ?? NSNull(),
+                "correct": metrics.correct, "rows": metrics.total, "class_names": model.classNames,
+                "classes": zip(model.classNames, metrics.classes).map { name, figures -> [String: Any] in
+                    ["class": name, "precision": figures.precision.map { $0 as Any } ?? NSNull(),
+                     "recall": figures.recall.map { $0 as Any } ?? NSNull(), "rows": figures.rows]
+                },
+                "confusion_matrix": confusion,
+            ] as [String: Any])
+            return
+        }
         print(String(format: "accuracy: %.4f (%d of %d rows)", metrics.accuracy ?? .nan, metrics.correct, metrics.total))
         print("class\tprecision\trecall\trows")
         for (name, figures) in zip(model.classNames, metrics.classes) {

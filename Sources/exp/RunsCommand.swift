@@ -9,9 +9,15 @@ struct RunsCommand: ParsableCommand {
     @Option(name: .long, help: "Only runs of this sweep.") var sweep: String?
     @Option(name: .long, help: "Only runs with this status (queued, running, finished, diverged, failed, interrupted).")
     var status: String?
-    @Flag(name: .long, help: "Print JSON lines instead of a table.") var json = false
+    @Flag(name: .long, help: "Print one JSON array of runs instead of a table (as --format json).") var json = false
+    @Option(name: .long, help: "Output format: table, json (one array) or jsonl (one run per line).") var format: String?
+
+    /// The JSON format asked for, or `nil` for the table.
+    var jsonOutput: JSONOutput? { json ? .json : format.flatMap(JSONOutput.init(rawValue:)) }
 
     func validate() throws {
+        if let format, !["table", "json", "jsonl"].contains(format) { throw ValidationError("--format must be table, json or jsonl") }
+        if json, let format, format != "json" { throw ValidationError("--json is --format json; it cannot go with --format \(format)") }
         if let status, RunStatus(rawValue: status) == nil {
             throw ValidationError("--status: unknown status '\(status)'; valid: \(RunStatus.allCases.map(\.rawValue).joined(separator: ", "))")
         }
@@ -22,15 +28,13 @@ struct RunsCommand: ParsableCommand {
         let rows = try store.runSummaries(sweep: sweep, status: status.flatMap { RunStatus(rawValue: $0) }).map { s in
             (s.runID, s.sweep, s.seed, s.fold, s.status.rawValue, s.validationAccuracy, s.testAccuracy, s.durationSeconds, s.config)
         }
-        if json {
-            for r in rows {
-                let object: [String: Any] = ["run_id": r.0, "sweep": r.1, "seed": r.2, "fold": r.3, "status": r.4,
-                                             "validation_accuracy": jsonValue(.of(r.5)), "test_accuracy": jsonValue(.of(r.6)),
-                                             "duration_seconds": jsonValue(.of(r.7)),
-                                             "config": (try? JSONSerialization.jsonObject(with: Data(r.8.utf8))) ?? r.8]
-                let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-                print(String(decoding: data, as: UTF8.self))
-            }
+        if let jsonOutput {
+            try jsonOutput.print(rows.map { r -> Any in
+                ["run_id": r.0, "sweep": r.1, "seed": r.2, "fold": r.3, "status": r.4,
+                 "validation_accuracy": jsonValue(.of(r.5)), "test_accuracy": jsonValue(.of(r.6)),
+                 "duration_seconds": jsonValue(.of(r.7)),
+                 "config": (try? JSONSerialization.jsonObject(with: Data(r.8.utf8))) ?? r.8] as [String: Any]
+            })
             return
         }
         print(["run", "sweep", "seed", "fold", "status", "val_acc", "test_acc", "seconds", "config"].joined(separator: "\t"))

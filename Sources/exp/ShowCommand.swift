@@ -25,8 +25,7 @@ struct ShowCommand: ParsableCommand {
                 ["epoch": row.0, "train_loss": jsonValue(.of(row.1)), "train_accuracy": jsonValue(.of(row.2)),
                  "validation_loss": jsonValue(.of(row.3)), "validation_accuracy": jsonValue(.of(row.4))]
             }
-            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted])
-            print(String(decoding: data, as: UTF8.self))
+            printJSON(object)
             return
         }
         for (name, value) in summary { print("\(name): \(textValue(value))") }

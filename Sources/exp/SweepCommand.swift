@@ -68,16 +68,28 @@ struct SweepCommand: ParsableCommand {
 ///   fails `PRAGMA quick_check` (``DatabaseFileError/damaged(path:)``) before anything is written.
 func prepareSweep(_ grid: GridFile, database: String) throws -> (RunStore, Dataset, PreparedSweep) {
     let dataset: Dataset
-    do { dataset = try DatasetImport.read(grid.datasetURL, options: grid.datasetOptions) } catch {
+    do {
+        let read = try DatasetImport.readNoted(grid.datasetURL, options: grid.datasetOptions)
+        dataset = read.dataset
+        for line in read.notes { note("note: \(grid.datasetURL.path): \(line)") }
+    } catch {
         throw ExpError.rejected("\(error)")
+    }
+    return try prepareSweep(grid, dataset: dataset, database: database)
+}
+
+/// Checks the protocol on `dataset`, opens the database, and stores and queues the sweep.
+/// - Throws: ``ExpError/rejected(_:)`` for an impossible protocol (before the database is
+///   opened, so a refused command leaves no database file behind) or a changed grid or data.
+func prepareSweep(_ grid: GridFile, dataset: Dataset, database: String) throws -> (RunStore, Dataset, PreparedSweep) {
+    do { _ = try SweepPlanner.splits(for: grid.evaluation, dataset: dataset) } catch {
+        throw ExpError.rejected("\(grid.url.path): protocol: \(error)")
     }
     let store = try openStore(database)
     do {
         // Once per process, before anything is written: a full scan of the file.
         try store.requireUndamaged()
         return (store, dataset, try SweepPlanner.prepare(grid: grid, dataset: dataset, store: store, toolVersion: toolVersion))
-    } catch let error as SplitError {
-        throw ExpError.rejected("\(grid.url.path): protocol: \(error)")
     } catch let error as TrackerError {
         throw ExpError.rejected("\(grid.url.path): \(error)")
     } catch {

@@ -16,13 +16,16 @@ struct TrainCommand: ParsableCommand {
         commandName: "train",
         abstract: "Train one configuration and store the run as a one-cell sweep.",
         discussion: """
-            Hyperparameters come from --config (a JSON object such as {"hidden_layers": [8], "learning_rate": 0.1}), \
+            The data is a file (--data, read as `exp data import` reads it, with the same import options) or a stored \
+            data set (--dataset NAME[@VERSION]). Hyperparameters come from --config (a JSON object such as {"hidden_layers": [8], "learning_rate": 0.1}), \
             then from flags, then from the defaults in docs/grid.md. The run is validated and stored exactly like a sweep's; \
             running the same command again finds the finished run instead of training it twice.
             """
     )
 
-    @Option(name: .long, help: "The data file.") var data: String
+    @Option(name: .long, help: "The data file (read as `exp data import` reads it; see the import options).") var data: String?
+    @Option(name: .long, help: "A stored data set instead of a file: NAME (its newest version) or NAME@VERSION.") var dataset: String?
+    @OptionGroup(title: "Import options (with --data)") var importFlags: ImportFlags
     @Option(name: .long, help: "A JSON file with one value per hyperparameter.") var config: String?
     @Option(name: .long, help: "Sweep name (default: derived from the data file and configuration).") var name: String?
     @Option(name: .long, help: "Seed of weight initialisation and shuffling.") var seed: Int = 1
@@ -113,27 +116,66 @@ struct TrainCommand: ParsableCommand {
     }
 
     func validate() throws {
+        if (data == nil) == (dataset == nil) { throw ValidationError("give either --data FILE or --dataset NAME[@VERSION]") }
+        if dataset != nil, !importFlags.isDefault {
+            throw ValidationError("--label-column, --header, --delimiter and --decimal-comma apply to --data: a stored data set is already read")
+        }
         for (flag, value) in [("--test-fraction", testFraction), ("--validation-fraction", validationFraction)] where !value.isFinite {
             throw ValidationError("\(flag) must be a finite number")
         }
     }
 
+    /// The data to train on: the file of --data as read with the import options, or the stored
+    /// data set of --dataset; with the location that names it (the file, or the stored set's
+    /// source) and how the sweep records it (a path, a `dataset` object with the import
+    /// options given, or `NAME@VERSION`).
+    func trainingData() throws -> (dataset: Dataset, url: URL, recorded: Any) {
+        if let data {
+            let url = URL(fileURLWithPath: data).standardizedFileURL
+            let read: (dataset: Dataset, notes: [String])
+            do { read = try DatasetImport.readNoted(url, options: importFlags.options) } catch { throw ExpError.rejected("\(error)") }
+            for line in read.notes { note("note: \(data): \(line)") }
+            let keys = importFlags.gridKeys
+            let recorded: Any = keys.isEmpty ? url.path : keys.merging(["path": url.path]) { $1 }
+            return (read.dataset, url, recorded)
+        }
+        let reference = dataset!
+        let store = try openExistingStore(database.db)
+        let (name, version) = parseDatasetReference(reference)
+        let found: DatasetRecord?
+        do { found = try version.map { try store.dataset(named: name, version: $0) } ?? store.dataset(named: name) } catch {
+            throw ExpError.database(error, path: database.db)
+        }
+        guard let record = found else {
+            let stored = (try? store.datasets().map { "\($0.name)@\($0.version)" }) ?? []
+            throw ExpError.rejected("no data set '\(reference)' in \(database.db)"
+                + (stored.isEmpty ? "" : " (stored: \(stored.joined(separator: ", ")))"))
+        }
+        let stored: Dataset
+        do { stored = try Dataset.fromCanonicalCSV(name: record.name, text: record.content) } catch {
+            throw ExpError.incomplete("\(record.name)@\(record.version): stored content cannot be read: \(error)")
+        }
+        let url = URL(fileURLWithPath: record.sourcePath ?? "\(record.name)@\(record.version)")
+        return (stored, url, "\(record.name)@\(record.version)")
+    }
+
     func run() throws {
         BLAS.useSingleThread()
-        let dataURL = URL(fileURLWithPath: data).standardizedFileURL
         let configuration = try configuration()
+        let (dataset, dataURL, recordedDataset) = try trainingData()
         let protocolObject: [String: Any] = ["test_fraction": testFraction, "validation_fraction": validationFraction, "split_seed": splitSeed]
-        var object: [String: Any] = ["dataset": dataURL.path, "protocol": protocolObject, "seeds": [seed], "grid": recordedGrid()]
-        let unnamed = String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
-        let sweepName = name ?? "train-\(dataURL.deletingPathExtension().lastPathComponent)-\(sha256Hex(unnamed).prefix(12))"
+        var object: [String: Any] = ["dataset": recordedDataset, "protocol": protocolObject, "seeds": [seed], "grid": recordedGrid()]
+        let unnamed = try jsonText(object, pretty: false)
+        let stem = data == nil ? dataset.name : dataURL.deletingPathExtension().lastPathComponent
+        let sweepName = name ?? "train-\(stem)-\(sha256Hex(unnamed).prefix(12))"
         object["name"] = sweepName
-        let text = String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted]), as: UTF8.self)
-        let gridFile = try GridFile(name: sweepName, datasetURL: dataURL,
+        let text = try jsonText(object, pretty: true)
+        let gridFile = try GridFile(name: sweepName, datasetURL: dataURL, datasetOptions: importFlags.options,
                                     evaluation: EvaluationProtocol(testFraction: testFraction, validationFraction: validationFraction,
                                                                    folds: nil, splitSeed: splitSeed),
                                     seeds: [seed], configurations: [configuration], text: text,
                                     url: config.map { URL(fileURLWithPath: $0) } ?? dataURL)
-        let (store, _, prepared) = try prepareSweep(gridFile, database: database.db)
+        let (store, _, prepared) = try prepareSweep(gridFile, dataset: dataset, database: database.db)
         _ = try runSweep(prepared, store: store, jobs: 1, quiet: true)
         let run = try store.latestRun(sweepID: prepared.sweepID).map { s in
             (s.runID, s.status.rawValue, s.validationAccuracy, s.testAccuracy, s.bestEpoch, s.durationSeconds, s.error, s.config)

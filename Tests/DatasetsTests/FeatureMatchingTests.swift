@@ -57,8 +57,29 @@ import Testing
         #expect(table.featureNames == model)
         #expect(table.features == [5.1, 3.5, 1.4, 0.2])
         #expect(mismatch("a,b,c,d,class\n1,2,3,4,x\n") == .featureNames(["a", "b", "c", "d"]))
-        #expect(mismatch("sepal_length,sepal_length,petal_length,petal_width,class\n1,2,3,4,x\n")
-                == .featureNames(["sepal_length", "sepal_length", "petal_length", "petal_width"]))
+        // A repeated name is refused as the file is read (field case d19).
+        #expect(throws: DataImportError.self) {
+            try read("sepal_length,sepal_length,petal_length,petal_width,class\n1,2,3,4,x\n")
+        }
+    }
+
+    @Test func theLabelColumnIsFoundByNameWhereverItIs() throws {
+        let text = "species,petal_width,petal_length,sepal_width,sepal_length\na,0.2,1.4,3.5,5.1\n"
+        let table = try read(text, labels: true)
+        #expect(table.labels == ["a"])
+        #expect(table.features == [5.1, 3.5, 1.4, 0.2])
+        let unlabelled = try read("petal_width,petal_length,sepal_width,sepal_length\n0.2,1.4,3.5,5.1\n")
+        #expect(unlabelled.labels == nil)
+        #expect(unlabelled.features == [5.1, 3.5, 1.4, 0.2])
+        #expect(mismatch("species,sepal_length,sepal_width,petal_length\na,1,2,3\n") == .missingFeatures(["petal_width"]))
+        #expect(mismatch("id,species,sepal_length,sepal_width,petal_length,petal_width\n7,a,1,2,3,4\n")
+                == .unknownColumns(["id", "species"]))
+    }
+
+    @Test func generatedNamesInAHeaderAreMatchedByName() throws {
+        let table = try read("x4,x3,x2,x1,class\n4,3,2,1,a\n", features: ["x1", "x2", "x3", "x4"], labels: true)
+        #expect(table.features == [1, 2, 3, 4])
+        #expect(table.labels == ["a"])
     }
 
     @Test func positionalNamesOnEitherSideMatchByPosition() throws {

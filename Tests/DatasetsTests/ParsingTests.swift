@@ -78,10 +78,14 @@ import Testing
         let pandas = try parse(",a,b,y\n0,5,6,p\n1,7,8,q\n")
         #expect(pandas.featureNames == ["a", "b"])
         #expect(pandas.features == [5, 6, 7, 8])
-        // An unnamed column that is not 1, 2, 3 ... is a feature named by position.
-        let unnamed = try parse(",a,y\n5,6,p\n9,8,q\n")
+        // pandas after a shuffle or a split: the index is any integers, not 0, 1, 2 ...
+        let shuffled = try parse(",a,y\n5,6,p\n9,8,q\n")
+        #expect(shuffled.featureNames == ["a"])
+        #expect(shuffled.features == [6, 8])
+        // An unnamed column that is not all integers is a feature named by position.
+        let unnamed = try parse(",a,y\n5.5,6,p\n9,8,q\n")
         #expect(unnamed.featureNames == ["x1", "a"])
-        #expect(unnamed.features == [5, 6, 9, 8])
+        #expect(unnamed.features == [5.5, 6, 9, 8])
     }
 
     @Test func metadataLineThatDoesNotFitIsAnErrorOnLine1() throws {
@@ -112,13 +116,17 @@ import Testing
         #expect(error.problems == [Problem(line: 2, column: 1, message: "'\(value)' is not a number")])
     }
 
+    /// In a feature, a missing-value marker is refused; in the label column it is a class name
+    /// (field case d17): only an empty label is missing.
     @Test(arguments: ["?", "NA", "N/A", "na", "null", "None"])
-    func missingValueMarkersAreRefused(_ marker: String) throws {
+    func missingValueMarkersAreRefusedInFeatures(_ marker: String) throws {
         let error = try importError("1,2,a\n1,\(marker),b\n3,4,\(marker)\n")
-        #expect(error.problems == [
-            Problem(line: 2, column: 2, message: "missing value '\(marker)'"),
-            Problem(line: 3, column: 3, message: "missing label '\(marker)'"),
-        ])
+        #expect(error.problems == [Problem(line: 2, column: 2, message: "missing value '\(marker)'")])
+        let (dataset, notes) = try DataFile.readNoted(Fixture.url("d17_class_named_none.csv"))
+        #expect(dataset.classNames.contains("None"))
+        #expect(notes.count == 1)
+        let labelled = try parse("1,2,a\n3,4,\(marker)\n")
+        #expect(labelled.classNames == ["a", marker].sorted())
     }
 
     @Test func acceptedNumberSpellings() throws {
@@ -175,7 +183,7 @@ import Testing
             _ = try DataFile.parse(bytes, file: "bin.csv", name: "bin")
             Issue.record("expected an error")
         } catch let error as DataImportError {
-            #expect(error.problems == [Problem(line: 3, message: "not UTF-8 text (save the file as UTF-8)")])
+            #expect(error.problems == [Problem(line: 3, column: 3, message: "not UTF-8 text (save the file as UTF-8)")])
         }
     }
 

@@ -11,20 +11,27 @@ import Testing
         var features: Int
         var classes: Int
         var fileSHA256: String
+        /// The content hash stored data sets carry: reading rules may never change it.
+        var contentSHA256: String
         var description: String { file }
     }
 
     static let dataSets: [Expected] = [
         Expected(file: "iris.data", rows: 150, features: 4, classes: 3,
-                 fileSHA256: "6f608b71a7317216319b4d27b4d9bc84e6abd734eda7872b71a458569e2656c0"),
+                 fileSHA256: "6f608b71a7317216319b4d27b4d9bc84e6abd734eda7872b71a458569e2656c0",
+                 contentSHA256: "8bd263797350b38c799c4027784c7c09bc468256a6c28acbfd50338dd530c50b"),
         Expected(file: "bezdekIris.data", rows: 150, features: 4, classes: 3,
-                 fileSHA256: "0fed2a99db77ec533a62dc66894d3ec6df3b58b6a8f3cf4a6b47e4086b7f97dc"),
+                 fileSHA256: "0fed2a99db77ec533a62dc66894d3ec6df3b58b6a8f3cf4a6b47e4086b7f97dc",
+                 contentSHA256: "43b05259b19f7014b9e70b1a07dff798250229a45963e25fb5e72033fea364b0"),
         Expected(file: "wine.csv", rows: 178, features: 13, classes: 3,
-                 fileSHA256: "a58a82783d9f0df396aaca72d41e547a16b5c77459829bfe31b21930c7722ba6"),
+                 fileSHA256: "a58a82783d9f0df396aaca72d41e547a16b5c77459829bfe31b21930c7722ba6",
+                 contentSHA256: "a58a82783d9f0df396aaca72d41e547a16b5c77459829bfe31b21930c7722ba6"),
         Expected(file: "breast_cancer.csv", rows: 569, features: 30, classes: 2,
-                 fileSHA256: "88fc719552dad60442ddc9805abcaebe8c8146d522a10ed14b667384b0eb62ef"),
+                 fileSHA256: "88fc719552dad60442ddc9805abcaebe8c8146d522a10ed14b667384b0eb62ef",
+                 contentSHA256: "88fc719552dad60442ddc9805abcaebe8c8146d522a10ed14b667384b0eb62ef"),
         Expected(file: "digits.csv", rows: 1797, features: 64, classes: 10,
-                 fileSHA256: "bb91ac08ceeb4eb7ddca61f0af46532f91c54eea07aab185ef61474328881e05"),
+                 fileSHA256: "bb91ac08ceeb4eb7ddca61f0af46532f91c54eea07aab185ef61474328881e05",
+                 contentSHA256: "38992d69e56ad492331c72733857cc2a22ecde587a4246ea76f594acf29e04de"),
     ]
 
     @Test(arguments: dataSets)
@@ -32,7 +39,9 @@ import Testing
         let url = Fixture.dataFolder.appendingPathComponent(expected.file)
         let bytes = try Data(contentsOf: url)
         #expect(sha256Hex(bytes) == expected.fileSHA256, "the file differs from the published copy")
-        let dataset = try DataFile.read(url)
+        let (dataset, notes) = try DataFile.readNoted(url)
+        #expect(dataset.contentHash == expected.contentSHA256, "a reading rule changed a shipped data set's content")
+        #expect(notes.isEmpty, "\(notes)")
         #expect(dataset.rowCount == expected.rows)
         #expect(dataset.featureCount == expected.features)
         #expect(dataset.classNames.count == expected.classes)

@@ -62,9 +62,16 @@ import TestSupport
         // The label column changes nothing: the same classes and probabilities, row by row.
         #expect(unlabelled.stdout == labelled.stdout)
 
+        // JSON is one document; JSON Lines one row per line.
         let json = try exp(["predict", "--run", "\(run)", "features.csv", "--format", "json"], in: dir)
         #expect(json.status == 0)
-        #expect(json.stdout.split(separator: "\n").count == 150)
+        let array = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]]
+        #expect(array?.count == 150)
+        #expect(array?.first?["row"] as? Int == 1)
+        let lines = try exp(["predict", "--run", "\(run)", "features.csv", "--format", "jsonl"], in: dir)
+        #expect(lines.status == 0)
+        #expect(lines.stdout.split(separator: "\n").count == 150)
+        #expect(lines.stdout.split(separator: "\n").allSatisfy { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) is [String: Any] })
     }
 
     @Test func oneClassAndOneRowFilesArePredictedAndEvaluated() throws {

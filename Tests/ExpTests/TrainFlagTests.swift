@@ -6,7 +6,8 @@ import TestSupport
 /// `exp train`'s hyperparameter flags are written out (the argument parser needs them at compile
 /// time); they must be exactly the schema's keys (`--x-y` for `x_y`), with the schema's help.
 @Suite struct TrainFlagTests {
-    static let otherFlags: Set<String> = ["data", "config", "name", "seed", "test-fraction", "validation-fraction", "split-seed", "db", "help", "version"]
+    static let otherFlags: Set<String> = ["data", "dataset", "config", "name", "seed", "test-fraction", "validation-fraction", "split-seed", "db", "help", "version",
+                                           "label-column", "header", "delimiter", "decimal-comma"]
 
     @Test func hyperparameterFlagsAreTheSchema() throws {
         let help = try exp(["train", "--help"], in: temporaryDirectory())

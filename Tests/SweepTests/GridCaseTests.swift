@@ -25,7 +25,7 @@ import TestSupport
         }
         #expect(problems.count == expected.count)
         // Reported in file order.
-        #expect(problems.map { $0.prefix(7) } == ["line 4:", "line 6:", "line 7:", "line 8:", "line 9:"])
+        #expect(problems.map { $0.prefix(7) } == ["line 4,", "line 6,", "line 7,", "line 8,", "line 9,"])
     }
 
     @Test func emptyListIsAnError() {
@@ -88,7 +88,7 @@ import TestSupport
         Issue.record("accepted")
     } catch let error as GridError {
         #expect(error.problems == [GridError.Problem(line: 7, column: 23, path: "grid.momentum[1]", message: "must be in [0, 1), found 1")])
-        #expect(error.description == "\(url.path): line 7: grid.momentum[1]: must be in [0, 1), found 1")
+        #expect(error.description == "\(url.path): line 7, column 23: grid.momentum[1]: must be in [0, 1), found 1")
     }
     let db = temporaryDirectory().appendingPathComponent("runs.db").path
     #expect(throws: GridError.self) { try runSweep(GridFile.load(url), db: db, jobs: 1) }
@@ -103,4 +103,56 @@ import TestSupport
     #expect(mixed.notes == ["grid.momentum applies only with optimizer momentum; other configurations train the same for each of its values"])
     let used = try grid(gridText(name: "u", seeds: [1], grid: #"{"optimizer": ["momentum"], "momentum": [0.5, 0.9]}"#))
     #expect(used.notes.isEmpty)
+}
+
+/// g09: trailing commas are not JSON, though Foundation's and Yams' parsers accept them.
+@Test func trailingCommaIsRefusedWhereItIs() throws {
+    let url = fixture("cases/grids/g09_trailing_commas.json")
+    #expect(gridProblems(url) == ["line 4, column 13: not valid JSON: trailing comma before ']'"])
+    let db = temporaryDirectory().appendingPathComponent("runs.db").path
+    #expect(throws: GridError.self) { try runSweep(GridFile.load(url), db: db, jobs: 1) }
+    #expect(!FileManager.default.fileExists(atPath: db))
+    #expect(gridProblems(inline("{\"a\": 1,\n}")) == ["line 1, column 8: not valid JSON: trailing comma before '}'"])
+}
+
+/// g10: a syntax error gives the line and column where the unexpected text starts.
+@Test func missingCommaGivesLineAndColumn() {
+    #expect(gridProblems(fixture("cases/grids/g10_missing_comma.json"))
+        == [#"line 4, column 34: not valid JSON: expected ',' or '}' after the value of "learning_rate", found '"'"#])
+}
+
+/// Other JSON syntax errors, each with its line and column.
+@Test(arguments: [
+    ("{\"a\": [1 2]}", "line 1, column 10: not valid JSON: expected ',' or ']' after a list element, found '2'"),
+    ("{\"a\": 01}", "line 1, column 8: not valid JSON: a number must not start with 0 followed by a digit"),
+    ("{\"a\": tru}", "line 1, column 7: not valid JSON: expected true (JSON has true, false and null), found '}'"),
+    ("{\"a\": \"x}", "line 1, column 10: not valid JSON: unterminated string (opened at line 1, column 7)"),
+    ("{'a': 1}", "line 1, column 2: not valid JSON: expected a key in double quotes, found '''"),
+    ("{}\n{}", "line 2, column 1: not valid JSON: unexpected '{' after the end of the JSON value"),
+    ("  \n", "line 1, column 1: not valid JSON: the file is empty"),
+    ("{\"a\": .5}", "line 1, column 7: not valid JSON: expected a value, found '.'"),
+])
+func syntaxErrorsGiveLineAndColumn(text: String, expected: String) {
+    #expect(gridProblems(inline(text)) == [expected])
+}
+
+/// A repeated key is reported with every other problem of the file, all at once.
+@Test func duplicateKeysAndOtherProblemsAreReportedTogether() {
+    let text = """
+        {"name": "d", "dataset": "data/iris.data", "seeds": [1, "2"],
+         "grid": {"learning_rate": [0.1], "epochs": [5],
+                  "learning_rate": [0.5], "hiden_layers": [[8]]}}
+        """
+    let problems = gridProblems(inline(text))
+    #expect(problems.count == 3, "\(problems)")
+    #expect(problems.contains { $0.hasPrefix("line 1, column ") && $0.contains("seeds[1]: expected an integer") })
+    #expect(problems.contains { $0.hasPrefix("line 3, column 11: grid: duplicate key \"learning_rate\"") })
+    #expect(problems.contains { $0.hasPrefix("line 3, column ") && $0.contains("grid.hiden_layers: unknown key") })
+}
+
+/// `text` written to a file in a fresh folder.
+func inline(_ text: String) -> URL {
+    let url = temporaryDirectory().appendingPathComponent("grid.json")
+    try! text.write(to: url, atomically: true, encoding: .utf8)
+    return url
 }

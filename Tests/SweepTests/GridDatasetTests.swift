@@ -69,35 +69,35 @@ import TestSupport
             }
             """)
         let expected = [
-            "line 3: dataset: missing key \"path\" (the data file, relative to the grid file)",
-            "line 4: dataset.label_column: expected a column name (string) or a 0-based column index (integer), found the number 1.5",
-            "line 5: dataset.header: unknown value \"maybe\"; valid values: auto, yes, no",
-            "line 6: dataset.delimiter: must be one character other than '\"' or a line end (a tab is \"\\t\"), found the string \";;\"",
-            "line 7: dataset.decimal_comma: expected true or false, found the string \"yes\"",
-            "line 8: dataset.delimeter: unknown key \"delimeter\"; valid keys: path, label_column, header, delimiter, decimal_comma",
+            "line 3, column 14: dataset: missing key \"path\" (the data file, relative to the grid file)",
+            "line 4, column 21: dataset.label_column: expected a column name (string) or a 0-based column index (integer), found the number 1.5",
+            "line 5, column 15: dataset.header: unknown value \"maybe\"; valid values: auto, yes, no",
+            "line 6, column 18: dataset.delimiter: must be one character other than '\"' or a line end (a tab is \"\\t\"), found the string \";;\"",
+            "line 7, column 22: dataset.decimal_comma: expected true or false, found the string \"yes\"",
+            "line 8, column 5: dataset.delimeter: unknown key \"delimeter\"; valid keys: path, label_column, header, delimiter, decimal_comma",
         ]
         #expect(Set(found) == Set(expected), "\(found)")
     }
 
     @Test func decimalCommaNeedsAnotherDelimiter() {
         #expect(problems(gridText(dataset: #"{"path": "x.csv", "decimal_comma": true}"#))
-            == [#"line 3: dataset.decimal_comma: needs a delimiter other than "," (for example "delimiter": ";")"#])
+            == [#"line 3, column 49: dataset.decimal_comma: needs a delimiter other than "," (for example "delimiter": ";")"#])
         #expect(problems(gridText(dataset: #"{"path": "x.csv", "delimiter": ",", "decimal_comma": true}"#)).count == 1)
     }
 
     @Test func wrongShapesAndValues() {
         #expect(problems(gridText(dataset: "[\"a.csv\"]"))
-            == [#"line 3: dataset: expected a file path (string) or an object with "path" and import options, found a list"#])
-        #expect(problems(gridText(dataset: "5")) == ["line 3: dataset: expected a string, found the integer 5"])
-        #expect(problems(gridText(dataset: #""""#)) == ["line 3: dataset: must not be empty"])
-        #expect(problems(gridText(dataset: #"{"path": ""}"#)) == ["line 3: dataset.path: must not be empty"])
-        #expect(problems(gridText(dataset: #"{"path": 3}"#)) == ["line 3: dataset.path: expected a string, found the integer 3"])
+            == [#"line 3, column 14: dataset: expected a file path (string) or an object with "path" and import options, found a list"#])
+        #expect(problems(gridText(dataset: "5")) == ["line 3, column 14: dataset: expected a string, found the integer 5"])
+        #expect(problems(gridText(dataset: #""""#)) == ["line 3, column 14: dataset: must not be empty"])
+        #expect(problems(gridText(dataset: #"{"path": ""}"#)) == ["line 3, column 23: dataset.path: must not be empty"])
+        #expect(problems(gridText(dataset: #"{"path": 3}"#)) == ["line 3, column 23: dataset.path: expected a string, found the integer 3"])
         #expect(problems(gridText(dataset: #"{"path": "x.csv", "label_column": -1}"#))
-            == ["line 3: dataset.label_column: a column index must be at least 0 (0 is the first column), found -1"])
+            == ["line 3, column 48: dataset.label_column: a column index must be at least 0 (0 is the first column), found -1"])
         #expect(problems(gridText(dataset: #"{"path": "x.csv", "label_column": ""}"#))
-            == ["line 3: dataset.label_column: must not be empty"])
+            == ["line 3, column 48: dataset.label_column: must not be empty"])
         #expect(problems(gridText(dataset: #"{"path": "x.csv", "header": true}"#))
-            == ["line 3: dataset.header: expected a string, found true"])
+            == ["line 3, column 42: dataset.header: expected a string, found true"])
         #expect(problems(gridText(dataset: #"{"path": "x.csv", "delimiter": "\""}"#)).count == 1)
     }
 

@@ -44,9 +44,9 @@ import Testing
             Issue.record("accepted")
         } catch let error as GridError {
             #expect(error.description == """
-                c.json: line 2: epochs: expected an integer, found the string "5"
-                c.json: line 3: momentum: must be in [0, 1), found 1
-                c.json: line 4: depth: unknown key "depth"; valid keys: \(HyperparameterSchema.current.names.joined(separator: ", "))
+                c.json: line 2, column 11: epochs: expected an integer, found the string "5"
+                c.json: line 3, column 13: momentum: must be in [0, 1), found 1
+                c.json: line 4, column 1: depth: unknown key "depth"; valid keys: \(HyperparameterSchema.current.names.joined(separator: ", "))
                 """)
         }
     }
