@@ -6,7 +6,8 @@ import Tracker
 /// The rows a run trains, validates and tests on, as matrices.
 struct RunData {
     var training: LabeledData
-    var validation: LabeledData
+    /// Nil for a split without validation rows (a refit).
+    var validation: LabeledData?
     var test: LabeledData?
 
     init(dataset: Dataset, split: SplitRows) {
@@ -16,7 +17,7 @@ struct RunData {
                                labels: subset.labels)
         }
         training = labeled(split.train)
-        validation = labeled(split.validation)
+        validation = split.validation.isEmpty ? nil : labeled(split.validation)
         test = split.test.isEmpty ? nil : labeled(split.test)
     }
 }
@@ -47,7 +48,7 @@ func execute(_ claim: ClaimedRun, dataset: Dataset, data: RunData, toolVersion: 
         }
         var result = finish(.finished)
         let model = outcome.model
-        result.finalValidationAccuracy = model.evaluate(data.validation)
+        result.finalValidationAccuracy = data.validation.map(model.evaluate)
         result.finalValidationLoss = outcome.stoppedEarly
             ? outcome.history.first { $0.epoch == outcome.bestEpoch }?.validationLoss
             : outcome.history.last?.validationLoss
