@@ -1,10 +1,11 @@
 -- exp runs.db schema, version 4: a run's identity gains its repeat, outer fold and phase, for
--- repeated and nested cross-validation (docs/sweeps.md, "Protocols"), and each outer fold's
--- choice of configuration is stored once in `selections`.
+-- repeated and nested cross-validation (docs/sweeps.md, "Protocols"), each outer fold's choice
+-- of configuration is stored once in `selections`, and a split may hold early-stopping rows.
 --   runs:   + repeat (0 for every earlier run), outer_fold (0: not nested), phase ('search' for
 --           every earlier run; 'refit' for a chosen configuration retrained on all its outer
 --           training rows); identity (sweep, configuration, seed, repeat, outer fold, fold, phase).
---   splits: + repeat, outer_fold; identity (data set, protocol, repeat, outer fold, fold).
+--   splits: + repeat, outer_fold; identity (data set, protocol, repeat, outer fold, fold);
+--           + early_stopping_rows ('[]' for every earlier split).
 -- Both tables are rebuilt the SQLite way (create, copy, drop, rename) with foreign keys off
 -- (the migrator's rule); every stored value is copied unchanged and the new columns take
 -- their defaults. Views are dropped and made again; leaderboard keeps its columns and order,
@@ -23,6 +24,7 @@ CREATE TABLE splits_new (
     test_rows        TEXT    NOT NULL CHECK (json_valid(test_rows)),
     repeat           INTEGER NOT NULL DEFAULT 0 CHECK (repeat >= 0),       -- 0..r-1 of repeated cross-validation
     outer_fold       INTEGER NOT NULL DEFAULT 0 CHECK (outer_fold >= 0),   -- 1..k of nested CV; 0 otherwise
+    early_stopping_rows TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(early_stopping_rows)),  -- held out of training to watch for early stopping
     UNIQUE (dataset_id, protocol, repeat, outer_fold, fold)
 );
 INSERT INTO splits_new (split_id, dataset_id, split_seed, protocol, fold, train_rows, validation_rows, test_rows)

@@ -31,10 +31,15 @@ public struct EvaluationProtocol: Codable, Hashable, Sendable {
     /// Whether the chosen configuration is retrained on all non-test rows and scored on the test
     /// rows; nil is false, or true with ``outerFolds``.
     public var refit: Bool?
+    /// Share of each class of a search run's training rows held out to watch for early stopping,
+    /// so that early stopping never watches the rows a run is scored or ranked on; nil: early
+    /// stopping watches the validation rows, as before the key existed.
+    public var earlyStoppingFraction: Double?
 
     /// A protocol with these values (checked by ``problems``, not here).
     public init(testFraction: Double, validationFraction: Double?, folds: Int?, splitSeed: Int,
-                repeats: Int? = nil, outerFolds: Int? = nil, innerFolds: Int? = nil, refit: Bool? = nil) {
+                repeats: Int? = nil, outerFolds: Int? = nil, innerFolds: Int? = nil, refit: Bool? = nil,
+                earlyStoppingFraction: Double? = nil) {
         self.testFraction = testFraction
         self.validationFraction = validationFraction
         self.folds = folds
@@ -43,11 +48,13 @@ public struct EvaluationProtocol: Codable, Hashable, Sendable {
         self.outerFolds = outerFolds
         self.innerFolds = innerFolds
         self.refit = refit
+        self.earlyStoppingFraction = earlyStoppingFraction
     }
 
     enum CodingKeys: String, CodingKey {
         case testFraction = "test_fraction", validationFraction = "validation_fraction", folds, splitSeed = "split_seed"
         case repeats, outerFolds = "outer_folds", innerFolds = "inner_folds", refit
+        case earlyStoppingFraction = "early_stopping_fraction"
     }
 
     /// Fold numbers of the search runs within one repeat (and outer fold): `[0]` for a holdout,
@@ -108,6 +115,9 @@ public struct EvaluationProtocol: Codable, Hashable, Sendable {
         if let repeats {
             if repeats < 1 { found.append(("repeats", "must be at least 1, found \(repeats)")) }
             if folds == nil && outerFolds == nil { found.append(("repeats", "needs folds or outer_folds (a holdout is one split)")) }
+        }
+        if let fraction = earlyStoppingFraction, !(fraction > 0 && fraction < 1) {
+            found.append(("early_stopping_fraction", "must be above 0 and below 1"))
         }
         if refit == true, folds == nil, outerFolds == nil {
             found.append(("refit", "needs folds or outer_folds (a holdout's validation rows choose, and it has no other training rows)"))

@@ -19,7 +19,8 @@ struct GridParser {
     }
 
     static let topKeys = ["name", "dataset", "protocol", "seeds", "grid"]
-    static let protocolKeys = ["test_fraction", "validation_fraction", "folds", "split_seed", "repeats", "outer_folds", "inner_folds", "refit"]
+    static let protocolKeys = ["test_fraction", "validation_fraction", "folds", "split_seed", "repeats", "outer_folds", "inner_folds", "refit",
+                               "early_stopping_fraction"]
     static let datasetKeys = ["path", "label_column", "header", "delimiter", "decimal_comma"]
 
     mutating func problem(_ node: Node?, _ path: String, _ message: String) {
@@ -258,11 +259,13 @@ struct GridParser {
         let outerFolds = entries["outer_folds"].flatMap { integer($0, "protocol.outer_folds") }
         let innerFolds = entries["inner_folds"].flatMap { integer($0, "protocol.inner_folds") }
         let refit = entries["refit"].flatMap { boolean($0, "protocol.refit") }
+        let earlyStopping = entries["early_stopping_fraction"].flatMap { number($0, "protocol.early_stopping_fraction") }
         guard problems.count == before else { return nil }
         // Nested cross-validation's test rows are its outer folds: no holdout unless asked for.
         let test = givenTest ?? (outerFolds == nil && innerFolds == nil ? 0.2 : 0)
         let given = EvaluationProtocol(testFraction: test, validationFraction: validation, folds: folds, splitSeed: splitSeed,
-                                       repeats: repeats, outerFolds: outerFolds, innerFolds: innerFolds, refit: refit)
+                                       repeats: repeats, outerFolds: outerFolds, innerFolds: innerFolds, refit: refit,
+                                       earlyStoppingFraction: earlyStopping)
         for (key, message) in given.problems {
             problem(key.flatMap { entries[$0] } ?? node, key.map { "protocol.\($0)" } ?? "protocol", message)
         }

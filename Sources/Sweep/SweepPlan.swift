@@ -49,8 +49,27 @@ public enum SweepPlanner {
     ///   `o` tests on its rows, and its `inner_folds` folds partition the other rows (its outer
     ///   training rows) only, with the same seed. Inner splits have no test rows. Each outer
     ///   fold has a refit split: its outer training rows, then its outer test rows.
+    /// - Early stopping (`early_stopping_fraction: f`): every search split's training rows lose a
+    ///   stratified share f (``Datasets/Splitter/holdOut(_:of:labels:classCount:seed:classNames:)``,
+    ///   with the split's seed) to its early-stopping rows. Refit splits keep theirs: a refit
+    ///   trains a fixed number of epochs.
     /// - Throws: `SplitError` when a class has too few rows for the protocol.
     public static func splits(for evaluation: EvaluationProtocol, dataset: Dataset) throws -> [PlannedSplit] {
+        let splits = try searchAndRefitSplits(for: evaluation, dataset: dataset)
+        guard let fraction = evaluation.earlyStoppingFraction else { return splits }
+        return try splits.map { split in
+            guard split.phase == .search else { return split }
+            var split = split
+            let (kept, heldOut) = try Splitter.holdOut(fraction, of: split.rows.train, labels: dataset.labels,
+                                                       classCount: dataset.classNames.count, seed: UInt64(split.splitSeed),
+                                                       classNames: dataset.classNames)
+            split.rows.train = kept
+            split.rows.earlyStopping = heldOut
+            return split
+        }
+    }
+
+    private static func searchAndRefitSplits(for evaluation: EvaluationProtocol, dataset: Dataset) throws -> [PlannedSplit] {
         let labels = dataset.labels, classes = dataset.classNames.count
         var search: [PlannedSplit] = [], refit: [PlannedSplit] = []
         if let outerFolds = evaluation.outerFolds, let innerFolds = evaluation.innerFolds {

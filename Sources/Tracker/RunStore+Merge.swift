@@ -143,7 +143,8 @@ extension RunStore {
             return record
         }
         let splits = try c.query("""
-            SELECT split_id, dataset_id, split_seed, repeat, outer_fold, fold, protocol, train_rows, validation_rows, test_rows
+            SELECT split_id, dataset_id, split_seed, repeat, outer_fold, fold, protocol, train_rows, validation_rows, test_rows,
+                   early_stopping_rows
             FROM source.splits ORDER BY split_id
             """) { s in
             SourceSplit(id: try s.required(s.id, "split_id"), datasetID: try s.required(s.id, "dataset_id"),

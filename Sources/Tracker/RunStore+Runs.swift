@@ -25,11 +25,15 @@ public struct SplitRows: Sendable, Equatable, Codable {
     public var validation: [Int]
     /// Held-out rows, reported only.
     public var test: [Int]
+    /// Rows held out of training to watch for early stopping (protocol key
+    /// `early_stopping_fraction`); empty when early stopping watches the validation rows.
+    public var earlyStopping: [Int]
     /// A split with these row indices.
-    public init(train: [Int], validation: [Int], test: [Int]) {
+    public init(train: [Int], validation: [Int], test: [Int], earlyStopping: [Int] = []) {
         self.train = train
         self.validation = validation
         self.test = test
+        self.earlyStopping = earlyStopping
     }
 }
 
@@ -225,10 +229,12 @@ extension RunStore {
                 return id
             }
             try connection.run("""
-                INSERT INTO splits (dataset_id, split_seed, protocol, repeat, outer_fold, fold, train_rows, validation_rows, test_rows)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO splits (dataset_id, split_seed, protocol, repeat, outer_fold, fold, train_rows, validation_rows, test_rows,
+                                    early_stopping_rows)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, [.integer(datasetID), .of(splitSeed), .text(protocolJSON), .of(`repeat`), .of(outerFold), .of(fold),
-                      .text(jsonText(rows.train)), .text(jsonText(rows.validation)), .text(jsonText(rows.test))])
+                      .text(jsonText(rows.train)), .text(jsonText(rows.validation)), .text(jsonText(rows.test)),
+                      .text(jsonText(rows.earlyStopping))])
             return connection.lastInsertRowID
         }
     }
@@ -237,7 +243,7 @@ extension RunStore {
     /// - Throws: ``TrackerError/notFound(_:)``.
     public func split(id: Int64) throws -> SplitRows {
         guard let rows = try connection.query(
-            "SELECT train_rows, validation_rows, test_rows FROM splits WHERE split_id = ?", [.integer(id)], readSplitRows).first else { throw TrackerError.notFound("split \(id)") }
+            "SELECT train_rows, validation_rows, test_rows, early_stopping_rows FROM splits WHERE split_id = ?", [.integer(id)], readSplitRows).first else { throw TrackerError.notFound("split \(id)") }
         return rows
     }
 
@@ -442,10 +448,12 @@ extension RunStore {
     }
 }
 
-/// The `train_rows`, `validation_rows` and `test_rows` columns of a row (JSON arrays).
+/// The `train_rows`, `validation_rows`, `test_rows` and `early_stopping_rows` columns of a row
+/// (JSON arrays).
 /// - Throws: ``SQLiteError`` for a missing column; a `DecodingError` for text that is no array of integers.
 func readSplitRows(_ s: Statement) throws -> SplitRows {
     SplitRows(train: try decodeJSON([Int].self, try s.string("train_rows")),
               validation: try decodeJSON([Int].self, try s.string("validation_rows")),
-              test: try decodeJSON([Int].self, try s.string("test_rows")))
+              test: try decodeJSON([Int].self, try s.string("test_rows")),
+              earlyStopping: try decodeJSON([Int].self, try s.string("early_stopping_rows")))
 }
