@@ -57,13 +57,6 @@ public struct EvaluationProtocol: Codable, Hashable, Sendable {
         case earlyStoppingFraction = "early_stopping_fraction"
     }
 
-    /// Fold numbers of the search runs within one repeat (and outer fold): `[0]` for a holdout,
-    /// `1...k` for k folds (the inner folds in nested cross-validation).
-    public var foldNumbers: [Int] { (innerFolds ?? folds).map { Array(1...$0) } ?? [0] }
-
-    /// Outer fold numbers: `1...k` for nested cross-validation, `[0]` otherwise.
-    public var outerFoldNumbers: [Int] { outerFolds.map { Array(1...$0) } ?? [0] }
-
     /// Repeat numbers, `0..<r`.
     public var repeatNumbers: [Int] { Array(0..<(repeats ?? 1)) }
 

@@ -31,8 +31,6 @@ import Testing
                                        protocolJSON: #"{"outer_folds": 10, "inner_folds": 5, "repeats": 3}"#))
         #expect(nested.evaluation.testFraction == 0)
         #expect(nested.evaluation.refits)
-        #expect(nested.evaluation.foldNumbers == [1, 2, 3, 4, 5])
-        #expect(nested.evaluation.outerFoldNumbers == Array(1...10))
         #expect(nested.evaluation.repeatNumbers == [0, 1, 2])
         #expect(SweepPlanner.canonicalProtocolJSON(nested.evaluation)
             == #"{"inner_folds":5,"outer_folds":10,"repeats":3,"split_seed":0,"test_fraction":0}"#)
