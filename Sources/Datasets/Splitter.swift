@@ -67,6 +67,29 @@ public enum Splitter {
                        validationFraction: validationFraction, seed: seed, classNames: dataset.classNames)
     }
 
+    /// Holds out a stratified share of `rows` (for example a split's training rows, to watch
+    /// for early stopping): ``stratified(labels:classCount:testFraction:validationFraction:seed:classNames:)``
+    /// applied to the labels of `rows`, with `fraction` as its test fraction.
+    ///
+    /// - Parameters:
+    ///   - fraction: share of each class's rows held out, in `0..<1`; at least 1 row of each
+    ///     class when above 0.
+    ///   - rows: distinct row indices into `labels`.
+    ///   - labels: the labels of the whole data set, indexed by row.
+    ///   - classCount: the number of classes.
+    ///   - seed: the generator seed.
+    ///   - classNames: names for messages (default: the label number).
+    /// - Returns: the rows kept and the rows held out, each sorted; together they are `rows`.
+    /// - Throws: ``SplitError`` as that function does, e.g.
+    ///   ``SplitError/classTooSmall(className:rows:testFraction:validationFraction:)`` for a
+    ///   class of `rows` that cannot keep a row.
+    public static func holdOut(_ fraction: Double, of rows: [Int], labels: [Int], classCount: Int, seed: UInt64,
+                               classNames: [String] = []) throws -> (kept: [Int], heldOut: [Int]) {
+        let split = try stratified(labels: rows.map { labels[$0] }, classCount: classCount, testFraction: fraction,
+                                   validationFraction: 0, seed: seed, classNames: classNames)
+        return (split.train.map { rows[$0] }.sorted(), split.test.map { rows[$0] }.sorted())
+    }
+
     /// Stratified k-fold cross-validation over `rows` (for example the non-test rows of a split).
     ///
     /// The rows of each class are shuffled (Fisher-Yates) and dealt to the folds in turn; the

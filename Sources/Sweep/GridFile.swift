@@ -1,34 +1,75 @@
 import Datasets
+import Determinism
 import Foundation
 import NeuralNet
 import Yams
 
-/// How the data set is split for a sweep: a stratified holdout (train / validation / test), or
-/// stratified k-fold cross-validation on the non-test rows. Never both.
+/// How the data set is split for a sweep: a stratified holdout (train / validation / test),
+/// stratified k-fold cross-validation on the non-test rows (optionally repeated, and with a
+/// refit of the chosen configuration), or nested cross-validation. See docs/sweeps.md,
+/// "Protocols".
+///
+/// Keys left out of a grid are nil and left out of the canonical protocol JSON stored with the
+/// sweep and its splits, so a protocol without the newer keys is stored as it always was.
 public struct EvaluationProtocol: Codable, Hashable, Sendable {
     /// Share of each class held out as test rows (0 ≤ f < 1). Never used to choose anything.
+    /// 0 with `outer_folds`: the outer folds are the test rows.
     public var testFraction: Double
     /// Share of each class used for validation (holdout only).
     public var validationFraction: Double?
     /// Number of cross-validation folds (at least 2), instead of a validation fraction.
     public var folds: Int?
-    /// Seed of the stratified shuffle; the same for every run of the sweep.
+    /// Seed of the stratified shuffle; the same for every run of the sweep (repeat 0's).
     public var splitSeed: Int
+    /// Repeats of the (outer) k-fold partition, each with its own split seed
+    /// (``splitSeed(repeat:)``); nil is one.
+    public var repeats: Int?
+    /// Outer folds of nested cross-validation (with ``innerFolds``).
+    public var outerFolds: Int?
+    /// Inner folds of nested cross-validation, on each outer fold's training rows.
+    public var innerFolds: Int?
+    /// Whether the chosen configuration is retrained on all non-test rows and scored on the test
+    /// rows; nil is false, or true with ``outerFolds``.
+    public var refit: Bool?
+    /// Share of each class of a search run's training rows held out to watch for early stopping,
+    /// so that early stopping never watches the rows a run is scored or ranked on; nil: early
+    /// stopping watches the validation rows, as before the key existed.
+    public var earlyStoppingFraction: Double?
 
     /// A protocol with these values (checked by ``problems``, not here).
-    public init(testFraction: Double, validationFraction: Double?, folds: Int?, splitSeed: Int) {
+    public init(testFraction: Double, validationFraction: Double?, folds: Int?, splitSeed: Int,
+                repeats: Int? = nil, outerFolds: Int? = nil, innerFolds: Int? = nil, refit: Bool? = nil,
+                earlyStoppingFraction: Double? = nil) {
         self.testFraction = testFraction
         self.validationFraction = validationFraction
         self.folds = folds
         self.splitSeed = splitSeed
+        self.repeats = repeats
+        self.outerFolds = outerFolds
+        self.innerFolds = innerFolds
+        self.refit = refit
+        self.earlyStoppingFraction = earlyStoppingFraction
     }
 
     enum CodingKeys: String, CodingKey {
         case testFraction = "test_fraction", validationFraction = "validation_fraction", folds, splitSeed = "split_seed"
+        case repeats, outerFolds = "outer_folds", innerFolds = "inner_folds", refit
+        case earlyStoppingFraction = "early_stopping_fraction"
     }
 
-    /// Fold numbers of the runs: `[0]` for a holdout, `1...k` for k folds.
-    public var foldNumbers: [Int] { folds.map { Array(1...$0) } ?? [0] }
+    /// Repeat numbers, `0..<r`.
+    public var repeatNumbers: [Int] { Array(0..<(repeats ?? 1)) }
+
+    /// True when the chosen configuration is refitted: with `refit: true`, and always in
+    /// nested cross-validation.
+    public var refits: Bool { refit ?? (outerFolds != nil) }
+
+    /// The split seed of repeat `r`: the sweep's for repeat 0 (so a sweep without `repeats` is
+    /// repeat 0), else the first 13 hexadecimal digits (52 bits) of the SHA-256 of
+    /// `"split_seed <s> repeat <r>"`.
+    public func splitSeed(repeat r: Int) -> Int {
+        r == 0 ? splitSeed : Int(sha256Hex("split_seed \(splitSeed) repeat \(r)").prefix(13), radix: 16)!
+    }
 
     /// What is wrong with the protocol, each with the key it is about (`nil`: the protocol as a
     /// whole); empty when it is usable.
@@ -47,6 +88,33 @@ public struct EvaluationProtocol: Codable, Hashable, Sendable {
             }
         }
         if splitSeed < 0 { found.append(("split_seed", "must be at least 0, found \(splitSeed)")) }
+        if let outerFolds, outerFolds < 2 { found.append(("outer_folds", "must be at least 2, found \(outerFolds)")) }
+        if let innerFolds, innerFolds < 2 { found.append(("inner_folds", "must be at least 2, found \(innerFolds)")) }
+        if (outerFolds == nil) != (innerFolds == nil) {
+            found.append((outerFolds == nil ? "inner_folds" : "outer_folds",
+                          "nested cross-validation needs both outer_folds and inner_folds"))
+        }
+        if outerFolds != nil || innerFolds != nil {
+            if folds != nil || validationFraction != nil {
+                found.append((nil, "nested cross-validation (outer_folds, inner_folds) takes neither folds nor validation_fraction"))
+            }
+            if testFraction != 0 {
+                found.append(("test_fraction", "must be 0 with outer_folds: the outer folds are the test rows"))
+            }
+            if refit == false {
+                found.append(("refit", "must be true with outer_folds: each outer fold scores its refitted choice"))
+            }
+        }
+        if let repeats {
+            if repeats < 1 { found.append(("repeats", "must be at least 1, found \(repeats)")) }
+            if folds == nil && outerFolds == nil { found.append(("repeats", "needs folds or outer_folds (a holdout is one split)")) }
+        }
+        if let fraction = earlyStoppingFraction, !(fraction > 0 && fraction < 1) {
+            found.append(("early_stopping_fraction", "must be above 0 and below 1"))
+        }
+        if refit == true, folds == nil, outerFolds == nil {
+            found.append(("refit", "needs folds or outer_folds (a holdout's validation rows choose, and it has no other training rows)"))
+        }
         return found
     }
 }

@@ -20,7 +20,8 @@ struct GridParser {
     }
 
     static let topKeys = ["name", "dataset", "protocol", "seeds", "grid"]
-    static let protocolKeys = ["test_fraction", "validation_fraction", "folds", "split_seed"]
+    static let protocolKeys = ["test_fraction", "validation_fraction", "folds", "split_seed", "repeats", "outer_folds", "inner_folds", "refit",
+                               "early_stopping_fraction"]
     static let datasetKeys = ["path", "label_column", "header", "delimiter", "decimal_comma"]
 
     /// Records a problem at `node`'s line and column.
@@ -248,18 +249,28 @@ struct GridParser {
         }
         guard let entries = mapping(node, "protocol", allowed: Self.protocolKeys) else { return nil }
         let before = problems.count
-        let test = entries["test_fraction"].flatMap { number($0, "protocol.test_fraction") } ?? 0.2
+        let givenTest = entries["test_fraction"].flatMap { number($0, "protocol.test_fraction") }
         let validation = entries["validation_fraction"].flatMap { number($0, "protocol.validation_fraction") }
         let folds = entries["folds"].flatMap { integer($0, "protocol.folds") }
         let splitSeed = entries["split_seed"].flatMap { integer($0, "protocol.split_seed") } ?? 0
+        let repeats = entries["repeats"].flatMap { integer($0, "protocol.repeats") }
+        let outerFolds = entries["outer_folds"].flatMap { integer($0, "protocol.outer_folds") }
+        let innerFolds = entries["inner_folds"].flatMap { integer($0, "protocol.inner_folds") }
+        let refit = entries["refit"].flatMap { boolean($0, "protocol.refit") }
+        let earlyStopping = entries["early_stopping_fraction"].flatMap { number($0, "protocol.early_stopping_fraction") }
         guard problems.count == before else { return nil }
-        let given = EvaluationProtocol(testFraction: test, validationFraction: validation, folds: folds, splitSeed: splitSeed)
+        // Nested cross-validation's test rows are its outer folds: no holdout unless asked for.
+        let test = givenTest ?? (outerFolds == nil && innerFolds == nil ? 0.2 : 0)
+        let given = EvaluationProtocol(testFraction: test, validationFraction: validation, folds: folds, splitSeed: splitSeed,
+                                       repeats: repeats, outerFolds: outerFolds, innerFolds: innerFolds, refit: refit,
+                                       earlyStoppingFraction: earlyStopping)
         for (key, message) in given.problems {
             problem(key.flatMap { entries[$0] } ?? node, key.map { "protocol.\($0)" } ?? "protocol", message)
         }
         guard problems.count == before else { return nil }
-        return EvaluationProtocol(testFraction: test, validationFraction: folds == nil ? (validation ?? 0.2) : nil,
-                                  folds: folds, splitSeed: splitSeed)
+        var evaluation = given
+        if folds == nil && outerFolds == nil { evaluation.validationFraction = validation ?? 0.2 }
+        return evaluation
     }
 
     mutating func parseSeeds(_ node: Node?) -> [Int]? {

@@ -6,7 +6,11 @@ import Tracker
 /// The rows a run trains, validates and tests on, as matrices.
 struct RunData {
     var training: LabeledData
-    var validation: LabeledData
+    /// Rows training watches for early stopping instead of the validation rows; nil: the
+    /// validation rows.
+    var earlyStopping: LabeledData?
+    /// Nil for a split without validation rows (a refit).
+    var validation: LabeledData?
     var test: LabeledData?
 
     init(dataset: Dataset, split: SplitRows) {
@@ -16,7 +20,8 @@ struct RunData {
                                labels: subset.labels)
         }
         training = labeled(split.train)
-        validation = labeled(split.validation)
+        earlyStopping = split.earlyStopping.isEmpty ? nil : labeled(split.earlyStopping)
+        validation = split.validation.isEmpty ? nil : labeled(split.validation)
         test = split.test.isEmpty ? nil : labeled(split.test)
     }
 }
@@ -39,7 +44,9 @@ func execute(_ claim: ClaimedRun, dataset: Dataset, data: RunData, toolVersion: 
     }
     do {
         let hp = try hyperparameters(fromConfig: claim.config)
-        let outcome = try train(hp, on: data.training, validation: data.validation, classNames: dataset.classNames,
+        // Epoch metrics, the best epoch and early stopping watch the early-stopping rows when the
+        // split has them; the validation rows are then only scored, by the final model.
+        let outcome = try train(hp, on: data.training, validation: data.earlyStopping ?? data.validation, classNames: dataset.classNames,
                                 featureNames: dataset.featureNames, seed: UInt64(claim.seed)) { metrics in
             epochs.append(EpochRow(epoch: metrics.epoch, trainLoss: metrics.trainLoss, trainAccuracy: metrics.trainAccuracy,
                                    validationLoss: metrics.validationLoss, validationAccuracy: metrics.validationAccuracy,
@@ -47,10 +54,14 @@ func execute(_ claim: ClaimedRun, dataset: Dataset, data: RunData, toolVersion: 
         }
         var result = finish(.finished)
         let model = outcome.model
-        result.finalValidationAccuracy = model.evaluate(data.validation)
-        result.finalValidationLoss = outcome.stoppedEarly
-            ? outcome.history.first { $0.epoch == outcome.bestEpoch }?.validationLoss
-            : outcome.history.last?.validationLoss
+        result.finalValidationAccuracy = data.validation.map(model.evaluate)
+        if data.earlyStopping != nil {
+            result.finalValidationLoss = data.validation.map(model.loss)
+        } else {
+            result.finalValidationLoss = outcome.stoppedEarly
+                ? outcome.history.first { $0.epoch == outcome.bestEpoch }?.validationLoss
+                : outcome.history.last?.validationLoss
+        }
         result.bestEpoch = outcome.bestEpoch
         let best = outcome.history.first { $0.epoch == outcome.bestEpoch }
         result.bestValidationLoss = best?.validationLoss

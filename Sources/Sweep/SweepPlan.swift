@@ -1,4 +1,5 @@
 import Datasets
+import Determinism
 import Foundation
 import Tracker
 
@@ -7,46 +8,124 @@ public struct PreparedSweep {
     public var sweepID: Int64
     public var name: String
     public var dataset: Dataset
-    /// Cells (configuration x seed x fold) in the sweep.
+    /// Search cells (configuration x seed x repeat x outer fold x fold) in the sweep; refit
+    /// cells are queued later, by ``RefitPhase``.
     public var cellCount: Int
     /// Cells this call added to the queue (0 on a resume).
     public var newCells: Int
     /// Runs put back in the queue (interrupted, failed or stale) on this call.
     public var requeued: Int
+    /// What the selection and refit phase needs; nil for a protocol without `refit`.
+    public var refit: RefitPlan?
+}
+
+/// One split of a protocol, as stored in `splits`: search splits (holdout, folds, inner folds)
+/// and the refit splits of a protocol with `refit`.
+public struct PlannedSplit: Sendable {
+    /// 0...r-1.
+    public var `repeat`: Int
+    /// 1...k of nested cross-validation; 0 otherwise.
+    public var outerFold: Int
+    /// 0 for a holdout or refit split; 1...k for the (inner) folds.
+    public var fold: Int
+    /// Search or refit.
+    public var phase: RunPhase
+    /// The seed the rows were drawn with (``EvaluationProtocol/splitSeed(repeat:)``).
+    public var splitSeed: Int
+    public var rows: SplitRows
 }
 
 /// Turns a validated grid into stored, queued cells.
 public enum SweepPlanner {
-    /// The row indices of every fold of the protocol: fold 0 for a holdout, folds 1...k otherwise.
+    /// Every split of the protocol, search splits first (by repeat, outer fold, fold), then the
+    /// refit splits.
+    ///
+    /// - Holdout: one stratified split, fold 0.
+    /// - k-fold: the test rows are held out with the sweep's split seed; each repeat `r`
+    ///   partitions the other rows into k stratified folds with the repeat's seed (repeat 0's
+    ///   is the sweep's, so a sweep without `repeats` keeps its folds). With `refit`, one refit
+    ///   split trains on every non-test row and tests on the test rows.
+    /// - Nested: each repeat partitions all rows into `outer_folds` stratified folds; outer fold
+    ///   `o` tests on its rows, and its `inner_folds` folds partition the other rows (its outer
+    ///   training rows) only, with the same seed. Inner splits have no test rows. Each outer
+    ///   fold has a refit split: its outer training rows, then its outer test rows.
+    /// - Early stopping (`early_stopping_fraction: f`): every search split's training rows lose a
+    ///   stratified share f (``Datasets/Splitter/holdOut(_:of:labels:classCount:seed:classNames:)``,
+    ///   with the split's seed) to its early-stopping rows. Refit splits keep theirs: a refit
+    ///   trains a fixed number of epochs.
     /// - Throws: `SplitError` when a class has too few rows for the protocol.
-    public static func splits(for evaluation: EvaluationProtocol, dataset: Dataset) throws -> [(fold: Int, rows: SplitRows)] {
-        let seed = UInt64(evaluation.splitSeed)
-        if let folds = evaluation.folds {
-            let holdout = try Splitter.stratified(labels: dataset.labels, classCount: dataset.classNames.count,
-                                                  testFraction: evaluation.testFraction, validationFraction: 0, seed: seed,
-                                                  classNames: dataset.classNames)
-            let pairs = try Splitter.stratifiedKFold(rows: holdout.train, labels: dataset.labels,
-                                                     classCount: dataset.classNames.count, folds: folds, seed: seed,
-                                                     classNames: dataset.classNames)
-            return pairs.enumerated().map { i, pair in
-                (i + 1, SplitRows(train: pair.train, validation: pair.validation, test: holdout.test))
-            }
+    public static func splits(for evaluation: EvaluationProtocol, dataset: Dataset) throws -> [PlannedSplit] {
+        let splits = try searchAndRefitSplits(for: evaluation, dataset: dataset)
+        guard let fraction = evaluation.earlyStoppingFraction else { return splits }
+        return try splits.map { split in
+            guard split.phase == .search else { return split }
+            var split = split
+            let (kept, heldOut) = try Splitter.holdOut(fraction, of: split.rows.train, labels: dataset.labels,
+                                                       classCount: dataset.classNames.count, seed: UInt64(split.splitSeed),
+                                                       classNames: dataset.classNames)
+            split.rows.train = kept
+            split.rows.earlyStopping = heldOut
+            return split
         }
-        let split = try Splitter.stratified(labels: dataset.labels, classCount: dataset.classNames.count,
-                                            testFraction: evaluation.testFraction,
-                                            validationFraction: evaluation.validationFraction ?? 0.2, seed: seed,
-                                            classNames: dataset.classNames)
-        return [(0, SplitRows(train: split.train, validation: split.validation, test: split.test))]
     }
 
-    /// Stores the data set, the sweep, its splits and every cell (as `queued`, in a stable
-    /// order: configuration, then seed, then fold), and requeues what an earlier, stopped
-    /// process left unfinished. Calling it again for the same grid adds nothing new.
+    private static func searchAndRefitSplits(for evaluation: EvaluationProtocol, dataset: Dataset) throws -> [PlannedSplit] {
+        let labels = dataset.labels, classes = dataset.classNames.count
+        var search: [PlannedSplit] = [], refit: [PlannedSplit] = []
+        if let outerFolds = evaluation.outerFolds, let innerFolds = evaluation.innerFolds {
+            for r in evaluation.repeatNumbers {
+                let seed = evaluation.splitSeed(repeat: r)
+                let outer = try Splitter.stratifiedKFold(rows: Array(labels.indices), labels: labels, classCount: classes,
+                                                         folds: outerFolds, seed: UInt64(seed), classNames: dataset.classNames)
+                for (o, pair) in outer.enumerated() {
+                    let inner = try Splitter.stratifiedKFold(rows: pair.train, labels: labels, classCount: classes,
+                                                             folds: innerFolds, seed: UInt64(seed), classNames: dataset.classNames)
+                    for (i, fold) in inner.enumerated() {
+                        search.append(PlannedSplit(repeat: r, outerFold: o + 1, fold: i + 1, phase: .search, splitSeed: seed,
+                                                   rows: SplitRows(train: fold.train, validation: fold.validation, test: [])))
+                    }
+                    refit.append(PlannedSplit(repeat: r, outerFold: o + 1, fold: 0, phase: .refit, splitSeed: seed,
+                                              rows: SplitRows(train: pair.train, validation: [], test: pair.validation)))
+                }
+            }
+            return search + refit
+        }
+        let seed = UInt64(evaluation.splitSeed)
+        if let folds = evaluation.folds {
+            let holdout = try Splitter.stratified(labels: labels, classCount: classes,
+                                                  testFraction: evaluation.testFraction, validationFraction: 0, seed: seed,
+                                                  classNames: dataset.classNames)
+            for r in evaluation.repeatNumbers {
+                let repeatSeed = evaluation.splitSeed(repeat: r)
+                let pairs = try Splitter.stratifiedKFold(rows: holdout.train, labels: labels, classCount: classes,
+                                                         folds: folds, seed: UInt64(repeatSeed), classNames: dataset.classNames)
+                for (i, pair) in pairs.enumerated() {
+                    search.append(PlannedSplit(repeat: r, outerFold: 0, fold: i + 1, phase: .search, splitSeed: repeatSeed,
+                                               rows: SplitRows(train: pair.train, validation: pair.validation, test: holdout.test)))
+                }
+            }
+            if evaluation.refits {
+                refit.append(PlannedSplit(repeat: 0, outerFold: 0, fold: 0, phase: .refit, splitSeed: evaluation.splitSeed,
+                                          rows: SplitRows(train: holdout.train, validation: [], test: holdout.test)))
+            }
+            return search + refit
+        }
+        let split = try Splitter.stratified(labels: labels, classCount: classes, testFraction: evaluation.testFraction,
+                                            validationFraction: evaluation.validationFraction ?? 0.2, seed: seed,
+                                            classNames: dataset.classNames)
+        return [PlannedSplit(repeat: 0, outerFold: 0, fold: 0, phase: .search, splitSeed: evaluation.splitSeed,
+                             rows: SplitRows(train: split.train, validation: split.validation, test: split.test))]
+    }
+
+    /// Stores the data set, the sweep, its splits and every search cell (as `queued`, in a
+    /// stable order: configuration, then seed, then repeat, outer fold and fold), and requeues
+    /// what an earlier, stopped process left unfinished. Calling it again for the same grid
+    /// adds nothing new. Refit cells are queued by ``RefitPhase`` once a fold is chosen.
     /// - Throws: `TrackerError.gridChanged` when the sweep's name exists with another grid,
     ///   `TrackerError.dataChanged` when its data file's content changed since;
     ///   `SplitError`; `SQLiteError`.
     public static func prepare(grid: GridFile, dataset: Dataset, store: RunStore, toolVersion: String) throws -> PreparedSweep {
-        let folds = try splits(for: grid.evaluation, dataset: dataset)
+        let planned = try splits(for: grid.evaluation, dataset: dataset)
         // A resume must find the same grid and the same data; checked before anything is stored.
         if let existing = try store.sweep(named: grid.name) {
             guard existing.grid == grid.text else { throw TrackerError.gridChanged(sweep: grid.name) }
@@ -58,27 +137,37 @@ public enum SweepPlanner {
         let protocolJSON = canonicalProtocolJSON(grid.evaluation)
         let sweep = try store.openSweep(SweepRecord(name: grid.name, datasetID: record.id!, grid: grid.text,
                                                     gridPath: grid.url.path, protocolJSON: protocolJSON, toolVersion: toolVersion))
-        var splitIDs: [Int: Int64] = [:]
-        for (fold, rows) in folds {
-            splitIDs[fold] = try store.storeSplit(datasetID: record.id!, splitSeed: grid.evaluation.splitSeed,
-                                                  protocolJSON: protocolJSON, fold: fold, rows: rows)
+        var stored: [(split: PlannedSplit, id: Int64)] = []
+        for split in planned {
+            stored.append((split, try store.storeSplit(datasetID: record.id!, splitSeed: split.splitSeed, protocolJSON: protocolJSON,
+                                                        repeat: split.repeat, outerFold: split.outerFold, fold: split.fold,
+                                                        rows: split.rows)))
         }
+        let searchSplits = stored.filter { $0.split.phase == .search }
         var cells: [Cell] = []
+        var bySHA: [String: [String: GridValue]] = [:]
         for configuration in grid.configurations {
             let config = try canonicalJSON(configuration)
+            bySHA[sha256Hex(config)] = configuration
             let rows = params(configuration)
             for seed in grid.seeds {
-                for (fold, _) in folds {
-                    cells.append(Cell(index: cells.count, config: config, params: rows, seed: seed, fold: fold,
-                                      splitSeed: grid.evaluation.splitSeed, splitID: splitIDs[fold]!))
+                for (split, id) in searchSplits {
+                    cells.append(Cell(index: cells.count, config: config, params: rows, seed: seed, fold: split.fold,
+                                      splitSeed: split.splitSeed, splitID: id, repeat: split.repeat, outerFold: split.outerFold))
                 }
             }
         }
         let added = try store.enqueue(sweepID: sweep.id!, datasetID: record.id!, cells: cells)
         let requeued = try store.requeueUnfinished(sweepID: sweep.id!, host: ProcessInfo.processInfo.hostName,
                                                    isAlive: processIsAlive)
+        let refitSplits = stored.filter { $0.split.phase == .refit }
+        let refit = refitSplits.isEmpty ? nil : RefitPlan(
+            datasetID: record.id!, nested: grid.evaluation.outerFolds != nil, seeds: grid.seeds, firstCellIndex: cells.count,
+            folds: refitSplits.map { RefitPlan.Fold(repeat: $0.split.repeat, outerFold: $0.split.outerFold,
+                                                    splitSeed: $0.split.splitSeed, splitID: $0.id) },
+            configurations: bySHA)
         return PreparedSweep(sweepID: sweep.id!, name: grid.name, dataset: dataset, cellCount: cells.count,
-                             newCells: added, requeued: requeued)
+                             newCells: added, requeued: requeued, refit: refit)
     }
 
     static func canonicalProtocolJSON(_ evaluation: EvaluationProtocol) -> String {

@@ -104,7 +104,13 @@ public final class SweepRunner {
                     let claimed: Result<ClaimedRun?, Error> = writer.sync {
                         Result {
                             guard !cancellation.isStopping else { return nil }
-                            let claim = try store.claimNext(sweepID: sweep.sweepID, host: host, pid: pid, shard: options.shard)
+                            var claim = try store.claimNext(sweepID: sweep.sweepID, host: host, pid: pid, shard: options.shard)
+                            // The queue is empty: folds whose search runs are all done choose
+                            // their configuration and queue its refit runs (never in a shard).
+                            if claim == nil, options.shard == nil, let plan = sweep.refit,
+                               try RefitPhase.selectReady(plan, sweepID: sweep.sweepID, store: store) > 0 {
+                                claim = try store.claimNext(sweepID: sweep.sweepID, host: host, pid: pid, shard: nil)
+                            }
                             if let claim {
                                 locked { _ = inFlight.insert(claim.runID) }
                                 events(.claimed(runID: claim.runID))
@@ -114,6 +120,12 @@ public final class SweepRunner {
                     }
                     guard case .success(let claimOrNil) = claimed, let claim = claimOrNil else {
                         if case .failure(let error) = claimed { writer.sync { stop(with: error, store: store, events: events) } }
+                        // Runs still training here may complete a fold whose refit runs are
+                        // then queued: wait for them rather than leave those to one worker.
+                        if case .success = claimed, sweep.refit != nil, options.shard == nil, !locked({ inFlight.isEmpty }) {
+                            Thread.sleep(forTimeInterval: 0.05)
+                            continue
+                        }
                         break
                     }
                     let result: RunResult

@@ -27,7 +27,8 @@ extension RunStore {
     /// on another machine — into this one, in one transaction.
     ///
     /// Data sets (by content hash), sweeps (by name; the grid must be the same) and splits are
-    /// matched or added; each run is matched on (sweep, configuration hash, seed, fold). A run
+    /// matched or added; each run is matched on (sweep, configuration hash, seed, repeat, outer
+    /// fold, fold, phase), and each fold's selection is copied unless the fold has one. A run
     /// missing here is copied with its params, epoch metrics and weights; a run here that is
     /// less complete than the source's (queued, running, interrupted or failed, against a
     /// finished or diverged one) is replaced by it. Merging the same file again changes nothing.
@@ -75,7 +76,8 @@ extension RunStore {
             var splitIDs: [Int64: Int64] = [:]
             for split in source.splits {
                 splitIDs[split.id] = try storeSplit(datasetID: datasetIDs[split.datasetID]!, splitSeed: split.splitSeed,
-                                                    protocolJSON: split.protocolJSON, fold: split.fold, rows: split.rows)
+                                                    protocolJSON: split.protocolJSON, repeat: split.repeat,
+                                                    outerFold: split.outerFold, fold: split.fold, rows: split.rows)
             }
             let columns = try connection.query("SELECT name FROM pragma_table_info('runs')") { s in try s.required(s.string, "name") }
                 .filter { !["run_id", "sweep_id", "dataset_id", "split_id"].contains($0) }
@@ -84,8 +86,10 @@ extension RunStore {
             for run in source.runs {
                 let sweepID = sweepIDs[run.sweepID]!
                 let existing = try connection.query("""
-                    SELECT run_id, status FROM main.runs WHERE sweep_id = ? AND config_sha256 = ? AND seed = ? AND fold = ?
-                    """, [.integer(sweepID), .text(run.configSHA), .of(run.seed), .of(run.fold)]) { s in
+                    SELECT run_id, status FROM main.runs WHERE sweep_id = ? AND config_sha256 = ? AND seed = ? AND repeat = ?
+                      AND outer_fold = ? AND fold = ? AND phase = ?
+                    """, [.integer(sweepID), .text(run.configSHA), .of(run.seed), .of(run.repeat), .of(run.outerFold),
+                          .of(run.fold), .text(run.phase)]) { s in
                     (try s.required(s.id, "run_id"), try s.required(s.string, "status"))
                 }.first
                 let target: Int64
@@ -116,12 +120,26 @@ extension RunStore {
                                        [.integer(target), .integer(run.id)])
                 }
             }
+            // A fold's choice is the same wherever it was made; the first one stored stands.
+            for (source, target) in sweepIDs {
+                try connection.run("""
+                    INSERT INTO main.selections (sweep_id, repeat, outer_fold, config_sha256, config, refit_epochs, candidates, selected_at)
+                    SELECT ?, repeat, outer_fold, config_sha256, config, refit_epochs, candidates, selected_at
+                    FROM source.selections WHERE sweep_id = ?
+                    ON CONFLICT (sweep_id, repeat, outer_fold) DO NOTHING
+                    """, [.integer(target), .integer(source)])
+            }
             return summary
         }
     }
 
-    private struct SourceRun { var id, sweepID, datasetID, splitID: Int64; var configSHA: String; var seed, fold: Int; var status: String }
-    private struct SourceSplit { var id, datasetID: Int64; var splitSeed, fold: Int; var protocolJSON: String; var rows: SplitRows }
+    private struct SourceRun {
+        var id, sweepID, datasetID, splitID: Int64; var configSHA: String; var seed, `repeat`, outerFold, fold: Int
+        var phase, status: String
+    }
+    private struct SourceSplit {
+        var id, datasetID: Int64; var splitSeed, `repeat`, outerFold, fold: Int; var protocolJSON: String; var rows: SplitRows
+    }
 
     /// Everything in the attached `source` database that a merge matches on.
     private static func readSource(_ c: Connection) throws
@@ -138,19 +156,25 @@ extension RunStore {
             return record
         }
         let splits = try c.query("""
-            SELECT split_id, dataset_id, split_seed, fold, protocol, train_rows, validation_rows, test_rows FROM source.splits ORDER BY split_id
+            SELECT split_id, dataset_id, split_seed, repeat, outer_fold, fold, protocol, train_rows, validation_rows, test_rows,
+                   early_stopping_rows
+            FROM source.splits ORDER BY split_id
             """) { s in
             SourceSplit(id: try s.required(s.id, "split_id"), datasetID: try s.required(s.id, "dataset_id"),
-                        splitSeed: try s.required(s.int, "split_seed"), fold: try s.required(s.int, "fold"),
+                        splitSeed: try s.required(s.int, "split_seed"), repeat: try s.required(s.int, "repeat"),
+                        outerFold: try s.required(s.int, "outer_fold"), fold: try s.required(s.int, "fold"),
                         protocolJSON: try s.required(s.string, "protocol"), rows: try readSplitRows(s))
         }
         let runs = try c.query("""
-            SELECT run_id, sweep_id, dataset_id, split_id, config_sha256, seed, fold, status FROM source.runs ORDER BY sweep_id, cell_index
+            SELECT run_id, sweep_id, dataset_id, split_id, config_sha256, seed, repeat, outer_fold, fold, phase, status
+            FROM source.runs ORDER BY sweep_id, cell_index
             """) { s in
             SourceRun(id: try s.required(s.id, "run_id"), sweepID: try s.required(s.id, "sweep_id"),
                       datasetID: try s.required(s.id, "dataset_id"), splitID: try s.required(s.id, "split_id"),
                       configSHA: try s.required(s.string, "config_sha256"), seed: try s.required(s.int, "seed"),
-                      fold: try s.required(s.int, "fold"), status: try s.required(s.string, "status"))
+                      repeat: try s.required(s.int, "repeat"), outerFold: try s.required(s.int, "outer_fold"),
+                      fold: try s.required(s.int, "fold"), phase: try s.required(s.string, "phase"),
+                      status: try s.required(s.string, "status"))
         }
         return (datasets, sweeps, splits, runs)
     }

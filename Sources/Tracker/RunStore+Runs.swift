@@ -25,11 +25,15 @@ public struct SplitRows: Sendable, Equatable, Codable {
     public var validation: [Int]
     /// Held-out rows, reported only.
     public var test: [Int]
+    /// Rows held out of training to watch for early stopping (protocol key
+    /// `early_stopping_fraction`); empty when early stopping watches the validation rows.
+    public var earlyStopping: [Int]
     /// A split with these row indices.
-    public init(train: [Int], validation: [Int], test: [Int]) {
+    public init(train: [Int], validation: [Int], test: [Int], earlyStopping: [Int] = []) {
         self.train = train
         self.validation = validation
         self.test = test
+        self.earlyStopping = earlyStopping
     }
 }
 
@@ -49,7 +53,17 @@ public struct Param: Sendable, Equatable {
     }
 }
 
-/// A cell of a sweep to be queued: one configuration, seed and fold.
+/// Which step of a protocol a run belongs to (`runs.phase`).
+public enum RunPhase: String, Sendable, CaseIterable, Codable {
+    /// A cell of the search: a configuration trained on a fold (or the holdout) and judged on
+    /// its validation rows. Every run of a sweep without `refit` is one.
+    case search
+    /// The configuration an outer fold chose, retrained on all of that fold's training rows
+    /// (training and validation rows of the search) and scored once on its test rows.
+    case refit
+}
+
+/// A cell of a sweep to be queued: one configuration, seed, repeat, outer fold, fold and phase.
 public struct Cell: Sendable, Equatable {
     /// Position in the sweep's stable order (0-based).
     public var index: Int
@@ -59,14 +73,22 @@ public struct Cell: Sendable, Equatable {
     public var params: [Param]
     /// The training seed (weight initialization, shuffling).
     public var seed: Int
-    /// 0 for a holdout protocol, 1...k for k-fold cross-validation.
+    /// 0 for a holdout protocol or a refit, 1...k for k-fold cross-validation (the inner fold
+    /// in nested cross-validation).
     public var fold: Int
     /// The seed the split's rows were drawn with.
     public var splitSeed: Int
-    /// The stored split (``RunStore/storeSplit(datasetID:splitSeed:protocolJSON:fold:rows:)``).
+    /// The stored split (``RunStore/storeSplit(datasetID:splitSeed:protocolJSON:repeat:outerFold:fold:rows:)``).
     public var splitID: Int64
+    /// 0...r-1 of repeated cross-validation; 0 otherwise.
+    public var `repeat`: Int
+    /// 1...k of nested cross-validation; 0 otherwise.
+    public var outerFold: Int
+    /// Search or refit.
+    public var phase: RunPhase
     /// A cell with these parts.
-    public init(index: Int, config: String, params: [Param], seed: Int, fold: Int, splitSeed: Int, splitID: Int64) {
+    public init(index: Int, config: String, params: [Param], seed: Int, fold: Int, splitSeed: Int, splitID: Int64,
+                repeat: Int = 0, outerFold: Int = 0, phase: RunPhase = .search) {
         self.index = index
         self.config = config
         self.params = params
@@ -74,6 +96,9 @@ public struct Cell: Sendable, Equatable {
         self.fold = fold
         self.splitSeed = splitSeed
         self.splitID = splitID
+        self.repeat = `repeat`
+        self.outerFold = outerFold
+        self.phase = phase
     }
 }
 
@@ -185,24 +210,31 @@ public struct RunResult: Sendable {
 
 extension RunStore {
     /// Stores a split's row indices, or returns the id of the one already stored for the same
-    /// data set, protocol JSON and fold.
+    /// data set, protocol JSON, repeat, outer fold and fold.
     /// - Parameters:
+    ///   - splitSeed: the seed the rows were drawn with (the repeat's, see docs/sweeps.md).
     ///   - protocolJSON: the evaluation protocol as canonical JSON (it includes the split seed).
-    ///   - fold: 0 for a holdout split, 1...k for the folds of k-fold cross-validation.
+    ///   - repeat: 0...r-1 of repeated cross-validation, else 0.
+    ///   - outerFold: 1...k of nested cross-validation, else 0.
+    ///   - fold: 0 for a holdout or refit split, 1...k for the (inner) folds of k-fold cross-validation.
     /// - Returns: the split's id.
     /// - Throws: ``SQLiteError`` (e.g. a foreign-key failure for an unknown data set).
-    public func storeSplit(datasetID: Int64, splitSeed: Int, protocolJSON: String, fold: Int, rows: SplitRows) throws -> Int64 {
+    public func storeSplit(datasetID: Int64, splitSeed: Int, protocolJSON: String, repeat: Int = 0, outerFold: Int = 0,
+                           fold: Int, rows: SplitRows) throws -> Int64 {
         try write {
-            let key: [SQLValue] = [.integer(datasetID), .text(protocolJSON), .of(fold)]
-            if let id = try connection.query("SELECT split_id FROM splits WHERE dataset_id = ? AND protocol = ? AND fold = ?", key,
-                                             { s in try s.required(s.id, "split_id") }).first {
+            let key: [SQLValue] = [.integer(datasetID), .text(protocolJSON), .of(`repeat`), .of(outerFold), .of(fold)]
+            if let id = try connection.query("""
+                SELECT split_id FROM splits WHERE dataset_id = ? AND protocol = ? AND repeat = ? AND outer_fold = ? AND fold = ?
+                """, key, { s in try s.required(s.id, "split_id") }).first {
                 return id
             }
             try connection.run("""
-                INSERT INTO splits (dataset_id, split_seed, protocol, fold, train_rows, validation_rows, test_rows)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, [.integer(datasetID), .of(splitSeed), .text(protocolJSON), .of(fold),
-                      .text(jsonText(rows.train)), .text(jsonText(rows.validation)), .text(jsonText(rows.test))])
+                INSERT INTO splits (dataset_id, split_seed, protocol, repeat, outer_fold, fold, train_rows, validation_rows, test_rows,
+                                    early_stopping_rows)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, [.integer(datasetID), .of(splitSeed), .text(protocolJSON), .of(`repeat`), .of(outerFold), .of(fold),
+                      .text(jsonText(rows.train)), .text(jsonText(rows.validation)), .text(jsonText(rows.test)),
+                      .text(jsonText(rows.earlyStopping))])
             return connection.lastInsertRowID
         }
     }
@@ -211,14 +243,15 @@ extension RunStore {
     /// - Throws: ``TrackerError/notFound(_:)``.
     public func split(id: Int64) throws -> SplitRows {
         guard let rows = try connection.query(
-            "SELECT train_rows, validation_rows, test_rows FROM splits WHERE split_id = ?", [.integer(id)], readSplitRows).first else { throw TrackerError.notFound("split \(id)") }
+            "SELECT train_rows, validation_rows, test_rows, early_stopping_rows FROM splits WHERE split_id = ?", [.integer(id)], readSplitRows).first else { throw TrackerError.notFound("split \(id)") }
         return rows
     }
 
     /// Queues every cell not already in the sweep, with its params, in one transaction.
     ///
     /// A cell is already there when the sweep has a run with the same configuration (by the
-    /// SHA-256 of ``Cell/config``), seed and fold; enqueueing the same cells again adds nothing.
+    /// SHA-256 of ``Cell/config``), seed, repeat, outer fold, fold and phase; enqueueing the
+    /// same cells again adds nothing.
     /// - Returns: how many cells were new.
     /// - Throws: ``SQLiteError`` when a cell breaks a constraint (e.g. its index is taken by
     ///   another configuration, or its config is not JSON); nothing is queued then.
@@ -227,14 +260,16 @@ extension RunStore {
         try write {
             var added = 0
             for cell in cells {
-                // Only an existing (sweep, configuration, seed, fold) is skipped; any other
-                // constraint failure (a bad cell) throws instead of being ignored.
+                // Only an existing (sweep, configuration, seed, repeat, outer fold, fold, phase) is
+                // skipped; any other constraint failure (a bad cell) throws instead of being ignored.
                 let inserted = try connection.run("""
-                    INSERT INTO runs (sweep_id, dataset_id, split_id, cell_index, config, config_sha256, seed, fold, split_seed)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (sweep_id, config_sha256, seed, fold) DO NOTHING
+                    INSERT INTO runs (sweep_id, dataset_id, split_id, cell_index, config, config_sha256, seed, fold, split_seed,
+                                      repeat, outer_fold, phase)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (sweep_id, config_sha256, seed, repeat, outer_fold, fold, phase) DO NOTHING
                     """, [.integer(sweepID), .integer(datasetID), .integer(cell.splitID), .of(cell.index), .text(cell.config),
-                          .text(sha256Hex(cell.config)), .of(cell.seed), .of(cell.fold), .of(cell.splitSeed)])
+                          .text(sha256Hex(cell.config)), .of(cell.seed), .of(cell.fold), .of(cell.splitSeed),
+                          .of(cell.repeat), .of(cell.outerFold), .text(cell.phase.rawValue)])
                 guard inserted == 1 else { continue }
                 added += 1
                 let runID = connection.lastInsertRowID
@@ -413,10 +448,12 @@ extension RunStore {
     }
 }
 
-/// The `train_rows`, `validation_rows` and `test_rows` columns of a row (JSON arrays).
+/// The `train_rows`, `validation_rows`, `test_rows` and `early_stopping_rows` columns of a row
+/// (JSON arrays).
 /// - Throws: ``SQLiteError`` for a missing column; a `DecodingError` for text that is no array of integers.
 func readSplitRows(_ s: Statement) throws -> SplitRows {
     SplitRows(train: try decodeJSON([Int].self, try s.string("train_rows")),
               validation: try decodeJSON([Int].self, try s.string("validation_rows")),
-              test: try decodeJSON([Int].self, try s.string("test_rows")))
+              test: try decodeJSON([Int].self, try s.string("test_rows")),
+              earlyStopping: try decodeJSON([Int].self, try s.string("early_stopping_rows")))
 }

@@ -38,14 +38,14 @@ struct SweepCommand: ParsableCommand {
         let (store, dataset, prepared) = try prepareSweep(grid, database: database.db)
         let resumed = prepared.newCells < prepared.cellCount ? ", resuming (\(prepared.requeued) requeued)" : ""
         note("sweep '\(grid.name)': \(prepared.cellCount) runs (\(grid.configurations.count) configurations x \(grid.seeds.count) seeds"
-            + (grid.evaluation.folds.map { " x \($0) folds" } ?? "") + ") on \(dataset.name) "
+            + protocolShape(grid.evaluation) + ") on \(dataset.name) "
             + "(\(dataset.rowCount) rows x \(dataset.featureCount) features, \(dataset.classNames.count) classes), "
             + "\(jobs) jobs -> \(database.db)\(resumed)")
         let summary = try runSweep(prepared, store: store, jobs: jobs, shard: shard.flatMap(parseShard), quiet: quiet) { summary in
             let counts = RunStatus.allCases.compactMap { status in summary.counts[status].map { "\($0) \(status.rawValue)" } }
             note("runs: " + counts.joined(separator: ", "))
         }
-        try printBest(store: store, sweepID: prepared.sweepID)
+        try printBest(store: store, sweepID: prepared.sweepID, nested: grid.evaluation.outerFolds != nil)
         if shard == nil, !summary.complete {
             let failures = try store.failures(sweepID: prepared.sweepID, limit: 5).map { "\($0.count) failed: \($0.error ?? "unknown error")" }
             failures.forEach(note)
@@ -53,13 +53,42 @@ struct SweepCommand: ParsableCommand {
         }
     }
 
-    private func printBest(store: RunStore, sweepID: Int64) throws {
-        let best = try store.bestConfiguration(sweepID: sweepID).map { s in
-            String(format: "best configuration (by mean validation accuracy over %d runs): %@\n  validation accuracy %.2f%% ± %.2f, mean test accuracy %.2f%%",
-                   s.finishedRuns, s.config, (s.validationAccuracyMean ?? .nan) * 100, (s.validationAccuracyStd ?? 0) * 100, (s.testAccuracyMean ?? .nan) * 100)
+    private func printBest(store: RunStore, sweepID: Int64, nested: Bool) throws {
+        if let s = try store.bestConfiguration(sweepID: sweepID) {
+            let scope = nested ? "over the search runs of every outer fold, an optimistic figure" : "over \(s.finishedRuns) runs"
+            let test = s.testAccuracyMean.map { String(format: ", mean test accuracy %.2f%%", $0 * 100) } ?? ", no test rows"
+            print(String(format: "best configuration (by mean validation accuracy %@): %@\n  validation accuracy %.2f%% ± %.2f",
+                         scope, s.config, (s.validationAccuracyMean ?? .nan) * 100, (s.validationAccuracyStd ?? 0) * 100) + test)
         }
-        best.map { print($0) }
+        let scores = try store.refitScores(sweepID: sweepID)
+        guard !scores.isEmpty else { return }
+        let correct = scores.map(\.correct).reduce(0, +), scored = scores.map(\.scored).reduce(0, +)
+        let distinct = Set(scores.flatMap(\.testRows)).count
+        let runs = scores.map(\.finishedRuns).reduce(0, +)
+        let what = nested ? "outer estimate (nested cross-validation, each outer fold's choice refitted)" : "refit of the chosen configuration"
+        if scored == 0 {
+            print("\(what): no test rows scored yet")
+        } else {
+            print(String(format: "%@: %d of %d test rows right (%.2f%%), pooled over %d refit runs on %d distinct test rows",
+                         what, correct, scored, Double(correct) / Double(scored) * 100, runs, distinct))
+        }
+        for score in scores {
+            let fold = nested ? "repeat \(score.selection.repeat) outer fold \(score.selection.outerFold)" : "chosen"
+            let result = score.scored > 0 ? "\(score.correct)/\(score.scored) right" : "not scored yet"
+            print("  \(fold): \(score.selection.config) (\(score.selection.refitEpochs) epochs): \(result)")
+        }
     }
+}
+
+/// The protocol's part of the sweep's first line: ` x 3 repeats x 10 outer x 5 inner folds`.
+func protocolShape(_ evaluation: EvaluationProtocol) -> String {
+    var shape = evaluation.repeats.map { " x \($0) repeats" } ?? ""
+    if let outer = evaluation.outerFolds, let inner = evaluation.innerFolds {
+        shape += " x \(outer) outer x \(inner) inner folds, then one refit per seed and outer fold"
+    } else if let folds = evaluation.folds {
+        shape += " x \(folds) folds" + (evaluation.refits ? ", then one refit per seed" : "")
+    }
+    return shape
 }
 
 /// Reads a validated grid's data set, opens the database, and stores and queues the sweep.

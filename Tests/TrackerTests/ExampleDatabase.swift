@@ -8,6 +8,9 @@ import Foundation
 ///   are still queued.
 /// - `iris-width`: hidden layers [3], [8] and [16, 8] at learning rate 0.1 x seeds 1-3, all
 ///   finished (9 runs); two of its configurations are also in `iris-lr`.
+/// - `iris-nested`: nested cross-validation, 2 outer x 2 inner folds, hidden layers [3] and [8]
+///   at learning rate 0.1, seed 1 (8 search runs); each outer fold chose [8] and its refit
+///   run scored 72 of its 75 outer test rows.
 ///
 /// Metrics follow a deterministic formula, so the same file is built every time.
 enum ExampleDatabase {
@@ -86,6 +89,61 @@ enum ExampleDatabase {
                 try store.record(runID: claim.runID, outcome)
             }
         }
+        try buildNested(store, datasetID: dataset.id!)
         return store
+    }
+
+    /// The `iris-nested` sweep: search runs on the inner folds, then one selection and one
+    /// refit run per outer fold.
+    static func buildNested(_ store: RunStore, datasetID: Int64) throws {
+        let protocolJSON = "{\"inner_folds\":2,\"outer_folds\":2,\"split_seed\":0,\"test_fraction\":0}"
+        let sweep = try store.openSweep(SweepRecord(
+            name: "iris-nested", datasetID: datasetID, grid: "{\"name\": \"iris-nested\", \"dataset\": \"../iris.data\"}",
+            gridPath: "Data/grids/iris-nested.json", protocolJSON: protocolJSON, toolVersion: "0.1.0"))
+        let configs = [Config(learningRate: 0.1, hidden: [3]), Config(learningRate: 0.1, hidden: [8])]
+        let rows = Array(0..<150)
+        var search: [Cell] = [], refitSplits: [Int: Int64] = [:]
+        for outer in 1...2 {
+            let outerTrain = rows.filter { $0 % 2 != outer - 1 }, outerTest = rows.filter { $0 % 2 == outer - 1 }
+            refitSplits[outer] = try store.storeSplit(datasetID: datasetID, splitSeed: 0, protocolJSON: protocolJSON, outerFold: outer,
+                                                      fold: 0, rows: SplitRows(train: outerTrain, validation: [], test: outerTest))
+            for inner in 1...2 {
+                let split = try store.storeSplit(
+                    datasetID: datasetID, splitSeed: 0, protocolJSON: protocolJSON, outerFold: outer, fold: inner,
+                    rows: SplitRows(train: outerTrain.filter { ($0 / 2) % 2 != inner - 1 },
+                                    validation: outerTrain.filter { ($0 / 2) % 2 == inner - 1 }, test: []))
+                for config in configs {
+                    search.append(Cell(index: 0, config: config.json, params: config.params, seed: 1, fold: inner, splitSeed: 0,
+                                       splitID: split, outerFold: outer))
+                }
+            }
+        }
+        for index in search.indices { search[index].index = index }
+        try store.enqueue(sweepID: sweep.id!, datasetID: datasetID, cells: search)
+        func train(_ cells: [Cell], test: Bool) throws {
+            while let claim = try store.claimNext(sweepID: sweep.id!, host: "lab-1", pid: 4242) {
+                let cell = cells.first { $0.index == claim.cellIndex }!
+                var outcome = result(configs.first { $0.json == cell.config } ?? configs[1], seed: cell.fold, cellIndex: claim.cellIndex)
+                if test {
+                    outcome.testConfusion = [[25, 0, 0], [0, 23, 2], [0, 1, 24]]
+                    outcome.testAccuracy = 72.0 / 75
+                    (outcome.finalValidationAccuracy, outcome.finalValidationLoss) = (nil, nil)
+                    (outcome.bestValidationAccuracy, outcome.bestValidationLoss) = (nil, nil)
+                } else {
+                    (outcome.testConfusion, outcome.testAccuracy, outcome.testLoss) = (nil, nil, nil)
+                }
+                try store.record(runID: claim.runID, outcome)
+            }
+        }
+        try train(search, test: false)
+        for outer in 1...2 {
+            let best = try store.leaderboard(sweepID: sweep.id!, repeat: 0, outerFold: outer)[0]
+            let refit = Cell(index: search.count + outer - 1, config: best.config, params: configs[1].params, seed: 1, fold: 0,
+                             splitSeed: 0, splitID: refitSplits[outer]!, outerFold: outer, phase: .refit)
+            try store.recordSelection(sweepID: sweep.id!, datasetID: datasetID, Selection(
+                repeat: 0, outerFold: outer, configSHA256: best.configSHA256, config: best.config, refitEpochs: 10, candidates: 2),
+                refitCells: [refit])
+            try train([refit], test: true)
+        }
     }
 }

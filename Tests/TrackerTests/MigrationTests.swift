@@ -91,8 +91,10 @@ private func fillForUpgrade(_ store: RunStore) throws {
         let scratch = try Scratch()
         defer { scratch.cleanup() }
         let path = scratch.path("runs.db")
-        let first = Array(Migrations.all.prefix(1))
-        let synthetic = Migration(version: 2, file: "0002_run_notes.sql", sql: """
+        // On top of the current schema, so the store's own statements can fill the file.
+        let first = Migrations.all
+        let old = Migrations.latestVersion
+        let synthetic = Migration(version: old + 1, file: String(format: "%04d_run_notes.sql", old + 1), sql: """
             -- Synthetic upgrade: a column and a table.
             ALTER TABLE runs ADD COLUMN notes TEXT;
             CREATE TABLE run_tags (
@@ -104,7 +106,7 @@ private func fillForUpgrade(_ store: RunStore) throws {
         let original: [String: [[SQLValue]]]
         do {
             let store = try RunStore(path: path, readOnly: false, migrations: first)
-            #expect(try store.connection.userVersion == 1)
+            #expect(try store.connection.userVersion == old)
             try fillForUpgrade(store)
             original = try snapshot(store.connection, columnsOf: store.connection)
         }
@@ -114,15 +116,15 @@ private func fillForUpgrade(_ store: RunStore) throws {
         #expect(original["params"]?.count == 30)
 
         let upgraded = try RunStore(path: path, readOnly: false, migrations: first + [synthetic])
-        #expect(try upgraded.connection.userVersion == 2)
+        #expect(try upgraded.connection.userVersion == old + 1)
         let backup = try #require(upgraded.backupPath)
         #expect(URL(fileURLWithPath: backup).deletingLastPathComponent().path == scratch.url.path)
-        #expect(URL(fileURLWithPath: backup).lastPathComponent.hasPrefix("runs.db-backup-v1-"))
+        #expect(URL(fileURLWithPath: backup).lastPathComponent.hasPrefix("runs.db-backup-v\(old)-"))
         #expect(FileManager.default.fileExists(atPath: backup))
 
         // Nothing was lost: every row of every table, column by column.
         let reference = try Connection(path: backup, readOnly: true)
-        #expect(try reference.userVersion == 1)
+        #expect(try reference.userVersion == old)
         #expect(try snapshot(reference, columnsOf: reference) == original)
         #expect(try snapshot(upgraded.connection, columnsOf: reference) == original)
         #expect(try columns(upgraded.connection, "runs").last == "notes")
@@ -145,8 +147,10 @@ private func fillForUpgrade(_ store: RunStore) throws {
         let scratch = try Scratch()
         defer { scratch.cleanup() }
         let path = scratch.path("runs.db")
-        let first = Array(Migrations.all.prefix(1))
-        let broken = Migration(version: 2, file: "0002_broken.sql", sql: """
+        // On top of the current schema, so the store's own statements can fill the file.
+        let first = Migrations.all
+        let old = Migrations.latestVersion
+        let broken = Migration(version: old + 1, file: String(format: "%04d_broken.sql", old + 1), sql: """
             CREATE TABLE half_done (x INTEGER);
             ALTER TABLE runs ADD COLUMN notes TEXT;
             UPDATE runs SET status = 'failed';
@@ -161,15 +165,15 @@ private func fillForUpgrade(_ store: RunStore) throws {
         let error = try #require(throws: SQLiteError.self) { try db.migrate(first + [broken]) }
         #expect(error.message.contains("no such table: no_such_table"))
         #expect(error.sql?.contains("half_done") == true)
-        #expect(try db.userVersion == 1)
+        #expect(try db.userVersion == old)
         #expect(db.isInTransaction == false)
         #expect(try db.scalar("SELECT COUNT(*) FROM sqlite_schema WHERE name = 'half_done'")?.int == 0)
         #expect(try columns(db, "runs").contains("notes") == false)
         #expect(try snapshot(db, columnsOf: db) == before)
 
-        // The same through RunStore, and on a fresh file: nothing of 0001 is left either.
+        // The same through RunStore, and on a fresh file: nothing of any migration is left either.
         #expect(throws: SQLiteError.self) { try RunStore(path: path, readOnly: false, migrations: first + [broken]) }
-        #expect(try db.userVersion == 1)
+        #expect(try db.userVersion == old)
         let freshPath = scratch.path("fresh.db")
         #expect(throws: SQLiteError.self) { try RunStore(path: freshPath, readOnly: false, migrations: first + [broken]) }
         let fresh = try Connection(path: freshPath)

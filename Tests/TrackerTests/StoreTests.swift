@@ -73,7 +73,7 @@ import TestSupport
                 """)
         }
         #expect(error.code == 2067)
-        #expect(error.message.contains("runs.sweep_id, runs.config_sha256, runs.seed, runs.fold"))
+        #expect(error.message.contains("runs.sweep_id, runs.config_sha256, runs.seed, runs.repeat, runs.outer_fold, runs.fold, runs.phase"))
 
         // A bad cell is an error, not silently skipped; nothing of the batch is queued.
         var bad = cells([Config(learningRate: 0.5, hidden: 4)], seeds: [1], splitID: fixture.splitID)

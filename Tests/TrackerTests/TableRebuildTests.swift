@@ -14,7 +14,9 @@ private func rebuildRunsMigration(_ db: Connection, version: Int) throws -> Migr
     let indexes = try db.query("SELECT sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'runs' AND sql IS NOT NULL") { s in
         try s.required(s.string, "sql")
     }
-    let newTable = table.replacingOccurrences(of: "CREATE TABLE runs (", with: "CREATE TABLE runs_new (\n    note TEXT,")
+    // A table that was itself rebuilt and renamed is stored as `CREATE TABLE "runs" (`.
+    let newTable = table.replacingOccurrences(of: #"CREATE TABLE "?runs"? \("#, with: "CREATE TABLE runs_new (\n    note TEXT,",
+                                              options: .regularExpression)
     let columns = try db.query("SELECT name FROM pragma_table_info('runs') ORDER BY cid") { s in try s.required(s.string, "name") }
         .joined(separator: ", ")
     let sql = views.map { "DROP VIEW \($0.0);" }

@@ -20,9 +20,17 @@ import TestSupport
         defer { scratch.cleanup() }
         let path = scratch.path("runs.db")
         try load(into: path)
-        let stored = try Dictionary(uniqueKeysWithValues: RunStore.tables.map { table in
-            (table, try allRows(try Connection(path: path, readOnly: true), table))
+        let old = try Connection(path: path, readOnly: true)
+        let versionTwoTables = RunStore.tables.filter { $0 != "selections" }
+        let columns = try Dictionary(uniqueKeysWithValues: versionTwoTables.map { table in
+            (table, try old.query("SELECT name FROM pragma_table_info('\(table)') ORDER BY cid") { s in try s.required(s.string, "name") })
         })
+        func rows(_ db: Connection, _ table: String) throws -> [[SQLValue]] {
+            try db.query("SELECT \(columns[table]!.joined(separator: ", ")) FROM \(table) ORDER BY 1, 2") { s in
+                (0..<s.columnCount).map { s.value($0) }
+            }
+        }
+        let stored = try Dictionary(uniqueKeysWithValues: versionTwoTables.map { table in (table, try rows(old, table)) })
         #expect(stored["runs"]?.count == 8)
         #expect(stored["params"]?.count == 96)
         #expect(stored["epoch_metrics"]?.count == 24)
@@ -31,9 +39,17 @@ import TestSupport
         let store = try RunStore(path: path)
         #expect(store.backupPath != nil)
         #expect(try store.connection.userVersion == Migrations.latestVersion)
-        for table in RunStore.tables {
-            #expect(try allRows(store.connection, table) == stored[table]!, "\(table) changed")
+        for table in versionTwoTables {
+            #expect(try rows(store.connection, table) == stored[table]!, "\(table) changed")
         }
+        // Version 4's run identity: every earlier run is a search run of repeat 0, outer fold 0.
+        #expect(try store.connection.query("SELECT DISTINCT repeat, outer_fold, phase FROM runs") { s in
+            "\(try s.int("repeat")!)/\(try s.int("outer_fold")!)/\(try s.string("phase")!)"
+        } == ["0/0/search"])
+        #expect(try store.connection.query("SELECT DISTINCT repeat, outer_fold FROM splits") { s in
+            "\(try s.int("repeat")!)/\(try s.int("outer_fold")!)"
+        } == ["0/0"])
+        #expect(try store.connection.scalar("SELECT COUNT(*) FROM selections")?.int == 0)
 
         // Configurations and their hashes, as exp 0.1.0 stored them.
         let configs = try store.connection.query("SELECT run_id, config, config_sha256 FROM runs ORDER BY run_id") { s in

@@ -43,13 +43,28 @@ extension RunStore {
     /// - Returns: one entry per configuration; empty for an unknown sweep.
     /// - Throws: ``SQLiteError``.
     public func leaderboard(sweepID: Int64) throws -> [LeaderboardEntry] {
+        try rankedEntries(view: "leaderboard", sweepID: sweepID, scope: nil)
+    }
+
+    /// The configurations of one repeat and outer fold of a nested sweep, best first by
+    /// ``Ranking``, over that fold's search runs only (the `fold_leaderboard` view): what the
+    /// fold's selection is decided on.
+    /// - Returns: one entry per configuration; empty for an unknown sweep or fold.
+    /// - Throws: ``SQLiteError``.
+    public func leaderboard(sweepID: Int64, repeat: Int, outerFold: Int) throws -> [LeaderboardEntry] {
+        try rankedEntries(view: "fold_leaderboard", sweepID: sweepID, scope: (`repeat`, outerFold))
+    }
+
+    private func rankedEntries(view: String, sweepID: Int64, scope: (repeat: Int, outerFold: Int)?) throws -> [LeaderboardEntry] {
+        let filter = scope == nil ? "" : "AND repeat = ? AND outer_fold = ?"
+        let values: [SQLValue] = [.integer(sweepID)] + (scope.map { [.of($0.repeat), .of($0.outerFold)] } ?? [])
         var entries = try connection.query("""
             SELECT config_sha256, config, runs, finished_runs, diverged_runs, failed_runs, pending_runs,
                    validation_accuracy_mean, validation_accuracy_std, validation_loss_mean, test_accuracy_mean,
                    best_epoch_mean, duration_seconds_mean
-            FROM leaderboard WHERE sweep_id = ?
+            FROM \(view) WHERE sweep_id = ? \(filter)
             ORDER BY \(Ranking.orderBy)
-            """, [.integer(sweepID)]) { s in
+            """, values) { s in
             LeaderboardEntry(
                 configSHA256: try s.required(s.string, "config_sha256"), config: try s.string("config") ?? "{}",
                 runs: try s.int("runs") ?? 0, finishedRuns: try s.int("finished_runs") ?? 0,
@@ -63,7 +78,7 @@ extension RunStore {
         }
         let validationRows = try connection.scalar("""
             SELECT MIN(json_array_length(validation_rows)) AS rows FROM splits
-            WHERE split_id IN (SELECT split_id FROM runs WHERE sweep_id = ? AND status = 'finished')
+            WHERE split_id IN (SELECT split_id FROM runs WHERE sweep_id = ? AND status = 'finished' AND phase = 'search')
             """, [.integer(sweepID)])?.int
         // Tie groups: a row ties the first row of the group above it, so ties never chain from
         // a group's top to rows more than one validation row below it.

@@ -105,7 +105,7 @@ extension RunStore {
         }).first else { return nil }
         overview.testRowCounts = try connection.query("""
             SELECT DISTINCT json_array_length(test_rows) AS test_rows FROM splits
-            WHERE split_id IN (SELECT DISTINCT split_id FROM runs WHERE sweep_id = ?) ORDER BY 1
+            WHERE split_id IN (SELECT DISTINCT split_id FROM runs WHERE sweep_id = ? AND phase = 'search') ORDER BY 1
             """, [.integer(overview.sweepID)]) { s in try s.int("test_rows") ?? 0 }
         return overview
     }
@@ -122,7 +122,7 @@ extension RunStore {
         }
     }
 
-    /// Learning curves of the given configurations over their finished runs, grouped by epoch
+    /// Learning curves of the given configurations over their finished search runs, grouped by epoch
     /// in SQL: every `step`-th epoch from the first, and each run's last, with
     /// `step = ceil(longest run's epochs / maxPoints)`.
     /// - Returns: points ordered by configuration hash, then epoch.
@@ -132,7 +132,8 @@ extension RunStore {
         let placeholders = configurations.map { _ in "?" }.joined(separator: ", ")
         let bindings: [SQLValue] = [.integer(sweepID)] + configurations.map { .text($0) }
         let longest = try connection.scalar("""
-            SELECT MAX(epochs_run) FROM runs WHERE sweep_id = ? AND status = 'finished' AND config_sha256 IN (\(placeholders))
+            SELECT MAX(epochs_run) FROM runs WHERE sweep_id = ? AND status = 'finished' AND phase = 'search'
+              AND config_sha256 IN (\(placeholders))
             """, bindings)?.int ?? 0
         let step = max(1, Int((Double(longest) / Double(max(maxPoints, 1))).rounded(.up)))
         func band(_ s: Statement, _ metric: String) throws -> MetricBand? {
@@ -151,7 +152,7 @@ extension RunStore {
                    AVG(m.validation_accuracy) AS validation_accuracy_mean, MIN(m.validation_accuracy) AS validation_accuracy_min,
                    MAX(m.validation_accuracy) AS validation_accuracy_max
             FROM runs r JOIN epoch_metrics m ON m.run_id = r.run_id
-            WHERE r.sweep_id = ? AND r.status = 'finished' AND r.config_sha256 IN (\(placeholders))
+            WHERE r.sweep_id = ? AND r.status = 'finished' AND r.phase = 'search' AND r.config_sha256 IN (\(placeholders))
               AND ((m.epoch - 1) % \(step) = 0 OR m.epoch = r.epochs_run)
             GROUP BY r.config_sha256, m.epoch
             ORDER BY r.config_sha256, m.epoch
@@ -164,7 +165,7 @@ extension RunStore {
         }
     }
 
-    /// Finished runs counted per hyperparameter value and final validation accuracy (rounded
+    /// Finished search runs counted per hyperparameter value and final validation accuracy (rounded
     /// to three decimals).
     /// - Throws: ``SQLiteError``.
     public func accuracyCounts(sweepID: Int64) throws -> [AccuracyCount] {
@@ -172,7 +173,7 @@ extension RunStore {
             SELECT p.name, p.value_text, MIN(p.value_real) AS value_real,
                    ROUND(r.final_validation_accuracy, 3) AS accuracy, COUNT(*) AS runs
             FROM runs r JOIN params p ON p.run_id = r.run_id
-            WHERE r.sweep_id = ? AND r.status = 'finished' AND r.final_validation_accuracy IS NOT NULL
+            WHERE r.sweep_id = ? AND r.status = 'finished' AND r.phase = 'search' AND r.final_validation_accuracy IS NOT NULL
             GROUP BY p.name, p.value_text, accuracy
             """, [.integer(sweepID)]) { s in
             AccuracyCount(name: try s.required(s.string, "name"), text: try s.required(s.string, "value_text"),
@@ -182,12 +183,12 @@ extension RunStore {
     }
 
     /// The test confusion matrices (`[true class][predicted class]` counts) of a configuration's
-    /// finished runs, one per run that stored one.
+    /// finished search runs, one per run that stored one.
     /// - Throws: ``SQLiteError``; a `DecodingError` for a stored matrix that is not JSON of integers.
     public func testConfusions(sweepID: Int64, configSHA256: String) throws -> [[[Int]]] {
         try connection.query("""
             SELECT test_confusion FROM runs
-            WHERE sweep_id = ? AND config_sha256 = ? AND status = 'finished' AND test_confusion IS NOT NULL
+            WHERE sweep_id = ? AND config_sha256 = ? AND status = 'finished' AND phase = 'search' AND test_confusion IS NOT NULL
             """, [.integer(sweepID), .text(configSHA256)]) { s in
             try decodeJSON([[Int]].self, try s.string("test_confusion"))
         }

@@ -1,0 +1,44 @@
+import Foundation
+import Testing
+
+/// The last lines `exp sweep` prints: never "nan%", and a nested sweep's outer estimate.
+@Suite struct SweepSummaryTests {
+    func writeGrid(_ name: String, protocolJSON: String, in dir: URL) throws -> String {
+        let data = repository.appendingPathComponent("Data/iris.data").path
+        let text = """
+            {"name": "\(name)", "dataset": "\(data)", "protocol": \(protocolJSON), "seeds": [1],
+             "grid": {"epochs": [6], "hidden_layers": [[3], [6]], "learning_rate": [0.5]}}
+            """
+        let path = dir.appendingPathComponent("\(name).json").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func aSweepWithoutTestRowsSaysSo() throws {
+        let dir = temporaryDirectory()
+        let grid = try writeGrid("no-test", protocolJSON: #"{"test_fraction": 0, "folds": 3}"#, in: dir)
+        let result = try exp(["sweep", grid, "--jobs", "2", "--quiet"], in: dir)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains(", no test rows"))
+        #expect(!result.stdout.contains("nan"))
+    }
+
+    @Test func aNestedSweepPrintsItsOuterEstimateAndEachFoldsChoice() throws {
+        let dir = temporaryDirectory()
+        let grid = try writeGrid("nested", protocolJSON: #"{"outer_folds": 3, "inner_folds": 2}"#, in: dir)
+        let result = try exp(["sweep", grid, "--jobs", "2", "--quiet"], in: dir)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("12 runs (2 configurations x 1 seeds x 3 outer x 2 inner folds, then one refit per seed and outer fold)"))
+        let estimate = try #require(result.stdout.split(separator: "\n").first { $0.hasPrefix("outer estimate") })
+        #expect(estimate.hasSuffix("pooled over 3 refit runs on 150 distinct test rows"))
+        #expect(estimate.contains(" of 150 test rows right ("))
+        for fold in 1...3 {
+            #expect(result.stdout.contains("  repeat 0 outer fold \(fold): {"))
+        }
+        #expect(!result.stdout.contains("nan"))
+        // Run again: nothing is trained or chosen twice, and the same estimate is printed.
+        let again = try exp(["sweep", grid, "--jobs", "2", "--quiet"], in: dir)
+        #expect(again.status == 0)
+        #expect(again.stdout.split(separator: "\n").first { $0.hasPrefix("outer estimate") } == estimate)
+    }
+}
