@@ -140,7 +140,7 @@ struct TrainCommand: ParsableCommand {
             return (read.dataset, url, recorded)
         }
         let reference = dataset!
-        let store = try openExistingStore(database.db)
+        let store = try openStore(database.db, readOnly: true)
         let (name, version) = parseDatasetReference(reference)
         let found: DatasetRecord?
         do { found = try version.map { try store.dataset(named: name, version: $0) } ?? store.dataset(named: name) } catch {

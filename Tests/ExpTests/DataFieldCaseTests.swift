@@ -1,13 +1,14 @@
 import Foundation
 import NeuralNet
 import Testing
+import TestSupport
 @testable import Tracker
 
 /// The data field cases that need whole commands (training, predicting, the database file),
 /// run as a user runs them on the files in `Tests/DatasetsTests/Fixtures`.
 @Suite struct DataFieldCaseTests {
     func copyFixture(_ name: String, to dir: URL) throws {
-        let source = repository.appendingPathComponent("Tests/DatasetsTests/Fixtures/\(name)")
+        let source = repositoryRoot.appendingPathComponent("Tests/DatasetsTests/Fixtures/\(name)")
         try FileManager.default.copyItem(at: source, to: dir.appendingPathComponent(name))
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 import Tracker
 
 /// Mounting a read-only bind mount or a small tmpfs: needs root and a system that allows it
@@ -50,10 +51,10 @@ func tool(_ name: String, _ arguments: [String], in directory: URL? = nil, outpu
 func hasTool(_ name: String) -> Bool { tool("which", [name]) == 0 }
 
 @Suite struct DatabaseFileTests {
-    let iris = repository.appendingPathComponent("Data/iris.data").path
+    let iris = repositoryRoot.appendingPathComponent("Data/iris.data").path
 
     /// Exactly one line on standard error, starting `exp: `.
-    func isOneLine(_ invocation: Invocation) -> Bool {
+    func isOneLine(_ invocation: ProgramResult) -> Bool {
         invocation.stderr.hasPrefix("exp: ") && invocation.stderr.filter { $0 == "\n" }.count == 1
     }
 
@@ -72,7 +73,7 @@ func hasTool(_ name: String) -> Bool { tool("which", [name]) == 0 }
          ["data", "list", "--db", db], ["data", "show", "iris", "--db", db], ["merge", "merged.db", db]]
     }
 
-    @Test(.enabled(if: Mounts.available, "needs root and permission to mount"))
+    @Test(.tags(.slow), .skippedWhenFast, .enabled(if: Mounts.available, "needs root and permission to mount"))
     func readCommandsAndTheDocumentedRecipesWorkOnAReadOnlyMount() throws {
         let dir = try trainedFolder()
         let shelf = dir.appendingPathComponent("shelf"), mounted = dir.appendingPathComponent("mounted")
@@ -103,9 +104,9 @@ func hasTool(_ name: String) -> Bool { tool("which", [name]) == 0 }
 
     /// Eight processes opening an older file at once: it is upgraded once, and only the process
     /// that upgrades it writes a backup and says so.
-    @Test func eightProcessesUpgradingOneFileWriteOneBackupAndOneMessage() throws {
+    @Test(.tags(.slow), .skippedWhenFast) func eightProcessesUpgradingOneFileWriteOneBackupAndOneMessage() throws {
         let dir = temporaryDirectory()
-        let fixture = repository.appendingPathComponent("Tests/TrackerTests/Fixtures/runs-v2.sql")
+        let fixture = repositoryRoot.appendingPathComponent("Tests/TrackerTests/Fixtures/runs-v2.sql")
         try Connection(path: dir.appendingPathComponent("old.db").path).execute(try String(contentsOf: fixture, encoding: .utf8))
         let executable = try expExecutable()
         let processes = (0..<8).map { _ -> (Process, Pipe) in
@@ -131,7 +132,7 @@ func hasTool(_ name: String) -> Bool { tool("which", [name]) == 0 }
 
     /// A WAL file whose `-wal` file holds writes, on read-only storage: SQLite cannot read it
     /// without its `-shm` file and immutable would miss those writes, so it is refused by name.
-    @Test(.enabled(if: Mounts.available, "needs root and permission to mount"))
+    @Test(.tags(.slow), .skippedWhenFast, .enabled(if: Mounts.available, "needs root and permission to mount"))
     func aFileWithItsWalOnReadOnlyStorageIsRefusedByName() throws {
         let dir = try trainedFolder()
         let shelf = dir.appendingPathComponent("shelf"), mounted = dir.appendingPathComponent("mounted")
@@ -151,7 +152,7 @@ func hasTool(_ name: String) -> Bool { tool("which", [name]) == 0 }
 
     /// In a folder the user may not write (root ignores permissions, so the command runs as
     /// `nobody` there), read commands work and write nothing.
-    @Test(.enabled(if: getuid() != 0 || hasTool("setpriv"), "needs setpriv to run as nobody"))
+    @Test(.tags(.slow), .skippedWhenFast, .enabled(if: getuid() != 0 || hasTool("setpriv"), "needs setpriv to run as nobody"))
     func readCommandsWorkInAFolderTheUserMayNotWrite() throws {
         let dir = try trainedFolder()
         try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: dir.path)
@@ -249,7 +250,7 @@ func hasTool(_ name: String) -> Bool { tool("which", [name]) == 0 }
 
     /// A disk that fills mid-sweep: one line saying so, exit 1, and the same command finishes
     /// the sweep once there is space, with every cell stored once.
-    @Test(.enabled(if: Mounts.available, "needs root and permission to mount"))
+    @Test(.tags(.slow), .skippedWhenFast, .enabled(if: Mounts.available, "needs root and permission to mount"))
     func aFullDiskStopsTheSweepWithAMessageAndLosesNothing() throws {
         let dir = temporaryDirectory()
         let disk = dir.appendingPathComponent("disk")
@@ -274,7 +275,7 @@ func hasTool(_ name: String) -> Bool { tool("which", [name]) == 0 }
     /// A reader holding a transaction as exp exits: the checkpoint is retried, so a reader that
     /// lets go within a few seconds still leaves the `.db` complete; one that does not gets a
     /// note that the `-wal` file belongs with the copy.
-    @Test func theExitCheckpointWaitsBrieflyForReadersThenSaysWhereTheRunsAre() throws {
+    @Test(.tags(.slow), .skippedWhenFast) func theExitCheckpointWaitsBrieflyForReadersThenSaysWhereTheRunsAre() throws {
         let dir = try trainedFolder()
         let db = dir.appendingPathComponent("runs.db").path
         let reader = try Connection(path: db, readOnly: true)

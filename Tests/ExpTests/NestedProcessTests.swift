@@ -1,16 +1,17 @@
 import Determinism
 import Foundation
 import Testing
+import TestSupport
 import Tracker
 
 /// Nested cross-validation across processes: `kill -9` at any moment and two processes sharing
 /// the database give the runs and the choices of one uninterrupted process.
-@Suite(.serialized) struct NestedProcessTests {
+@Suite(.serialized, .tags(.slow), .skippedWhenFast) struct NestedProcessTests {
     /// 24 search runs (2 configurations x 2 seeds x 3 outer x 2 inner folds) and 6 refit runs.
     func writeNestedGrid(_ dir: URL) throws -> URL {
         let url = dir.appendingPathComponent("nested.json")
         let text = """
-            {"name": "nested", "dataset": "\(repository.appendingPathComponent("Data/iris.data").path)", "seeds": [1, 2],
+            {"name": "nested", "dataset": "\(repositoryRoot.appendingPathComponent("Data/iris.data").path)", "seeds": [1, 2],
              "protocol": {"outer_folds": 3, "inner_folds": 2},
              "grid": {"hidden_layers": [[4], [8]], "learning_rate": [0.5], "loss": ["cross_entropy"], "epochs": [300]}}
             """
@@ -61,7 +62,7 @@ import Tracker
         #expect(try outcomes(db) == expected)
 
         let shared = dir.appendingPathComponent("shared.db").path
-        var results: [Invocation?] = [nil, nil]
+        var results: [ProgramResult?] = [nil, nil]
         let lock = NSLock()
         DispatchQueue.concurrentPerform(iterations: 2) { i in
             let result = try? exp(["sweep", gridURL.path, "--db", shared, "--jobs", "1", "--quiet"], in: dir)

@@ -1,10 +1,11 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// The last lines `exp sweep` prints: never "nan%", and a nested sweep's outer estimate.
 @Suite struct SweepSummaryTests {
     func writeGrid(_ name: String, protocolJSON: String, in dir: URL) throws -> String {
-        let data = repository.appendingPathComponent("Data/iris.data").path
+        let data = repositoryRoot.appendingPathComponent("Data/iris.data").path
         let text = """
             {"name": "\(name)", "dataset": "\(data)", "protocol": \(protocolJSON), "seeds": [1],
              "grid": {"epochs": [6], "hidden_layers": [[3], [6]], "learning_rate": [0.5]}}

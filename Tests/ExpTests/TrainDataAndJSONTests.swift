@@ -1,12 +1,13 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `exp train` reads data as `exp data import` does (same options, or a stored data set), and
 /// JSON output is one document.
 @Suite struct TrainDataAndJSONTests {
     func folder() throws -> URL {
         let dir = temporaryDirectory()
-        let iris = try String(contentsOf: repository.appendingPathComponent("Data/iris.data"), encoding: .utf8)
+        let iris = try String(contentsOf: repositoryRoot.appendingPathComponent("Data/iris.data"), encoding: .utf8)
         let lines = iris.split(separator: "\n").filter { !$0.isEmpty }
         // Semicolons, decimal commas and the label first.
         let european = lines.map { line -> String in
@@ -76,7 +77,7 @@ import Testing
 
     @Test func predictMatchesFeaturesAndTheLabelByName() throws {
         let dir = temporaryDirectory()
-        let iris = try String(contentsOf: repository.appendingPathComponent("Data/iris.data"), encoding: .utf8)
+        let iris = try String(contentsOf: repositoryRoot.appendingPathComponent("Data/iris.data"), encoding: .utf8)
         try ("sepal_length,sepal_width,petal_length,petal_width,species\n" + iris)
             .write(to: dir.appendingPathComponent("iris.csv"), atomically: true, encoding: .utf8)
         let trained = try exp(["train", "--data", "iris.csv", "--epochs", "30"], in: dir)

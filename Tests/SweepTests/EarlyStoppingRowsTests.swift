@@ -1,6 +1,7 @@
 import Foundation
 import NeuralNet
 import Testing
+import TestSupport
 @testable import Sweep
 @testable import Tracker
 
@@ -21,7 +22,7 @@ import Testing
             try grid(gridText(name: "p", seeds: [1], grid: #"{"epochs": [5]}"#,
                               protocolJSON: #"{"folds": 3, "early_stopping_fraction": 0}"#))
         }
-        #expect(error.problems.map(\.description) == ["line 1: protocol.early_stopping_fraction: must be above 0 and below 1"])
+        #expect(error.problems.map(\.description) == ["line 1, column 96: protocol.early_stopping_fraction: must be above 0 and below 1"])
     }
 
     @Test func earlyStoppingRowsComeOutOfTheTrainingRowsOnly() throws {

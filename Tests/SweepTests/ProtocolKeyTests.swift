@@ -37,19 +37,19 @@ import Testing
     }
 
     @Test func impossibleCombinationsAreRefusedWithTheirKey() {
-        #expect(problems(#"{"outer_folds": 5}"#) == ["line 1: protocol.outer_folds: nested cross-validation needs both outer_folds and inner_folds"])
-        #expect(problems(#"{"outer_folds": 5, "inner_folds": 1}"#) == ["line 1: protocol.inner_folds: must be at least 2, found 1"])
+        #expect(problems(#"{"outer_folds": 5}"#) == ["line 1, column 72: protocol.outer_folds: nested cross-validation needs both outer_folds and inner_folds"])
+        #expect(problems(#"{"outer_folds": 5, "inner_folds": 1}"#) == ["line 1, column 90: protocol.inner_folds: must be at least 2, found 1"])
         #expect(problems(#"{"outer_folds": 5, "inner_folds": 3, "test_fraction": 0.2}"#)
-            == ["line 1: protocol.test_fraction: must be 0 with outer_folds: the outer folds are the test rows"])
+            == ["line 1, column 110: protocol.test_fraction: must be 0 with outer_folds: the outer folds are the test rows"])
         #expect(problems(#"{"outer_folds": 5, "inner_folds": 3, "refit": false}"#)
-            == ["line 1: protocol.refit: must be true with outer_folds: each outer fold scores its refitted choice"])
+            == ["line 1, column 102: protocol.refit: must be true with outer_folds: each outer fold scores its refitted choice"])
         #expect(problems(#"{"outer_folds": 5, "inner_folds": 3, "folds": 3}"#)
-            == ["line 1: protocol: nested cross-validation (outer_folds, inner_folds) takes neither folds nor validation_fraction"])
-        #expect(problems(#"{"repeats": 3}"#) == ["line 1: protocol.repeats: needs folds or outer_folds (a holdout is one split)"])
-        #expect(problems(#"{"folds": 3, "repeats": 0}"#) == ["line 1: protocol.repeats: must be at least 1, found 0"])
+            == ["line 1, column 56: protocol: nested cross-validation (outer_folds, inner_folds) takes neither folds nor validation_fraction"])
+        #expect(problems(#"{"repeats": 3}"#) == ["line 1, column 68: protocol.repeats: needs folds or outer_folds (a holdout is one split)"])
+        #expect(problems(#"{"folds": 3, "repeats": 0}"#) == ["line 1, column 80: protocol.repeats: must be at least 1, found 0"])
         #expect(problems(#"{"refit": true}"#)
-            == ["line 1: protocol.refit: needs folds or outer_folds (a holdout's validation rows choose, and it has no other training rows)"])
-        #expect(problems(#"{"folds": 3, "refit": "yes"}"#) == [#"line 1: protocol.refit: expected true or false, found the string "yes""#])
+            == ["line 1, column 66: protocol.refit: needs folds or outer_folds (a holdout's validation rows choose, and it has no other training rows)"])
+        #expect(problems(#"{"folds": 3, "refit": "yes"}"#) == [#"line 1, column 78: protocol.refit: expected true or false, found the string "yes""#])
         #expect(problems(#"{"folds": 3, "repeats": 2, "refit": true}"#) == [])
     }
 }

@@ -2,6 +2,7 @@ import Datasets
 import Foundation
 import NeuralNet
 import Testing
+import TestSupport
 import Tracker
 @testable import Sweep
 

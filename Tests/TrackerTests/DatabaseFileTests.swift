@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Tracker
 
 /// Database files as they travel: opened read-only without writing or creating anything,

@@ -1,6 +1,7 @@
 import Determinism
 import Foundation
 import Testing
+import TestSupport
 @testable import Tracker
 
 /// `selections`, refit runs and the queries that must keep them apart from the search.
