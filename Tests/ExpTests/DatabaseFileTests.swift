@@ -157,8 +157,18 @@ func hasTool(_ name: String) -> Bool { tool("which", [name]) == 0 }
         let dir = try trainedFolder()
         try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: dir.path)
         defer { try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: dir.path) }
-        let executable = try expExecutable()
-        for arguments in [["runs"], ["show", "1"], ["db", "check"], ["evaluate", "--run", "1", iris]] {
+        // `nobody` may not reach the build folder (a checkout under a private folder): it runs a
+        // copy from a folder everyone may read.
+        let shared = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: shared) }
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: shared.path)
+        let executable = shared.appendingPathComponent("exp")
+        try FileManager.default.copyItem(at: try expExecutable(), to: executable)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: executable.path)
+        let data = shared.appendingPathComponent("iris.data")
+        try FileManager.default.copyItem(at: URL(fileURLWithPath: iris), to: data)
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: data.path)
+        for arguments in [["runs"], ["show", "1"], ["db", "check"], ["evaluate", "--run", "1", data.path]] {
             let run = getuid() == 0
                 ? try exp(["--reuid=nobody", "--regid=nogroup", "--clear-groups", executable.path] + arguments, in: dir,
                           executable: URL(fileURLWithPath: "/usr/bin/setpriv"))
