@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Module graph (arrows point from user to dependency; see docs/architecture.md):
-//   exp -> Sweep, Report
+//   exp -> Sweep, Report, Scoring (exp predict --ensemble)
 //   Sweep -> NeuralNet, Datasets, Tracker, Determinism (split seeds of repeats)
 //   Report -> Scoring, NeuralNet (hyperparameter schema), Tracker
 //   Scoring -> NeuralNet, Datasets, Tracker
@@ -42,7 +42,7 @@ let package = Package(
         .target(name: "Scoring", dependencies: ["NeuralNet", "Datasets", "Tracker"]),
         .target(name: "Report", dependencies: ["NeuralNet", "Scoring", "Tracker", "Plot"]),
         .executableTarget(name: "exp", dependencies: [
-            "Sweep", "Report", "NeuralNet", "Datasets", "Tracker", "Determinism",
+            "Sweep", "Report", "Scoring", "NeuralNet", "Datasets", "Tracker", "Determinism",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Benchmark driver for bench/run.sh (docs/benchmarks.md); no test depends on it.

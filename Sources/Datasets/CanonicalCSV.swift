@@ -50,3 +50,13 @@ public func csvField(_ field: String) -> String {
     guard needsQuotes else { return field }
     return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
 }
+
+/// `text` as a CSV text cell that a spreadsheet shows as text and never runs as a formula: a
+/// cell starting with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'` (OWASP's
+/// advice against CSV injection), then ``csvField(_:)`` quotes it as it needs. Only for text
+/// cells of reports and exports: numbers are written as numbers, and canonical CSV (content
+/// hashes) never goes through it.
+public func formulaSafeCSVField(_ text: String) -> String {
+    let risky = text.unicodeScalars.first.map { "=+-@\t\r".unicodeScalars.contains($0) } == true
+    return csvField(risky ? "'" + text : text)
+}

@@ -10,10 +10,13 @@ public struct RowEnsemble: Sendable, Equatable {
     /// One data set row: its true class and the summed class probabilities of the models that
     /// scored it.
     public struct Row: Sendable, Equatable {
+        /// The true class, or ``RowEnsemble/unknownLabel`` for a row predicted, not scored.
         public var label: Int
         public var probabilitySums: [Double]
         public var models: Int
 
+        /// The mean class probabilities over the models that scored the row.
+        public var meanProbabilities: [Double] { probabilitySums.map { $0 / Double(models) } }
         /// The class with the highest mean probability, ties to the lowest index.
         public var prediction: Int {
             var best = 0
@@ -23,6 +26,9 @@ public struct RowEnsemble: Sendable, Equatable {
 
         public var isCorrect: Bool { prediction == label }
     }
+
+    /// The label of rows whose true class is unknown (rows predicted, not scored): never correct.
+    public static let unknownLabel = -1
 
     /// Scored rows by their 0-based index in the data set.
     public var rows: [Int: Row] = [:]

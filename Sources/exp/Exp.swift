@@ -10,15 +10,29 @@ struct Exp: ParsableCommand {
         commandName: "exp",
         abstract: "Train small MLPs on tabular data; keep, compare and reproduce every run in runs.db.",
         version: toolVersion,
-        subcommands: [SweepCommand.self, TrainCommand.self, ReportCommand.self, RunsCommand.self, ShowCommand.self,
+        subcommands: [SweepCommand.self, TrainCommand.self, ReportCommand.self, RunsCommand.self, ShowCommand.self, CompareCommand.self, BestCommand.self, ExportCommand.self,
                       PredictCommand.self, EvaluateCommand.self, DataCommand.self, MergeCommand.self, DatabaseCommand.self]
     )
+
+    /// Refuses an unknown command (`exp swep`, `exp data lst`, `exp help nosuch`) naming the
+    /// nearest one, before the argument parser would call it an unexpected argument.
+    static func checkCommandNames(_ arguments: [String]) throws {
+        var words = arguments.first == "help" ? Array(arguments.dropFirst()) : arguments
+        var command: ParsableCommand.Type = Exp.self, path = "exp"
+        while let word = words.first, !CommandSuggestion.names(of: command).isEmpty {
+            if let problem = CommandSuggestion.problem(word, in: command, path: path) { throw problem }
+            guard let next = command.configuration.subcommands.first(where: { $0._commandName == word }) else { return }
+            (command, path) = (next, path + " " + word)
+            words.removeFirst()
+        }
+    }
 
     /// The entry point, and the only place the process exits: parses the arguments, runs the
     /// command, and maps whatever it throws to one message and an ``ExitStatus``.
     static func main() {
         var status = ExitStatus.success
         do {
+            try checkCommandNames(Array(CommandLine.arguments.dropFirst()))
             var command = try parseAsRoot()
             try command.run()
         } catch {

@@ -2,11 +2,15 @@ import ArgumentParser
 import Datasets
 import Foundation
 import NeuralNet
+import Scoring
 import Tracker
 
-/// Options naming a stored model and a data file of its features, with or without a label column.
+/// Options naming a stored model — a run, or the best run of a sweep — and a data file of its
+/// features, with or without a label column.
 struct ModelInput: ParsableArguments {
-    @Option(name: .long, help: "The run whose final weights to use (runs.run_id).") var run: Int
+    @Option(name: .long, help: "The run whose final weights to use (runs.run_id).") var run: Int?
+    @Option(name: .long, help: "With --best: use the best run of this sweep (as exp best prints it).") var sweep: String?
+    @Flag(name: .long, help: "With --sweep: the best run of the sweep's best configuration (ranked as in the report).") var best = false
     @Argument(help: ArgumentHelp(
         "A data file with the model's features, optionally followed by a label column (read as exp data import reads files).",
         discussion: "A file with exactly the model's number of feature columns has no label column; with one column more, the last one is the label."))
@@ -17,14 +21,29 @@ struct ModelInput: ParsableArguments {
 
     func validate() throws {
         if let labelColumn, labelColumn.isEmpty { throw ValidationError("--label-column must not be empty") }
+        if run != nil, sweep != nil || best { throw ValidationError("name the model with --run ID or with --sweep NAME --best, not both") }
+        if run == nil, sweep == nil { throw ValidationError("name the model with --run ID or --sweep NAME --best") }
+        if best, sweep == nil { throw ValidationError("--best needs --sweep NAME") }
     }
 
-    /// The run's final model.
+    /// The run ids of the models: the one run asked for, the sweep's best run, or with
+    /// `ensemble` every finished run of the sweep's best configuration, best first.
+    func runIDs(ensemble: Bool) throws -> [Int64] {
+        if let run { return [Int64(run)] }
+        let store = try openStore(database.db, readOnly: true)
+        let best: BestModel
+        do { best = try BestModel(store: store, sweep: sweep ?? "", database: database.db) } catch let error as ExpError { throw error } catch {
+            throw ExpError.database(error, path: database.db)
+        }
+        return ensemble ? best.runs.map(\.runID) : [best.bestRun.runID]
+    }
+
+    /// Run `id`'s final model.
     /// - Throws: ``ExpError/rejected(_:)`` for a missing run, or one without weights (diverged,
     ///   failed, not trained yet), naming why.
-    func model() throws -> Model {
+    func model(_ id: Int64) throws -> Model {
+        let run = id
         let store = try openStore(database.db, readOnly: true)
-        let id = Int64(run)
         let status: String
         do {
             guard let value = try store.runStatus(id: id)?.rawValue else {
@@ -48,12 +67,14 @@ struct ModelInput: ParsableArguments {
         do { return try Model(safetensors: weights) } catch { throw ExpError.incomplete("run \(run)'s weights: \(error)") }
     }
 
-    /// The run's model and the file's rows, their feature columns in the model's order, with the
-    /// file's labels (if it has a label column) mapped to the model's classes. With
-    /// `needsLabels`, a file without a label column, or with labels the model never saw, is
-    /// refused.
-    func load(needsLabels: Bool) throws -> (model: Model, data: DataTable, labels: [Int]?) {
-        let model = try model()
+    /// The models (one, or an ensemble's) and the file's rows, their feature columns in the
+    /// models' order, with the file's labels (if it has a label column) mapped to the models'
+    /// classes. With `needsLabels`, a file without a label column, or with labels the model
+    /// never saw, is refused.
+    func load(needsLabels: Bool, ensemble: Bool = false) throws -> (runIDs: [Int64], models: [Model], data: DataTable, labels: [Int]?) {
+        let ids = try runIDs(ensemble: ensemble)
+        let models = try ids.map(model)
+        let model = models[0]
         let inputs = model.layerSizes[0]
         let features = model.featureNames.count == inputs ? model.featureNames : (1...inputs).map { "x\($0)" }
         let data: DataTable
@@ -62,16 +83,16 @@ struct ModelInput: ParsableArguments {
                                           options: ImportOptions(labelColumn: labelColumn.map(parseLabelColumn) ?? .last),
                                           inferLabelColumn: labelColumn == nil, requireLabels: needsLabels)
         } catch let error as FeatureMismatchError {
-            throw ExpError.rejected(message(error))
+            throw ExpError.rejected(message(error, run: ids[0]))
         }
-        guard needsLabels, let labels = data.labels(matching: model.classNames) else { return (model, data, nil) }
-        do { return (model, data, try model.classIndices(ofLabels: labels)) } catch let error as UnknownLabelsError {
+        guard needsLabels, let labels = data.labels(matching: model.classNames) else { return (ids, models, data, nil) }
+        do { return (ids, models, data, try model.classIndices(ofLabels: labels)) } catch let error as UnknownLabelsError {
             throw ExpError.rejected("\(file): \(error)")
         }
     }
 
     /// The user's terms for a file that does not fit run `run`'s model.
-    private func message(_ error: FeatureMismatchError) -> String {
+    private func message(_ error: FeatureMismatchError, run: Int64) -> String {
         let features = "run \(run)'s model takes \(error.expected.count) features (\(error.expected.joined(separator: ", ")))"
         switch error.kind {
         case .noLabelColumn(let columns):
@@ -95,32 +116,53 @@ struct ModelInput: ParsableArguments {
 
 struct PredictCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "predict", abstract: "Predict the class and per-class probabilities of each row with a stored model.")
+        commandName: "predict", abstract: "Predict the class and per-class probabilities of each row with a stored model.",
+        discussion: """
+            The model is one run (--run), the best run of a sweep (--sweep NAME --best, as exp best prints it), or \
+            with --ensemble every finished run of the sweep's best configuration (its seeds and folds), their class \
+            probabilities averaged per row.
+
+            Examples:
+              exp predict --run 12 new-flowers.csv
+              exp predict --sweep iris --best new-flowers.csv --format json
+              exp predict --sweep iris --ensemble new-flowers.csv
+            """)
     @OptionGroup var input: ModelInput
+    @Flag(name: .long, help: "With --sweep: average the probabilities of every finished run of the best configuration.") var ensemble = false
     @Option(name: .long, help: "Output format: csv, json (one array of rows) or jsonl (one row per line).") var format: String = "csv"
 
     func validate() throws {
         if !["csv", "json", "jsonl"].contains(format) { throw ValidationError("--format must be csv, json or jsonl") }
+        if input.sweep != nil, !input.best, !ensemble { throw ValidationError("--sweep needs --best or --ensemble") }
+        if ensemble, input.sweep == nil { throw ValidationError("--ensemble needs --sweep NAME") }
     }
 
     func run() throws {
         // A label column, if any, is not used: every row is predicted from its features.
-        let (model, data, _) = try input.load(needsLabels: false)
+        let (_, models, data, _) = try input.load(needsLabels: false, ensemble: ensemble)
         let features = Matrix(rows: data.rowCount, columns: data.featureCount, values: data.features)
-        let probabilities = model.probabilities(features)
-        let predicted = model.predict(features)
+        let classNames = models[0].classNames, classes = classNames.count
+        // One model is an ensemble of one: its mean probabilities are its own.
+        var combined = RowEnsemble()
+        let rows = Array(0..<data.rowCount)
+        for model in models {
+            combined.add(indices: rows, labels: Array(repeating: RowEnsemble.unknownLabel, count: rows.count),
+                         probabilities: model.probabilities(features).values, classes: classes)
+        }
+        let predictions = rows.map { combined.rows[$0]! }
         if let output = JSONOutput(rawValue: format) {
-            try output.print((0..<data.rowCount).map { row -> Any in
-                ["row": row + 1, "class": model.classNames[predicted[row]],
-                 "probabilities": Dictionary(uniqueKeysWithValues: model.classNames.enumerated().map { ($1, probabilities[row, $0]) })]
+            try output.print(rows.map { row -> Any in
+                let p = predictions[row].meanProbabilities
+                return ["row": row + 1, "class": classNames[predictions[row].prediction],
+                        "probabilities": Dictionary(uniqueKeysWithValues: classNames.enumerated().map { ($1, p[$0]) })]
                     as [String: Any]
             })
             return
         }
-        print((["row", "class"] + model.classNames.map { "p_\(csvField($0))" }).joined(separator: ","))
-        for row in 0..<data.rowCount {
-            let values = (0..<model.classNames.count).map { "\(probabilities[row, $0])" }
-            print((["\(row + 1)", csvField(model.classNames[predicted[row]])] + values).joined(separator: ","))
+        print((["row", "class"] + classNames.map { "p_\(csvField($0))" }).joined(separator: ","))
+        for row in rows {
+            let values = predictions[row].meanProbabilities.map { "\($0)" }
+            print((["\(row + 1)", csvField(classNames[predictions[row].prediction])] + values).joined(separator: ","))
         }
     }
 }
@@ -131,15 +173,20 @@ struct EvaluateCommand: ParsableCommand {
     @OptionGroup var input: ModelInput
     @Flag(name: .long, help: "Print one JSON object: accuracy, per-class figures and the confusion matrix.") var json = false
 
+    func validate() throws {
+        if input.sweep != nil, !input.best { throw ValidationError("--sweep needs --best") }
+    }
+
     func run() throws {
-        let (model, data, mapped) = try input.load(needsLabels: true)
+        let (ids, models, data, mapped) = try input.load(needsLabels: true)
+        let model = models[0]
         let labels = mapped!  // load(needsLabels: true) returns labels or throws
         let features = Matrix(rows: data.rowCount, columns: data.featureCount, values: data.features)
         let confusion = model.confusionMatrix(LabeledData(features: features, labels: labels))
         let metrics = ClassificationMetrics(confusion: confusion)
         if json {
             printJSON([
-                "run_id": input.run, "file": input.file, "accuracy": metrics.accuracy.map { $0 as Any } ?? NSNull(),
+                "run_id": ids[0], "file": input.file, "accuracy": metrics.accuracy.map { $0 as Any } ?? NSNull(),
                 "correct": metrics.correct, "rows": metrics.total, "class_names": model.classNames,
                 "classes": zip(model.classNames, metrics.classes).map { name, figures -> [String: Any] in
                     ["class": name, "precision": figures.precision.map { $0 as Any } ?? NSNull(),

@@ -28,24 +28,26 @@ struct TrainCommand: ParsableCommand {
     @OptionGroup(title: "Import options (with --data)") var importFlags: ImportFlags
     @Option(name: .long, help: "A JSON file with one value per hyperparameter.") var config: String?
     @Option(name: .long, help: "Sweep name (default: derived from the data file and configuration).") var name: String?
-    @Option(name: .long, help: "Seed of weight initialisation and shuffling.") var seed: Int = 1
-    @Option(name: .long, help: "Share of each class held out for testing.") var testFraction: Double = 0.2
-    @Option(name: .long, help: "Share of each class used for validation.") var validationFraction: Double = 0.2
-    @Option(name: .long, help: "Seed of the stratified split.") var splitSeed: Int = 0
+    @Option(name: .long, parsing: .unconditional, help: "Seed of weight initialisation and shuffling.") var seed: Int = 1
+    @Option(name: .long, parsing: .unconditional, help: "Share of each class held out for testing.") var testFraction: Double = 0.2
+    @Option(name: .long, parsing: .unconditional, help: "Share of each class used for validation.") var validationFraction: Double = 0.2
+    @Option(name: .long, parsing: .unconditional, help: "Seed of the stratified split.") var splitSeed: Int = 0
 
+    // Numbers take the next argument whatever it looks like, so `--learning-rate -1` reaches the
+    // range check instead of reading as an unknown option.
     // One flag per key of HyperparameterSchema.current: `--x-y` for `x_y` (a test checks the two agree).
     @Option(name: .long, help: schemaHelp("hidden_layers", " Comma-separated, e.g. 16,8; empty for none.")) var hiddenLayers: String?
     @Option(name: .long, help: schemaHelp("activation")) var activation: String?
     @Option(name: .long, help: schemaHelp("loss")) var loss: String?
     @Option(name: .customLong("init"), help: schemaHelp("init")) var initialization: String?
     @Option(name: .long, help: schemaHelp("optimizer")) var optimizer: String?
-    @Option(name: .long, help: schemaHelp("momentum")) var momentum: Double?
-    @Option(name: .long, help: schemaHelp("learning_rate")) var learningRate: Double?
-    @Option(name: .long, help: schemaHelp("batch_size")) var batchSize: Int?
-    @Option(name: .long, help: schemaHelp("epochs")) var epochs: Int?
-    @Option(name: .long, help: schemaHelp("weight_decay")) var weightDecay: Double?
+    @Option(name: .long, parsing: .unconditional, help: schemaHelp("momentum")) var momentum: Double?
+    @Option(name: .long, parsing: .unconditional, help: schemaHelp("learning_rate")) var learningRate: Double?
+    @Option(name: .long, parsing: .unconditional, help: schemaHelp("batch_size")) var batchSize: Int?
+    @Option(name: .long, parsing: .unconditional, help: schemaHelp("epochs")) var epochs: Int?
+    @Option(name: .long, parsing: .unconditional, help: schemaHelp("weight_decay")) var weightDecay: Double?
     @Option(name: .long, help: schemaHelp("scaling")) var scaling: String?
-    @Option(name: .long, help: schemaHelp("early_stopping_patience")) var earlyStoppingPatience: Int?
+    @Option(name: .long, parsing: .unconditional, help: schemaHelp("early_stopping_patience")) var earlyStoppingPatience: Int?
     @OptionGroup var database: DatabaseOptions
 
     /// The hyperparameter flags given, by key, as the command line wrote them.

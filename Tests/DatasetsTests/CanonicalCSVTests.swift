@@ -30,6 +30,17 @@ import Testing
         #expect(csvField("'") == "'")
     }
 
+    @Test func formulaSafeFieldsNeverStartAFormula() {
+        #expect(formulaSafeCSVField("=1+1") == "'=1+1")
+        #expect(formulaSafeCSVField("+41") == "'+41")
+        #expect(formulaSafeCSVField("-2,3") == "\"'-2,3\"")
+        #expect(formulaSafeCSVField("@SUM(A1)") == "'@SUM(A1)")
+        #expect(formulaSafeCSVField("\tcmd") == "'\tcmd")
+        #expect(formulaSafeCSVField("iris") == "iris")
+        #expect(formulaSafeCSVField("a=b") == "a=b")
+        #expect(formulaSafeCSVField("") == "\"\"")
+    }
+
     @Test func contentHashIsSHA256OfTheCanonicalText() {
         let dataset = Dataset(name: "t", featureNames: ["a"], classNames: ["x", "y"], features: [1, 2.5], labels: [0, 1])
         #expect(dataset.canonicalCSV == "a,class\n1.0,x\n2.5,y\n")

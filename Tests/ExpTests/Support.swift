@@ -22,3 +22,17 @@ func expExecutable() throws -> URL {
 func exp(_ arguments: [String], in directory: URL, executable: URL? = nil) throws -> ProgramResult {
     try runProgram(try executable ?? expExecutable(), arguments, in: directory)
 }
+
+/// A scratch folder where `exp sweep` has run a grid named `name` over Iris with these seeds and
+/// `grid` (the JSON of the grid's `grid` object).
+func sweptIrisFolder(name: String, seeds: [Int], grid: String) throws -> URL {
+    let dir = temporaryDirectory()
+    let data = repositoryRoot.appendingPathComponent("Data/iris.data").path
+    let text = """
+        {"name": "\(name)", "dataset": "\(data)", "seeds": \(seeds), "grid": \(grid)}
+        """
+    try text.write(to: dir.appendingPathComponent("\(name).json"), atomically: true, encoding: .utf8)
+    let swept = try exp(["sweep", "\(name).json", "--jobs", "2", "--quiet"], in: dir)
+    try #require(swept.status == 0, "\(swept.stderr)")
+    return dir
+}

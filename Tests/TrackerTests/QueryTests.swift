@@ -44,6 +44,29 @@ import TestSupport
         #expect(first.config == Config(learningRate: 0.1, hidden: 8).json)
     }
 
+    @Test func runSelectionsCompareSortAndLimitWithMissingValuesLast() throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanup() }
+        let (store, _) = try store(scratch)
+        let accuracy = RunSelection.Field.column("validation_accuracy")
+        func ids(_ selection: RunSelection) throws -> [Int64] { try store.runSummaries(selection).map(\.runID) }
+        #expect(try ids(RunSelection(conditions: [.init(field: accuracy, comparison: .greater, value: .real(0.6))])) == [1])
+        #expect(try ids(RunSelection(conditions: [.init(field: accuracy, comparison: .lessOrEqual, value: .real(0.75))])) == [1, 2])
+        // Missing metrics match != only.
+        #expect(try ids(RunSelection(conditions: [.init(field: accuracy, comparison: .notEqual, value: .real(0.75))])) == [2, 3, 4, 5, 6, 7])
+        // Missing values last in both directions; the run id breaks ties.
+        #expect(try ids(RunSelection(sort: [.init(field: accuracy, descending: true)])) == [1, 2, 3, 4, 5, 6, 7])
+        #expect(try ids(RunSelection(sort: [.init(field: accuracy, descending: false)])) == [2, 1, 3, 4, 5, 6, 7])
+        #expect(try ids(RunSelection(sort: [.init(field: accuracy, descending: false)], limit: 1)) == [2])
+        // Configuration keys, with the fallback for a key a configuration leaves out.
+        let rate = RunSelection.Field.configuration(key: "learning_rate", fallback: .null)
+        #expect(try ids(RunSelection(sweep: "iris-lr", conditions: [.init(field: rate, comparison: .greater, value: .real(1))])) == [4, 5, 6])
+        let absent = RunSelection.Field.configuration(key: "not_stored", fallback: .integer(3))
+        #expect(try ids(RunSelection(sweep: "other", conditions: [.init(field: absent, comparison: .equal, value: .integer(3))])) == [7])
+        #expect(throws: SQLiteError.self) { try store.runSummaries(RunSelection(sort: [.init(field: .column("config; DROP"), descending: false)])) }
+        #expect(throws: SQLiteError.self) { try store.runSummaries(RunSelection(sort: [.init(field: .configuration(key: "a') --", fallback: .null), descending: false)])) }
+    }
+
     @Test func oneRunsDetailStatusAndTheLatestRunOfASweep() throws {
         let scratch = try Scratch()
         defer { scratch.cleanup() }

@@ -6,16 +6,34 @@ public struct RunSummary: Sendable, Equatable {
     public var runID: Int64
     /// The sweep's name.
     public var sweep: String
+    /// The data set's name.
+    public var dataset: String
+    /// The SHA-256 of the configuration's canonical JSON.
+    public var configSHA256: String
     /// The training seed.
     public var seed: Int
     /// 0 for holdout, 1...k for k-fold.
     public var fold: Int
+    /// 0...r-1, the repeat of repeated cross-validation.
+    public var `repeat`: Int
+    /// 1...k for the outer fold of nested cross-validation, 0 otherwise.
+    public var outerFold: Int
+    /// `search`, or `refit` for a run of the chosen configuration on the refit split.
+    public var phase: String
     /// The run's status.
     public var status: RunStatus
     /// Final validation accuracy, a fraction in [0, 1].
     public var validationAccuracy: Double?
+    /// Final validation loss (the configuration's cost function).
+    public var validationLoss: Double?
     /// Test accuracy of the final model, a fraction in [0, 1].
     public var testAccuracy: Double?
+    /// Final training accuracy, a fraction in [0, 1].
+    public var trainAccuracy: Double?
+    /// The epoch of the lowest validation loss (1-based).
+    public var bestEpoch: Int?
+    /// Epochs trained.
+    public var epochsRun: Int?
     /// Training time in seconds.
     public var durationSeconds: Double?
     /// The configuration as canonical JSON.
@@ -73,15 +91,47 @@ extension RunStore {
     ///   - status: nil for every status.
     /// - Throws: ``SQLiteError``.
     public func runSummaries(sweep: String? = nil, status: RunStatus? = nil) throws -> [RunSummary] {
-        try connection.query("""
-            SELECT run_id, sweep, seed, fold, status, validation_accuracy, test_accuracy, duration_seconds, config
-            FROM run_summary WHERE (?1 IS NULL OR sweep = ?1) AND (?2 IS NULL OR status = ?2) ORDER BY run_id
-            """, [.of(sweep), .of(status?.rawValue)]) { s in
+        try runSummaries(RunSelection(sweep: sweep, status: status))
+    }
+
+    /// The runs `selection` picks, in its order.
+    /// - Throws: ``SQLiteError``; `misuse` for a column or key ``RunSelection`` does not know.
+    public func runSummaries(_ selection: RunSelection) throws -> [RunSummary] {
+        let clauses = try selection.clauses(bindingsAfter: 3)
+        return try connection.query("""
+            SELECT run_id, sweep, dataset, config_sha256, seed, fold, repeat, outer_fold, phase, status, validation_accuracy, validation_loss, test_accuracy,
+                   train_accuracy, best_epoch, epochs_run, duration_seconds, config
+            FROM run_summary WHERE (?1 IS NULL OR sweep = ?1) AND (?2 IS NULL OR status = ?2)\(clauses.conditions)
+            ORDER BY \(clauses.order) LIMIT ?3
+            """, [.of(selection.sweep), .of(selection.status?.rawValue), .of(selection.limit ?? -1)] + clauses.bindings) { s in
             RunSummary(runID: try s.required(s.id, "run_id"), sweep: try s.required(s.string, "sweep"),
+                       dataset: try s.required(s.string, "dataset"), configSHA256: try s.required(s.string, "config_sha256"),
                        seed: try s.required(s.int, "seed"), fold: try s.required(s.int, "fold"),
+                       repeat: try s.required(s.int, "repeat"), outerFold: try s.required(s.int, "outer_fold"),
+                       phase: try s.required(s.string, "phase"),
                        status: try readStatus(s), validationAccuracy: try s.double("validation_accuracy"),
-                       testAccuracy: try s.double("test_accuracy"), durationSeconds: try s.double("duration_seconds"),
+                       validationLoss: try s.double("validation_loss"),
+                       testAccuracy: try s.double("test_accuracy"), trainAccuracy: try s.double("train_accuracy"),
+                       bestEpoch: try s.int("best_epoch"), epochsRun: try s.int("epochs_run"),
+                       durationSeconds: try s.double("duration_seconds"),
                        config: try s.required(s.string, "config"))
+        }
+    }
+
+    /// Every epoch's metrics of every run of a sweep, by run id then epoch.
+    /// - Throws: ``SQLiteError``.
+    public func epochs(sweep: String) throws -> [(runID: Int64, row: EpochRow)] {
+        try connection.query("""
+            SELECT e.run_id, e.epoch, e.train_loss, e.train_accuracy, e.validation_loss, e.validation_accuracy,
+                   e.learning_rate, e.elapsed_seconds
+            FROM epoch_metrics e JOIN runs r ON r.run_id = e.run_id JOIN sweeps s ON s.sweep_id = r.sweep_id
+            WHERE s.name = ? ORDER BY e.run_id, e.epoch
+            """, [.text(sweep)]) { s in
+            (try s.required(s.id, "run_id"),
+             EpochRow(epoch: try s.required(s.int, "epoch"), trainLoss: try s.double("train_loss"),
+                      trainAccuracy: try s.double("train_accuracy"), validationLoss: try s.double("validation_loss"),
+                      validationAccuracy: try s.double("validation_accuracy"), learningRate: try s.double("learning_rate"),
+                      elapsedSeconds: try s.double("elapsed_seconds")))
         }
     }
 

@@ -1,0 +1,94 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `exp best`, `exp predict --sweep NAME --best` and `--ensemble`.
+@Suite struct BestModelTests {
+    /// A sweep of 2 learning rates x 2 seeds on Iris, and 5 rows of it to predict.
+    func sweptFolder() throws -> URL {
+        let dir = try sweptIrisFolder(name: "lr", seeds: [1, 2], grid: #"{"epochs": [8], "hidden_layers": [[4]], "learning_rate": [0.02, 0.5]}"#)
+        let data = repositoryRoot.appendingPathComponent("Data/iris.data").path
+        let iris = try String(contentsOfFile: data, encoding: .utf8).split(separator: "\n")
+        try ([0, 60, 70, 120, 149].map { iris[$0].split(separator: ",").prefix(4).joined(separator: ",") }.joined(separator: "\n") + "\n")
+            .write(to: dir.appendingPathComponent("new.csv"), atomically: true, encoding: .utf8)
+        return dir
+    }
+
+    func json(_ text: String) throws -> Any { try JSONSerialization.jsonObject(with: Data(text.utf8)) }
+
+    @Test func bestIsTheBestRunOfTheFirstRankedConfiguration() throws {
+        let dir = try sweptFolder()
+        let best = try exp(["best", "--sweep", "lr"], in: dir)
+        #expect(best.status == 0, "\(best.stderr)")
+        let id = try #require(Int(best.stdout.trimmingCharacters(in: .whitespacesAndNewlines)))
+        let runs = try #require(try json(try exp(["runs", "--json", "--columns", "run_id,config_sha256,validation_accuracy"], in: dir).stdout)
+            as? [[String: Any]])
+        let byConfig = Dictionary(grouping: runs) { $0["config_sha256"] as! String }
+        let means = byConfig.mapValues { runs in runs.map { $0["validation_accuracy"] as! Double }.reduce(0, +) / Double(runs.count) }
+        let chosen = try #require(runs.first { $0["run_id"] as? Int == id })
+        let sha = chosen["config_sha256"] as! String
+        #expect(means[sha] == means.values.max())
+        #expect(byConfig[sha]!.allSatisfy { ($0["validation_accuracy"] as! Double) <= chosen["validation_accuracy"] as! Double })
+
+        let detail = try #require(try json(try exp(["best", "--sweep", "lr", "--json"], in: dir).stdout) as? [String: Any])
+        #expect(detail["run_id"] as? Int == id)
+        #expect(detail["config_sha256"] as? String == sha)
+        #expect((detail["config"] as? [String: Any])?["hidden_layers"] as? [Int] == [4])
+        let configuration = try #require(detail["configuration"] as? [String: Any])
+        #expect(Set(configuration["run_ids"] as? [Int] ?? []) == Set(byConfig[sha]!.map { $0["run_id"] as! Int }))
+        #expect(abs((configuration["validation_accuracy_mean"] as? Double ?? -1) - means[sha]!) < 1e-12)
+
+        let missing = try exp(["best", "--sweep", "nosuch"], in: dir)
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("no sweep 'nosuch'") && missing.stderr.contains("lr"), "\(missing.stderr)")
+    }
+
+    @Test func aSweepWithoutAFinishedRunIsRejected() throws {
+        let dir = temporaryDirectory()
+        let data = repositoryRoot.appendingPathComponent("Data/iris.data").path
+        try """
+            {"name": "later", "dataset": "\(data)", "seeds": [1], "grid": {"epochs": [2]}}
+            """.write(to: dir.appendingPathComponent("later.json"), atomically: true, encoding: .utf8)
+        // The second of two shards trains nothing of a one-cell sweep: its run stays queued.
+        let shard = try exp(["sweep", "later.json", "--shard", "1/2", "--quiet"], in: dir)
+        try #require(shard.status == 0, "\(shard.stderr)")
+        let best = try exp(["best", "--sweep", "later"], in: dir)
+        #expect(best.status == 2)
+        #expect(best.stderr.contains("sweep 'later' has no finished run"), "\(best.stderr)")
+        let predicted = try exp(["predict", "--sweep", "later", "--best", "x.csv"], in: dir)
+        #expect(predicted.status == 2)
+    }
+
+    @Test func predictWithTheBestRunAndTheEnsemble() throws {
+        let dir = try sweptFolder()
+        let id = try exp(["best", "--sweep", "lr"], in: dir).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let byRun = try exp(["predict", "--run", id, "new.csv"], in: dir)
+        let byBest = try exp(["predict", "--sweep", "lr", "--best", "new.csv"], in: dir)
+        #expect(byBest.status == 0, "\(byBest.stderr)")
+        #expect(byBest.stdout == byRun.stdout)
+
+        let detail = try #require(try json(try exp(["best", "--sweep", "lr", "--json"], in: dir).stdout) as? [String: Any])
+        let ids = try #require((detail["configuration"] as? [String: Any])?["run_ids"] as? [Int])
+        #expect(ids.count == 2)
+        func probabilities(_ arguments: [String]) throws -> [[Double]] {
+            let result = try exp(["predict"] + arguments + ["new.csv"], in: dir)
+            try #require(result.status == 0, "\(result.stderr)")
+            return result.stdout.split(separator: "\n").dropFirst().map { $0.split(separator: ",").dropFirst(2).map { Double($0)! } }
+        }
+        let ensemble = try probabilities(["--sweep", "lr", "--ensemble"])
+        let members = try ids.map { try probabilities(["--run", "\($0)"]) }
+        #expect(ensemble.count == 5)
+        for row in 0..<5 {
+            for j in 0..<3 {
+                let mean = members.map { $0[row][j] }.reduce(0, +) / Double(members.count)
+                #expect(abs(ensemble[row][j] - mean) < 1e-12)
+            }
+        }
+        let both = try exp(["predict", "--run", id, "--sweep", "lr", "--best", "new.csv"], in: dir)
+        #expect(both.status == 2)
+        let bare = try exp(["predict", "--sweep", "lr", "new.csv"], in: dir)
+        #expect(bare.status == 2 && bare.stderr.contains("--best or --ensemble"), "\(bare.stderr)")
+        let evaluated = try exp(["evaluate", "--sweep", "lr", "--best", "new.csv"], in: dir)
+        #expect(evaluated.status == 2)  // no label column
+    }
+}
