@@ -21,7 +21,7 @@ import TestSupport
         let db = dir.appendingPathComponent("runs.db").path
         let result = try exp(["sweep", grid.path, "--db", db, "--quiet"], in: dir)
         #expect(result.status == 2)
-        #expect(result.stderr.hasPrefix("exp: \(grid.path): "), "\(result.stderr)")
+        #expect(result.stderr.hasPrefix("\(grid.path): "), "\(result.stderr)")
         #expect(result.stderr.contains(message), "\(result.stderr)")
         #expect(!FileManager.default.fileExists(atPath: db))
     }
