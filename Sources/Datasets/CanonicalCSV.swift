@@ -23,15 +23,24 @@ extension Dataset {
     /// for every data set `d` in which each class has at least one row (true of every data set
     /// that ``DataFile`` reads).
     ///
-    /// Nothing is guessed: `,`-separated, a header, the label last, fields verbatim. Class names
-    /// are the distinct labels, sorted.
+    /// Nothing is guessed: `,`-separated, a header, the label last, fields verbatim.
     /// - Parameters:
     ///   - name: the data set name (not part of the text).
     ///   - text: a canonical CSV text.
+    ///   - classNames: the class order, a stored data set's `class_names` (which need not be
+    ///     ``ClassOrder``: older versions stored numeric names sorted as text); `nil`: the
+    ///     distinct labels in ``ClassOrder``.
     /// - Returns: the data set, rows x features as in `text`.
-    /// - Throws: ``DataImportError`` (with `file` = `name`) when `text` is not canonical CSV.
-    public static func fromCanonicalCSV(name: String, text: String) throws -> Dataset {
-        try TableReader(file: name, name: name, options: ImportOptions(header: .yes), strict: true).read(text)
+    /// - Throws: ``DataImportError`` (with `file` = `name`) when `text` is not canonical CSV or
+    ///   its labels are not exactly `classNames`.
+    public static func fromCanonicalCSV(name: String, text: String, classNames: [String]? = nil) throws -> Dataset {
+        let dataset = try TableReader(file: name, name: name, options: ImportOptions(header: .yes), strict: true).read(text)
+        guard let classNames else { return dataset }
+        guard let ordered = dataset.withClassOrder(classNames) else {
+            throw DataImportError(file: name, problems: [.init(line: 0, message:
+                "the stored class names \(classNames) are not the classes of the content \(dataset.classNames)")])
+        }
+        return ordered
     }
 }
 

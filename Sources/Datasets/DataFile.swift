@@ -16,7 +16,7 @@ public enum DataFile {
     ///   - url: a file URL.
     ///   - name: the data set name; default: the file name without its extension.
     ///   - options: how to read the file.
-    /// - Returns: a data set of rows x features as found in the file, classes sorted.
+    /// - Returns: a data set of rows x features as found in the file, classes in ``ClassOrder``.
     /// - Throws: ``DataImportError`` naming the file (as `url.relativePath`) and every problem
     ///   with its line and column, or a whole-file problem (unreadable, not UTF-8, empty, one
     ///   class, ``ImportOptions/LabelColumn/none``).

@@ -25,8 +25,8 @@ public struct DataTable: Sendable, Equatable {
     /// The number of feature columns: `featureNames.count`.
     public var featureCount: Int { featureNames.count }
 
-    /// The distinct labels, sorted by `String <` (as ``Dataset/classNames`` are); empty without labels.
-    public var labelNames: [String] { Array(Set(labels ?? [])).sorted() }
+    /// The distinct labels in ``ClassOrder`` (as a data set's classes are); empty without labels.
+    public var labelNames: [String] { ClassOrder.sorted(labels ?? []) }
 
     /// Creates a table.
     /// - Precondition: `features.count == rowCount * featureNames.count` and, when given,

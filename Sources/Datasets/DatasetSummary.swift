@@ -1,3 +1,5 @@
+import Determinism
+
 /// What `exp data show` prints about a data set: class counts, repeated rows and the range of
 /// every feature.
 public struct DatasetSummary: Sendable {
@@ -7,7 +9,8 @@ public struct DatasetSummary: Sendable {
         public var minimum: Double
         public var maximum: Double
         public var mean: Double
-        /// Population standard deviation.
+        /// Population standard deviation, by ``Determinism/ColumnMoments`` (the feature
+        /// scaler's formula: finite for columns near 1e300 or 1e-300).
         public var standardDeviation: Double
     }
 
@@ -42,22 +45,10 @@ public struct DatasetSummary: Sendable {
         duplicateRows = duplicates
         conflictingRows = conflicts
         features = dataset.featureNames.enumerated().map { j, name in
-            var minimum = Double.infinity, maximum = -Double.infinity, sum = 0.0
-            for row in 0..<dataset.rowCount {
-                let v = dataset.features[row * width + j]
-                minimum = min(minimum, v)
-                maximum = max(maximum, v)
-                sum += v
-            }
-            let n = Double(max(dataset.rowCount, 1))
-            let mean = sum / n
-            var squares = 0.0
-            for row in 0..<dataset.rowCount {
-                let d = dataset.features[row * width + j] - mean
-                squares += d * d
-            }
-            return FeatureRange(name: name, minimum: minimum, maximum: maximum, mean: mean,
-                                standardDeviation: (squares / n).squareRoot())
+            let column = (0..<dataset.rowCount).map { dataset.features[$0 * width + j] }
+            let moments = ColumnMoments(column)
+            return FeatureRange(name: name, minimum: column.min() ?? .nan, maximum: column.max() ?? .nan, mean: moments.mean,
+                                standardDeviation: moments.standardDeviation)
         }
     }
 }

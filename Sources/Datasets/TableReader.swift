@@ -51,7 +51,7 @@ struct TableReader {
             labelTexts = labelTexts.map { names[$0]! }
             notes.append(LabelSpellings.note(names))
         }
-        let classNames = Array(Set(labelTexts)).sorted()
+        let classNames = ClassOrder.sorted(labelTexts)
         if classNames.count < 2 && !strict {
             throw fail(0, "only one class ('\(classNames[0])') in \(labelTexts.count) rows: classification needs at least 2 classes")
         }

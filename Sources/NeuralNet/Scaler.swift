@@ -1,3 +1,4 @@
+import Determinism
 import Foundation
 
 /// Per-feature affine scaling `x' = (x − shift) / scale`, fitted on the
@@ -27,11 +28,13 @@ public struct FeatureScaler: Sendable, Equatable {
     /// - `.minmax`: shift = column minimum, scale = maximum − minimum.
     /// - `.none`: shift 0, scale 1.
     ///
-    /// Sums run over the column divided by a power of two near its largest magnitude, as
-    /// LAPACK's `dlassq` and BLAS's `dnrm2` scale before squaring, so a column near 1e300
-    /// does not overflow and one near 1e-300 does not underflow. Dividing by a power of two
-    /// is exact, so ordinary columns get bit for bit the mean and deviation of the plain
-    /// formula, and multiplying a column by 2^k multiplies its shift and scale by exactly 2^k.
+    /// The mean and standard deviation are Determinism's ``Determinism/ColumnMoments``: sums
+    /// over the column divided by a power of two near its largest magnitude, as LAPACK's
+    /// `dlassq` and BLAS's `dnrm2` scale before squaring, so a column near 1e300 does not
+    /// overflow and one near 1e-300 does not underflow. Dividing by a power of two is exact,
+    /// so ordinary columns get bit for bit the mean and deviation of the plain formula, and
+    /// multiplying a column by 2^k multiplies its shift and scale by exactly 2^k (min-max
+    /// scaling divides by the same power of two).
     ///
     /// A column is constant when its spread is at most ``constantTolerance`` times its largest
     /// magnitude (rounding alone gives a column of equal values a standard deviation of about
@@ -45,19 +48,15 @@ public struct FeatureScaler: Sendable, Equatable {
             let column = (0..<n).map { data.values[$0 * p + j] }
             let largest = column.reduce(0.0) { max($0, abs($1)) }
             guard largest.isFinite, largest > 0 else { continue }
-            // 2^e with largest / 2^e in [1, 2): exact to divide and multiply by.
-            let unit = Double(sign: .plus, exponent: largest.exponent, significand: 1)
             var shift = 0.0, spread = 0.0
             switch method {
             case .standard:
-                var sum = 0.0
-                for v in column { sum += v / unit }
-                let mean = sum / Double(n)
-                var ss = 0.0
-                for v in column { let d = v / unit - mean; ss += d * d }
-                shift = mean * unit
-                spread = (ss / Double(n)).squareRoot() * unit
+                let moments = ColumnMoments(column)
+                shift = moments.mean
+                spread = moments.standardDeviation
             case .minmax:
+                // 2^e with largest / 2^e in [1, 2): exact to divide and multiply by.
+                let unit = Double(sign: .plus, exponent: largest.exponent, significand: 1)
                 let lo = column.min()!, hi = column.max()!
                 shift = lo
                 spread = (hi / unit - lo / unit) * unit

@@ -80,7 +80,7 @@ public struct StoredModelScorer {
     private mutating func dataset(_ id: Int64) throws -> Dataset {
         if let cached = datasets[id] { return cached }
         guard let record = try store.dataset(id: id) else { throw TrackerError.notFound("data set \(id)") }
-        let dataset = try Dataset.fromCanonicalCSV(name: record.name, text: record.content)
+        let dataset = try Dataset.fromCanonicalCSV(name: record.name, text: record.content, classNames: record.classNames)
         datasets[id] = dataset
         return dataset
     }

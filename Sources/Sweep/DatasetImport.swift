@@ -38,6 +38,17 @@ public enum DatasetImport {
                       featureNames: dataset.featureNames, classNames: dataset.classNames, content: dataset.canonicalCSV)
     }
 
+    /// `dataset` with its classes in the order of the stored data set of the same content, if
+    /// one is stored (the content hash does not depend on the class order): stored data is
+    /// forever, so a data set stored when numeric class names were sorted as text (`10`
+    /// before `2`) keeps that order, and with it its splits, which are drawn class by class,
+    /// and the meaning of its runs' confusion matrices.
+    /// - Throws: `SQLiteError`.
+    public static func inStoredClassOrder(_ dataset: Dataset, in store: RunStore) throws -> Dataset {
+        guard let stored = try store.dataset(sha256: dataset.contentHash) else { return dataset }
+        return dataset.withClassOrder(stored.classNames) ?? dataset
+    }
+
     /// Stores `dataset` unless its content is already stored.
     /// - Throws: `SQLiteError`.
     @discardableResult

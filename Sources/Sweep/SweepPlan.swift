@@ -120,11 +120,14 @@ public enum SweepPlanner {
     /// Stores the data set, the sweep, its splits and every search cell (as `queued`, in a
     /// stable order: configuration, then seed, then repeat, outer fold and fold), and requeues
     /// what an earlier, stopped process left unfinished. Calling it again for the same grid
-    /// adds nothing new. Refit cells are queued by ``RefitPhase`` once a fold is chosen.
+    /// adds nothing new. Refit cells are queued by ``RefitPhase`` once a fold is chosen. A data
+    /// set already stored keeps its stored class order
+    /// (``DatasetImport/inStoredClassOrder(_:in:)``), and the prepared sweep trains on it so.
     /// - Throws: `TrackerError.gridChanged` when the sweep's name exists with another grid,
     ///   `TrackerError.dataChanged` when its data file's content changed since;
     ///   `SplitError`; `SQLiteError`.
     public static func prepare(grid: GridFile, dataset: Dataset, store: RunStore, toolVersion: String) throws -> PreparedSweep {
+        let dataset = try DatasetImport.inStoredClassOrder(dataset, in: store)
         let planned = try splits(for: grid.evaluation, dataset: dataset)
         // A resume must find the same grid and the same data; checked before anything is stored.
         if let existing = try store.sweep(named: grid.name) {

@@ -65,6 +65,12 @@ extension RunStore {
             let source = try RunStore.readSource(connection)
             var datasetIDs: [Int64: Int64] = [:]
             for record in source.datasets {
+                // The same content stored in another class order (numeric class names sorted
+                // as text by older versions) has other splits and other confusion matrices.
+                if let stored = try dataset(sha256: record.sha256), stored.classNames != record.classNames {
+                    throw TrackerError.classOrderDiffers(dataset: "\(stored.name)@\(stored.version)",
+                                                         stored: stored.classNames, merged: record.classNames)
+                }
                 datasetIDs[record.id!] = try storeDataset(record).id!
             }
             var sweepIDs: [Int64: Int64] = [:]

@@ -39,6 +39,8 @@ public enum TrackerError: Error, CustomStringConvertible, Equatable, Sendable {
     case dataChanged(sweep: String, file: String, stored: String, now: String)
     /// No run, sweep or data set with this identifier.
     case notFound(String)
+    /// A merged database holds a stored data set's content with its classes in another order.
+    case classOrderDiffers(dataset: String, stored: [String], merged: [String])
 
     /// The error as a message for the user.
     public var description: String {
@@ -50,6 +52,10 @@ public enum TrackerError: Error, CustomStringConvertible, Equatable, Sendable {
                 + "restore the file, or change \"name\" in the grid file to start a new sweep"
         case .notFound(let what):
             return "\(what) not found"
+        case let .classOrderDiffers(dataset, stored, merged):
+            func list(_ names: [String]) -> String { names.map { "'\($0)'" }.joined(separator: ", ") }
+            return "data set \(dataset) is stored with classes in the order \(list(stored)), the merged database has them in the order "
+                + "\(list(merged)); their splits and confusion matrices differ, so they are not merged"
         }
     }
 }

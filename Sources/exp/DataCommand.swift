@@ -86,7 +86,7 @@ struct DataCommand: ParsableCommand {
                      + (stored.isEmpty ? "" : " (stored: \(stored.joined(separator: ", ")))"))
             }
             let data: Dataset
-            do { data = try Dataset.fromCanonicalCSV(name: record.name, text: record.content) } catch {
+            do { data = try Dataset.fromCanonicalCSV(name: record.name, text: record.content, classNames: record.classNames) } catch {
                 throw ExpError.incomplete("\(record.name)@\(record.version): stored content cannot be read: \(error)")
             }
             let summary = DatasetSummary(data)

@@ -118,7 +118,8 @@ func prepareSweep(_ grid: GridFile, dataset: Dataset, database: String) throws -
     do {
         // Once per process, before anything is written: a full scan of the file.
         try store.requireUndamaged()
-        return (store, dataset, try SweepPlanner.prepare(grid: grid, dataset: dataset, store: store, toolVersion: toolVersion))
+        let prepared = try SweepPlanner.prepare(grid: grid, dataset: dataset, store: store, toolVersion: toolVersion)
+        return (store, prepared.dataset, prepared)
     } catch let error as TrackerError {
         throw ExpError.rejected("\(grid.url.path): \(error)")
     } catch {

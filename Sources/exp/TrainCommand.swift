@@ -154,7 +154,7 @@ struct TrainCommand: ParsableCommand {
                 + (stored.isEmpty ? "" : " (stored: \(stored.joined(separator: ", ")))"))
         }
         let stored: Dataset
-        do { stored = try Dataset.fromCanonicalCSV(name: record.name, text: record.content) } catch {
+        do { stored = try Dataset.fromCanonicalCSV(name: record.name, text: record.content, classNames: record.classNames) } catch {
             throw ExpError.incomplete("\(record.name)@\(record.version): stored content cannot be read: \(error)")
         }
         let url = URL(fileURLWithPath: record.sourcePath ?? "\(record.name)@\(record.version)")

@@ -99,7 +99,7 @@ import Testing
         let classCount = 1 + Int(random.nextIntByModulo(below: 4))
         while classNames.count < classCount { classNames.insert(pick(awkwardNames) + String(random.nextIntByModulo(below: 3))) }
         if random.nextIntByModulo(below: 4) == 0 { classNames.insert("") }
-        let sortedClasses = classNames.sorted()
+        let sortedClasses = ClassOrder.sorted(classNames)
         let rowCount = sortedClasses.count + Int(random.nextIntByModulo(below: 20))
         // Every class gets a row; the rest are random.
         var labels = Array(sortedClasses.indices)

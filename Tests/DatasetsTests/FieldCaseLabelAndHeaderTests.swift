@@ -21,6 +21,25 @@ import Testing
         #expect(featureRow(dataset, 0) == [5.1, 3.5, 1.4e200, 0.2])
     }
 
+    /// `exp data show`'s standard deviation of a column near 1e200 is finite and true: the
+    /// scaler's formula (Determinism's ColumnMoments), not squares that overflow.
+    @Test func d16SummaryGivesTheTrueStandardDeviation() throws {
+        let dataset = try Fixture.read("d16_feature_scaled_1e200.data")
+        let column = (0..<dataset.rowCount).map { featureRow(dataset, $0)[2] / 1e200 }
+        let mean = column.reduce(0, +) / Double(column.count)
+        let truth = (column.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(column.count)).squareRoot() * 1e200
+        let range = DatasetSummary(dataset).features[2]
+        #expect(range.standardDeviation.isFinite)
+        #expect(abs(range.standardDeviation - truth) / truth < 1e-9, "\(range.standardDeviation) versus \(truth)")
+        #expect(abs(range.standardDeviation - 1.75853e200) < 1e195, "petal length: 1.75853 cm")
+        #expect(abs(range.mean - mean * 1e200) / (mean * 1e200) < 1e-12)
+        #expect(range.minimum == 1e200 && range.maximum == 6.9e200)
+        // Near 1e-300 the squares would underflow to 0.
+        let tiny = try DataFile.parse("a,c\n1e-300,x\n3e-300,y\n", file: "t", name: "t")
+        let sd = DatasetSummary(tiny).features[0].standardDeviation
+        #expect(abs(sd - 1e-300) / 1e-300 < 1e-12, "\(sd)")
+    }
+
     @Test func d17NoneIsAClassName() throws {
         let (dataset, notes) = try DataFile.readNoted(Fixture.url("d17_class_named_none.csv"))
         #expect(dataset.rowCount == 9)
@@ -47,7 +66,7 @@ import Testing
         let (plain, none) = try DataFile.readNoted(Fixture.url("d04a_iris_noheader.data"))
         #expect(none.isEmpty)
         #expect(plain.classNames.count == 3)
-        #expect(try DataFile.parse("1,10\n2,2\n3,2.50\n4,2.5\n", file: "t", name: "t").classNames == ["10", "2", "2.5"])
+        #expect(try DataFile.parse("1,10\n2,2\n3,2.50\n4,2.5\n", file: "t", name: "t").classNames == ["2", "2.5", "10"])
         // Stored content is read back verbatim: canonical CSV never merges.
         let stored = try Dataset.fromCanonicalCSV(name: "s", text: "x1,class\n1.0,0\n2.0,0.0\n")
         #expect(stored.classNames == ["0", "0.0"])

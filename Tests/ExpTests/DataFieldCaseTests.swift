@@ -82,4 +82,44 @@ import TestSupport
         #expect(result.stdout.contains("30 rows x 4 features, 3 classes"))
         #expect(result.stderr.contains("'0.0' as '0', '1.0' as '1', '2.0' as '2'"), "\(result.stderr)")
     }
+
+    @Test func d16DataShowGivesTheTrueStandardDeviation() throws {
+        let dir = temporaryDirectory()
+        try copyFixture("d16_feature_scaled_1e200.data", to: dir)
+        let imported = try exp(["data", "import", "d16_feature_scaled_1e200.data", "--name", "d16"], in: dir)
+        try #require(imported.status == 0, "\(imported.stderr)")
+        let shown = try exp(["data", "show", "d16"], in: dir)
+        #expect(shown.status == 0, "\(shown.stderr)")
+        let row = shown.stdout.split(separator: "\n").first { $0.trimmingCharacters(in: .whitespaces).hasPrefix("x3 ") }
+        let fields = try #require(row).split(separator: " ").map(String.init)
+        #expect(fields == ["x3", "1e+200", "6.9e+200", "3.75867e+200", "1.75853e+200"], "\(shown.stdout)")
+        #expect(!shown.stdout.contains("inf") && !shown.stdout.contains("nan"))
+    }
+
+    /// Labels 1, 2, 10: classes in numeric order in the model, `evaluate` and `predict`.
+    @Test func numericClassesAreInNumericOrderFromTrainingToEvaluation() throws {
+        let dir = temporaryDirectory()
+        var text = "a,b,target\n"
+        for i in 0..<10 {
+            for label in ["1", "2", "10"] { text += "\(Double(label)! + Double(i) / 10),\(Double(i)),\(label)\n" }
+        }
+        try text.write(to: dir.appendingPathComponent("numbers.csv"), atomically: true, encoding: .utf8)
+        let train = try exp(["train", "--data", "numbers.csv", "--epochs", "5", "--hidden-layers", "4"], in: dir)
+        try #require(train.status == 0, "\(train.stderr)")
+        let store = try RunStore(path: dir.appendingPathComponent("runs.db").path, readOnly: true)
+        #expect(try store.datasets().map(\.classNames) == [["1", "2", "10"]])
+        let run = try #require(try store.connection.scalar("SELECT MAX(run_id) FROM runs")?.int)
+        #expect(try Model(safetensors: try store.weights(runID: Int64(run))).classNames == ["1", "2", "10"])
+        // Spelled 10.0 and 2.0 in the file scored: the same classes, by value.
+        try text.replacingOccurrences(of: ",10\n", with: ",10.0\n").replacingOccurrences(of: ",2\n", with: ",2.0\n")
+            .write(to: dir.appendingPathComponent("score.csv"), atomically: true, encoding: .utf8)
+        let evaluated = try exp(["evaluate", "--run", "\(run)", "score.csv", "--json"], in: dir)
+        try #require(evaluated.status == 0, "\(evaluated.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(evaluated.stdout.utf8)) as? [String: Any])
+        #expect(json["class_names"] as? [String] == ["1", "2", "10"])
+        #expect(json["rows"] as? Int == 30)
+        let predicted = try exp(["predict", "--run", "\(run)", "score.csv"], in: dir)
+        try #require(predicted.status == 0, "\(predicted.stderr)")
+        #expect(predicted.stdout.split(separator: "\n").first.map(String.init)?.hasSuffix("p_1,p_2,p_10") == true, "\(predicted.stdout)")
+    }
 }
