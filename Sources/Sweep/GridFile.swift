@@ -57,6 +57,15 @@ public struct EvaluationProtocol: Codable, Hashable, Sendable {
         case earlyStoppingFraction = "early_stopping_fraction"
     }
 
+    /// Search splits per configuration and seed: `repeats x outer_folds x inner_folds` (nested),
+    /// `repeats x folds` (k-fold) or 1 (holdout); refit splits are not counted.
+    public var searchSplitCount: Int {
+        let repeatCount = repeats ?? 1
+        if let outerFolds, let innerFolds { return repeatCount.saturatingMultiply(outerFolds).saturatingMultiply(innerFolds) }
+        if let folds { return repeatCount.saturatingMultiply(folds) }
+        return 1
+    }
+
     /// Repeat numbers, `0..<r`.
     public var repeatNumbers: [Int] { Array(0..<(repeats ?? 1)) }
 
@@ -127,6 +136,9 @@ public struct EvaluationProtocol: Codable, Hashable, Sendable {
 public struct GridFile: Sendable {
     /// The seeds used when a grid names none.
     public static let defaultSeeds = [1, 2, 3, 4, 5]
+    /// The most search cells (configuration x seed x split) a grid may have unless raised
+    /// (`exp sweep --max-cells`): 10,000,000.
+    public static let defaultMaxCells = 10_000_000
 
     /// The sweep's name (its identity in `runs.db`).
     public var name: String
@@ -148,21 +160,24 @@ public struct GridFile: Sendable {
     public var url: URL
 
     /// Reads and validates a grid file.
-    /// - Throws: ``GridError`` with every problem found; nothing is run or stored.
-    public static func load(_ url: URL) throws -> GridFile {
+    /// - Parameter maxCells: the most search cells allowed; counted from the list lengths
+    ///   before any configuration is expanded.
+    /// - Throws: ``GridError`` with every problem found (a grid over `maxCells` at path `grid`,
+    ///   with its count); nothing is run or stored.
+    public static func load(_ url: URL, maxCells: Int = defaultMaxCells) throws -> GridFile {
         let text: String
         do {
             text = try String(contentsOf: url, encoding: .utf8)
         } catch {
             throw GridError(file: url.path, problems: [GridError.Problem(path: "", message: "cannot read the file (\(describeReadError(error)))")])
         }
-        return try parse(text, url: url)
+        return try parse(text, url: url, maxCells: maxCells)
     }
 
     /// Validates grid text; `url` names the file in errors and anchors the data set path.
     /// - Throws: ``GridError``.
-    public static func parse(_ text: String, url: URL) throws -> GridFile {
-        var parser = GridParser(file: url.path)
+    public static func parse(_ text: String, url: URL, maxCells: Int = defaultMaxCells) throws -> GridFile {
+        var parser = GridParser(file: url.path, maxCells: maxCells)
         let file = parser.parse(text, url: url)
         if !parser.problems.isEmpty || file == nil { throw GridError(file: url.path, inFileOrder: parser.problems) }
         return file!

@@ -11,12 +11,15 @@ import Yams
 struct GridParser {
     let file: String
     let schema: HyperparameterSchema
+    /// The most search cells a grid may have (see ``GridFile/defaultMaxCells``).
+    let maxCells: Int
     var problems: [GridError.Problem] = []
     var notes: [String] = []
 
-    init(file: String, schema: HyperparameterSchema = .current) {
+    init(file: String, schema: HyperparameterSchema = .current, maxCells: Int = GridFile.defaultMaxCells) {
         self.file = file
         self.schema = schema
+        self.maxCells = maxCells
     }
 
     static let topKeys = ["name", "dataset", "protocol", "seeds", "grid"]
@@ -75,7 +78,9 @@ struct GridParser {
         let seeds = parseSeeds(top["seeds"])
         var configurations: [[String: GridValue]] = []
         if let grid = top["grid"] {
-            configurations = parseGrid(grid)
+            // Counted as 1 while the seeds or the protocol have problems, so a grid too large on
+            // its own is still refused before it is expanded.
+            configurations = parseGrid(grid, seedCount: seeds?.count ?? 1, splitCount: evaluation?.searchSplitCount ?? 1)
         } else {
             problem(root, "", "missing key \"grid\" (an object of hyperparameter lists, or a list of such objects)")
         }
@@ -289,7 +294,10 @@ struct GridParser {
         return ok && !items.isEmpty ? seeds : nil
     }
 
-    mutating func parseGrid(_ node: Node) -> [[String: GridValue]] {
+    /// Every configuration of the grid, or none (with a problem) when the grid would have more
+    /// than ``maxCells`` search cells: the cells are counted from the list lengths before
+    /// anything is expanded, so a grid of billions of cells is refused at once.
+    mutating func parseGrid(_ node: Node, seedCount: Int, splitCount: Int) -> [[String: GridValue]] {
         let objects: [(Node, String)]
         if case .sequence(let sequence) = node {
             if sequence.isEmpty { problem(node, "grid", "is an empty list; give at least one object of hyperparameter lists") }
@@ -297,19 +305,34 @@ struct GridParser {
         } else {
             objects = [(node, "grid")]
         }
+        var axesByObject: [(path: String, axes: [(String, [GridValue])])] = []
+        for (object, path) in objects {
+            if let axes = parseAxes(object, path) { axesByObject.append((path, axes)) }
+        }
+        let configurationCount = axesByObject.reduce(0) { total, object in
+            total.saturatingAdd(object.axes.reduce(1) { $0.saturatingMultiply($1.1.count) })
+        }
+        let cells = configurationCount.saturatingMultiply(seedCount).saturatingMultiply(splitCount)
+        if cells > maxCells {
+            let count = cells == Int.max ? "more than \(Int.max)" : "\(cells)"
+            let splits = splitCount > 1 ? " x \(splitCount) splits" : ""
+            problem(node, "grid", "has \(count) cells (up to \(configurationCount) configurations x \(seedCount) seeds\(splits)), "
+                    + "over the limit of \(maxCells); split the grid, or raise the limit with --max-cells")
+            return []
+        }
         var configurations: [[String: GridValue]] = []
         var seen = Set<[String: GridValue]>()
-        for (object, path) in objects {
-            for configuration in parseGridObject(object, path) where seen.insert(configuration).inserted {
+        for (path, axes) in axesByObject {
+            for configuration in expand(axes, path) where seen.insert(configuration).inserted {
                 configurations.append(configuration)
             }
         }
         return configurations
     }
 
-    /// The cross product of one grid object's lists, defaults filled in, in key order.
-    mutating func parseGridObject(_ node: Node, _ path: String) -> [[String: GridValue]] {
-        guard let entries = mapping(node, path, allowed: schema.names) else { return [] }
+    /// One grid object's lists (repeats removed), in schema order; nil when it is not an object.
+    mutating func parseAxes(_ node: Node, _ path: String) -> [(String, [GridValue])]? {
+        guard let entries = mapping(node, path, allowed: schema.names) else { return nil }
         var axes: [(String, [GridValue])] = []
         for hyperparameter in schema.hyperparameters {
             guard let valueNode = entries[hyperparameter.name] else { continue }
@@ -317,6 +340,11 @@ struct GridParser {
                 axes.append((hyperparameter.name, values))
             }
         }
+        return axes
+    }
+
+    /// The cross product of one grid object's lists, defaults filled in, in key order.
+    mutating func expand(_ axes: [(String, [GridValue])], _ path: String) -> [[String: GridValue]] {
         var product: [[String: GridValue]] = [schema.defaults]
         for (name, values) in axes {
             product = product.flatMap { partial in values.map { var c = partial; c[name] = $0; return c } }
@@ -393,5 +421,19 @@ struct GridParser {
             return nil
         }
         return value
+    }
+}
+
+extension Int {
+    /// `self + other`, or `Int.max` when that overflows.
+    func saturatingAdd(_ other: Int) -> Int {
+        let (sum, overflow) = addingReportingOverflow(other)
+        return overflow ? .max : sum
+    }
+
+    /// `self * other`, or `Int.max` when that overflows.
+    func saturatingMultiply(_ other: Int) -> Int {
+        let (product, overflow) = multipliedReportingOverflow(by: other)
+        return overflow ? .max : product
     }
 }

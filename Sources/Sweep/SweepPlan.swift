@@ -13,8 +13,11 @@ public struct PreparedSweep {
     public var cellCount: Int
     /// Cells this call added to the queue (0 on a resume).
     public var newCells: Int
-    /// Runs put back in the queue (interrupted, failed or stale) on this call.
-    public var requeued: Int
+    /// Runs put back in the queue (interrupted, stale, or failed with attempts to spare) and
+    /// failed runs left failed at their attempt limit, on this call.
+    public var requeue: RequeueOutcome
+    /// Runs put back in the queue on this call.
+    public var requeued: Int { requeue.requeued.count }
     /// What the selection and refit phase needs; nil for a protocol without `refit`.
     public var refit: RefitPlan?
 }
@@ -33,6 +36,20 @@ public struct PlannedSplit: Sendable {
     /// The seed the rows were drawn with (``EvaluationProtocol/splitSeed(repeat:)``).
     public var splitSeed: Int
     public var rows: SplitRows
+}
+
+/// How ``SweepPlanner/prepare(grid:dataset:store:toolVersion:retry:)`` treats failed runs.
+public struct RetryPolicy: Sendable, Equatable {
+    /// The most claims of a run that keeps failing; see
+    /// ``Tracker/RunStore/requeueUnfinished(sweepID:host:staleAfter:maxAttempts:retryFailed:isAlive:)``.
+    public var maxAttempts: Int
+    /// Requeue every failed run, whatever its attempts (`--retry-failed`).
+    public var retryFailed: Bool
+
+    public init(maxAttempts: Int = RunStore.defaultMaxAttempts, retryFailed: Bool = false) {
+        self.maxAttempts = maxAttempts
+        self.retryFailed = retryFailed
+    }
 }
 
 /// Turns a validated grid into stored, queued cells.
@@ -123,10 +140,12 @@ public enum SweepPlanner {
     /// adds nothing new. Refit cells are queued by ``RefitPhase`` once a fold is chosen. A data
     /// set already stored keeps its stored class order
     /// (``DatasetImport/inStoredClassOrder(_:in:)``), and the prepared sweep trains on it so.
+    /// Failed runs are requeued as `retry` says.
     /// - Throws: `TrackerError.gridChanged` when the sweep's name exists with another grid,
     ///   `TrackerError.dataChanged` when its data file's content changed since;
     ///   `SplitError`; `SQLiteError`.
-    public static func prepare(grid: GridFile, dataset: Dataset, store: RunStore, toolVersion: String) throws -> PreparedSweep {
+    public static func prepare(grid: GridFile, dataset: Dataset, store: RunStore, toolVersion: String,
+                               retry: RetryPolicy = RetryPolicy()) throws -> PreparedSweep {
         let dataset = try DatasetImport.inStoredClassOrder(dataset, in: store)
         let planned = try splits(for: grid.evaluation, dataset: dataset)
         // A resume must find the same grid and the same data; checked before anything is stored.
@@ -161,8 +180,9 @@ public enum SweepPlanner {
             }
         }
         let added = try store.enqueue(sweepID: sweep.id!, datasetID: record.id!, cells: cells)
-        let requeued = try store.requeueUnfinished(sweepID: sweep.id!, host: ProcessInfo.processInfo.hostName,
-                                                   isAlive: processIsAlive)
+        let requeue = try store.requeueUnfinished(sweepID: sweep.id!, host: ProcessInfo.processInfo.hostName,
+                                                  maxAttempts: retry.maxAttempts, retryFailed: retry.retryFailed,
+                                                  isAlive: processIsAlive)
         let refitSplits = stored.filter { $0.split.phase == .refit }
         let refit = refitSplits.isEmpty ? nil : RefitPlan(
             datasetID: record.id!, nested: grid.evaluation.outerFolds != nil, seeds: grid.seeds, firstCellIndex: cells.count,
@@ -170,7 +190,23 @@ public enum SweepPlanner {
                                                     splitSeed: $0.split.splitSeed, splitID: $0.id) },
             configurations: bySHA)
         return PreparedSweep(sweepID: sweep.id!, name: grid.name, dataset: dataset, cellCount: cells.count,
-                             newCells: added, requeued: requeued, refit: refit)
+                             newCells: added, requeue: requeue, refit: refit)
+    }
+
+    /// What ``prepare(grid:dataset:store:toolVersion:retry:)`` would do, without storing
+    /// anything: it runs in one transaction that is rolled back (`exp sweep --dry-run`).
+    /// - Throws: as ``prepare(grid:dataset:store:toolVersion:retry:)``.
+    public static func preview(grid: GridFile, dataset: Dataset, store: RunStore, toolVersion: String,
+                               retry: RetryPolicy = RetryPolicy()) throws -> PreparedSweep {
+        struct RolledBack: Error {}
+        var prepared: PreparedSweep?
+        do {
+            try store.write {
+                prepared = try prepare(grid: grid, dataset: dataset, store: store, toolVersion: toolVersion, retry: retry)
+                throw RolledBack()
+            }
+        } catch is RolledBack {}
+        return prepared!
     }
 
     static func canonicalProtocolJSON(_ evaluation: EvaluationProtocol) -> String {

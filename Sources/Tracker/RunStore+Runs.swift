@@ -282,41 +282,6 @@ extension RunStore {
         }
     }
 
-    /// Puts back in the queue the sweep's runs that were interrupted, failed, or left `running`
-    /// by a process that is gone: on this host when `isAlive(pid)` is false, on any host when
-    /// its heartbeat is older than `staleAfter` seconds. Their next claim counts one more attempt.
-    /// - Parameters:
-    ///   - host: this machine's host name, as given to ``claimNext(sweepID:host:pid:shard:)``.
-    ///   - staleAfter: seconds without a heartbeat after which a running run is taken as lost.
-    ///   - isAlive: whether a process id on this host is still running.
-    /// - Returns: how many runs were requeued.
-    /// - Throws: ``SQLiteError``.
-    @discardableResult
-    public func requeueUnfinished(sweepID: Int64, host: String, staleAfter: Double = 120,
-                                  isAlive: (Int) -> Bool) throws -> Int {
-        try write {
-            let cutoff = timestamp(Date().addingTimeInterval(-staleAfter))
-            let running = try connection.query("""
-                SELECT run_id, host, pid, heartbeat_at FROM runs WHERE sweep_id = ? AND status = 'running'
-                """, [.integer(sweepID)]) { s in
-                (try s.required(s.id, "run_id"), try s.string("host"), try s.int("pid"), try s.string("heartbeat_at"))
-            }
-            var stale: [Int64] = []
-            for (runID, runHost, pid, heartbeat) in running {
-                let gone = (runHost == host && pid.map { !isAlive($0) } ?? true) || (heartbeat ?? "") < cutoff
-                if gone { stale.append(runID) }
-            }
-            for runID in stale {
-                try connection.run("UPDATE runs SET status = 'interrupted', error = 'the process running it stopped' WHERE run_id = ?",
-                                   [.integer(runID)])
-            }
-            return try connection.run("""
-                UPDATE runs SET status = 'queued', host = NULL, pid = NULL, heartbeat_at = NULL
-                WHERE sweep_id = ? AND status IN ('interrupted', 'failed')
-                """, [.integer(sweepID)])
-        }
-    }
-
     /// Atomically takes the next queued run of the sweep (lowest cell index) for this process:
     /// it becomes `running` with this host and pid, a fresh heartbeat, and its attempt counted.
     /// Two writers never claim the same run.

@@ -26,16 +26,37 @@ struct SweepCommand: ParsableCommand {
     @Flag(name: .long, help: "Print no progress.")
     var quiet = false
 
+    @Option(name: .long, help: "Refuse a grid of more search cells (configuration x seed x split) than this.")
+    var maxCells: Int = GridFile.defaultMaxCells
+
+    @Option(name: .long, help: "Claim a run that keeps failing at most this many times in all, over every resume.")
+    var maxAttempts: Int = RunStore.defaultMaxAttempts
+
+    @Flag(name: .long, help: "Requeue every failed run, also those that have used their --max-attempts.")
+    var retryFailed = false
+
+    @Flag(name: .long, help: "Print the cells that would be added, requeued and left failed, store nothing, and exit.")
+    var dryRun = false
+
     func validate() throws {
+        if maxCells < 1 { throw ValidationError("--max-cells must be at least 1") }
+        if maxAttempts < 1 { throw ValidationError("--max-attempts must be at least 1") }
         if !(1...maximumJobs).contains(jobs) { throw ValidationError("--jobs must be between 1 and \(maximumJobs)") }
         if let shard, parseShard(shard) == nil { throw ValidationError("--shard must be I/N with 0 <= I < N, e.g. 0/4") }
     }
 
     func run() throws {
         BLAS.useSingleThread()
-        let grid = try GridFile.load(URL(fileURLWithPath: self.grid))
+        let grid = try GridFile.load(URL(fileURLWithPath: self.grid), maxCells: maxCells)
         for remark in grid.notes { note("note: \(remark)") }
-        let (store, dataset, prepared) = try prepareSweep(grid, database: database.db)
+        let retry = RetryPolicy(maxAttempts: maxAttempts, retryFailed: retryFailed)
+        if dryRun {
+            let (dataset, prepared) = try previewSweep(grid, database: database.db, retry: retry)
+            printDryRun(prepared, dataset: dataset, retry: retry)
+            return
+        }
+        let (store, dataset, prepared) = try prepareSweep(grid, database: database.db, retry: retry)
+        if let message = leftFailedMessage(prepared.requeue.skipped, retry: retry) { note(message) }
         let resumed = prepared.newCells < prepared.cellCount ? ", resuming (\(prepared.requeued) requeued)" : ""
         note("sweep '\(grid.name)': \(prepared.cellCount) runs (\(grid.configurations.count) configurations x \(grid.seeds.count) seeds"
             + protocolShape(grid.evaluation) + ") on \(dataset.name) "
@@ -49,7 +70,8 @@ struct SweepCommand: ParsableCommand {
         if shard == nil, !summary.complete {
             let failures = try store.failures(sweepID: prepared.sweepID, limit: 5).map { "\($0.count) failed: \($0.error ?? "unknown error")" }
             failures.forEach(note)
-            throw ExpError.incomplete("the sweep is not complete; run the same command again to resume")
+            throw ExpError.incomplete("the sweep is not complete; run the same command again to resume "
+                                      + "(a failed run is tried at most --max-attempts times in all; --retry-failed tries it again)")
         }
     }
 
@@ -95,7 +117,14 @@ func protocolShape(_ evaluation: EvaluationProtocol) -> String {
 /// - Throws: ``ExpError/rejected(_:)`` for a bad data file or an impossible protocol, before
 ///   anything is stored; ``ExpError/database(_:path:)`` when the database cannot be used, or
 ///   fails `PRAGMA quick_check` (``DatabaseFileError/damaged(path:)``) before anything is written.
-func prepareSweep(_ grid: GridFile, database: String) throws -> (RunStore, Dataset, PreparedSweep) {
+func prepareSweep(_ grid: GridFile, database: String, retry: RetryPolicy = RetryPolicy()) throws -> (RunStore, Dataset, PreparedSweep) {
+    let dataset = try readSweepDataset(grid)
+    return try prepareSweep(grid, dataset: dataset, database: database, retry: retry)
+}
+
+/// Reads a validated grid's data set, saying what was noted while reading it.
+/// - Throws: ``ExpError/rejected(_:)`` for a bad data file.
+func readSweepDataset(_ grid: GridFile) throws -> Dataset {
     let dataset: Dataset
     do {
         let read = try DatasetImport.readNoted(grid.datasetURL, options: grid.datasetOptions)
@@ -104,13 +133,14 @@ func prepareSweep(_ grid: GridFile, database: String) throws -> (RunStore, Datas
     } catch {
         throw ExpError.rejected("\(error)")
     }
-    return try prepareSweep(grid, dataset: dataset, database: database)
+    return dataset
 }
 
 /// Checks the protocol on `dataset`, opens the database, and stores and queues the sweep.
 /// - Throws: ``ExpError/rejected(_:)`` for an impossible protocol (before the database is
 ///   opened, so a refused command leaves no database file behind) or a changed grid or data.
-func prepareSweep(_ grid: GridFile, dataset: Dataset, database: String) throws -> (RunStore, Dataset, PreparedSweep) {
+func prepareSweep(_ grid: GridFile, dataset: Dataset, database: String,
+                  retry: RetryPolicy = RetryPolicy()) throws -> (RunStore, Dataset, PreparedSweep) {
     do { _ = try SweepPlanner.splits(for: grid.evaluation, dataset: dataset) } catch {
         throw ExpError.rejected("\(grid.url.path): protocol: \(error)")
     }
@@ -118,7 +148,7 @@ func prepareSweep(_ grid: GridFile, dataset: Dataset, database: String) throws -
     do {
         // Once per process, before anything is written: a full scan of the file.
         try store.requireUndamaged()
-        let prepared = try SweepPlanner.prepare(grid: grid, dataset: dataset, store: store, toolVersion: toolVersion)
+        let prepared = try SweepPlanner.prepare(grid: grid, dataset: dataset, store: store, toolVersion: toolVersion, retry: retry)
         return (store, prepared.dataset, prepared)
     } catch let error as TrackerError {
         throw ExpError.rejected("\(grid.url.path): \(error)")

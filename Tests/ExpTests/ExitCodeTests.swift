@@ -126,4 +126,23 @@ import Tracker
         guard FileManager.default.fileExists(atPath: path) else { return 0 }
         return (try? Connection(path: path).scalar("SELECT COUNT(*) FROM runs WHERE status = 'running'")?.int) ?? 0
     }
+
+    @Test func aGridOverTheCellLimitExitsTwoAtOnce() throws {
+        let dir = temporaryDirectory()
+        let huge = repositoryRoot.appendingPathComponent("Tests/SweepTests/Fixtures/cases/grids/g12_five_billion_cells.json")
+        let refused = try exp(["sweep", huge.path], in: dir)
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("g12_five_billion_cells.json: line 1, column "), "\(refused.stderr)")
+        #expect(refused.stderr.contains("grid: has 5000000000 cells (up to 1000000000 configurations x 5 seeds), "
+                                        + "over the limit of 10000000"), "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("runs.db").path))
+        // The limit is the user's to change.
+        let grid = try writeProcessGrid(dir, epochs: 1)
+        let lowered = try exp(["sweep", grid.path, "--max-cells", "1"], in: dir)
+        #expect(lowered.status == 2)
+        #expect(lowered.stderr.contains("over the limit of 1;"), "\(lowered.stderr)")
+        let zero = try exp(["sweep", grid.path, "--max-cells", "0"], in: dir)
+        #expect(zero.stderr == "exp: --max-cells must be at least 1\n")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("runs.db").path))
+    }
 }

@@ -137,7 +137,10 @@ import TestSupport
 
         // pid 200 is gone on this host; the other host's run has a fresh heartbeat, so it stays.
         let requeued = try store.requeueUnfinished(sweepID: fixture.sweepID, host: "testhost") { $0 != 200 }
-        #expect(requeued == 3)
+        #expect(requeued.requeued.map(\.runID) == [failed.runID, interrupted.runID, dead.runID])
+        #expect(requeued.requeued.map(\.status) == [.failed, .interrupted, .interrupted])
+        #expect(requeued.requeued.first?.error == "out of memory")
+        #expect(requeued.skipped.isEmpty)
         func status(_ run: ClaimedRun) throws -> String? {
             try store.connection.scalar("SELECT status FROM runs WHERE run_id = ?", [.integer(run.runID)])?.string
         }
@@ -158,7 +161,8 @@ import TestSupport
         // A heartbeat older than staleAfter counts as lost, on any host.
         try store.connection.run("UPDATE runs SET heartbeat_at = '2000-01-01T00:00:00.000Z' WHERE run_id = ?", [.integer(elsewhere.runID)])
         try store.heartbeat(runIDs: [alive.runID])
-        #expect(try store.requeueUnfinished(sweepID: fixture.sweepID, host: "testhost", staleAfter: 60) { _ in true } == 1)
+        #expect(try store.requeueUnfinished(sweepID: fixture.sweepID, host: "testhost", staleAfter: 60) { _ in true }
+                    .requeued.map(\.runID) == [elsewhere.runID])
         #expect(try status(elsewhere) == "queued")
         #expect(try status(alive) == "running")
         #expect(try store.claimNext(sweepID: fixture.sweepID, host: "testhost", pid: 400)?.attempt == 2)
