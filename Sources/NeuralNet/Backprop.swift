@@ -3,7 +3,9 @@
 /// `Δ^l` (`B x n_l`) is the error `δ^l = ∂C_x/∂z^l` of one example.
 extension Network {
     /// Computes the gradient of the mini-batch mean cost
-    /// `C = (1/B) Σ_x C_x` into `grads`, after ``forward(input:rows:)`` on the same batch.
+    /// `C = (1/B) Σ_x w_x C_x` into `grads`, after ``forward(input:rows:)`` on the same batch;
+    /// `w_x` is the weight of row x's class (``classWeights``, 1 without them), so each row of
+    /// `Δ^L` is scaled by its `w_x` and BP2–BP4 carry it through unchanged.
     ///
     /// - BP1 (output error, `B x n_L`): `Δ^L = (A^L − Y) ⊙ σ'(Z^L)` for the quadratic
     ///   cost with sigmoid outputs (Nielsen eq. (BP1), (30)); `Δ^L = A^L − Y` for softmax
@@ -34,6 +36,9 @@ extension Network {
                 }
             case .crossEntropy:
                 for j in 0..<n { d[j] = ar[j] - (j == y ? 1 : 0) }
+            }
+            if let w = classWeights?[y], w != 1 {
+                for j in 0..<n { d[j] *= w }
             }
         }
         let invB = 1 / Double(rows)
@@ -73,10 +78,10 @@ extension Network {
         }
     }
 
-    /// Mean cost of a batch plus the L2 penalty `(λ'/2) Σ ‖W‖²`: the objective
+    /// Mean (class-weighted) cost of a batch plus the L2 penalty `(λ'/2) Σ ‖W‖²`: the objective
     /// whose gradient ``backward(input:labels:rows:)`` + ``addWeightDecay(_:)`` compute.
     func objective(input: UnsafePointer<Double>, labels: UnsafePointer<Int>, rows: Int, weightDecay: Double) -> Double {
         forward(input: input, rows: rows)
-        return lossSum(labels: labels, rows: rows).loss / Double(rows) + weightDecay * halfSquaredWeightNorm()
+        return lossSum(labels: labels, rows: rows, classWeights: classWeights).loss / Double(rows) + weightDecay * halfSquaredWeightNorm()
     }
 }

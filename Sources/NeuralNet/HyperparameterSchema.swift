@@ -35,6 +35,9 @@ public struct HyperparameterSchema: Sendable {
         Hyperparameter("early_stopping_patience", .integer(0...maximumCount),
                        help: "Epochs without a lower validation loss before stopping (0 = off).",
                        requirement: "> 0 requires validation data") { .integer($0.earlyStoppingPatience) },
+        Hyperparameter("class_weight", .choice(ClassWeighting.allCases.map(\.rawValue)),
+                       help: "How much each training row's cost counts: equally, or n / (k · n_class) for its class.",
+                       since: 3) { .text($0.classWeight.rawValue) },
     ])
 
     /// In key order.

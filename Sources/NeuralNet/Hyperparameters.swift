@@ -77,6 +77,8 @@ public struct Hyperparameters: Codable, Hashable, Sendable {
     /// Epochs without validation-loss improvement before stopping (`0` = never stop early;
     /// `> 0` requires validation data). Key `early_stopping_patience`.
     public var earlyStoppingPatience: Int = 0
+    /// How much each training row's cost counts by its class (``ClassWeighting``). Key `class_weight`.
+    public var classWeight: ClassWeighting = .none
 
     /// The seed baseline (all defaults).
     public init() {}
@@ -95,6 +97,7 @@ public struct Hyperparameters: Codable, Hashable, Sendable {
         case weightDecay = "weight_decay"
         case scaling
         case earlyStoppingPatience = "early_stopping_patience"
+        case classWeight = "class_weight"
     }
 
     /// Decodes from snake_case keys; absent keys keep their defaults.
@@ -116,6 +119,7 @@ public struct Hyperparameters: Codable, Hashable, Sendable {
         scaling = try c.decodeIfPresent(Scaling.self, forKey: .scaling) ?? d.scaling
         earlyStoppingPatience = try c.decodeIfPresent(Int.self, forKey: .earlyStoppingPatience)
             ?? d.earlyStoppingPatience
+        classWeight = try c.decodeIfPresent(ClassWeighting.self, forKey: .classWeight) ?? d.classWeight
     }
 
     /// Checks every value against ``HyperparameterSchema/current``.

@@ -41,6 +41,10 @@ final class Network {
     /// Per row of the last forward pass with the softmax output: `Σ_j e^(z^L_j − max z^L)`,
     /// kept so ``lossSum(labels:rows:)`` need not compute the same exponentials again.
     let softmaxSums: UnsafeMutablePointer<Double>
+    /// The weight of each class's rows in the training cost (``ClassWeighting``), `n_L` values;
+    /// nil: every row counts 1. Used by ``backward(input:labels:rows:)`` and
+    /// ``objective(input:labels:rows:weightDecay:)``; the measured losses stay unweighted.
+    var classWeights: [Double]? = nil
 
     init(sizes: [Int], activation: Activation, loss: LossFunction, capacity: Int) {
         precondition(sizes.count >= 2 && sizes.allSatisfy { $0 >= 1 }, "invalid layer sizes \(sizes)")
@@ -214,7 +218,8 @@ final class Network {
     ///
     /// Quadratic cost `½ Σ_j (a^L_j − y_j)²` (Nielsen ch. 2, eq. (27)) for `.mse`;
     /// `(m − z^L_y) + ln Σ_j e^(z^L_j − m)`, `m = max z^L` (= `−ln softmax(z^L)_y`) for `.crossEntropy`.
-    func lossSum(labels: UnsafePointer<Int>, rows: Int) -> (loss: Double, correct: Int) {
+    /// With `classWeights`, each row's cost is multiplied by its class's weight.
+    func lossSum(labels: UnsafePointer<Int>, rows: Int, classWeights: [Double]? = nil) -> (loss: Double, correct: Int) {
         let out = layerCount - 1, n = outputs
         var total = 0.0
         var correct = 0
@@ -231,11 +236,11 @@ final class Network {
                     let d = ar[j] - (j == y ? 1 : 0)
                     s += d * d
                 }
-                total += 0.5 * s
+                total += 0.5 * s * (classWeights?[y] ?? 1)
             case .crossEntropy:
                 // softmaxSums[r] is Σ_j e^(z_j − m) summed in this order by the forward pass.
                 let m = zr[best]
-                total += max(0, (m - zr[y]) + Foundation.log(softmaxSums[r]))
+                total += max(0, (m - zr[y]) + Foundation.log(softmaxSums[r])) * (classWeights?[y] ?? 1)
             }
         }
         return (total, correct)

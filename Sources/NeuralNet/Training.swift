@@ -106,7 +106,9 @@ public let divergenceFactor = 10.0
 /// xoshiro256** generator seeded by SplitMix64 from `seed`) and walks them in
 /// mini-batches of ``Hyperparameters/batchSize`` rows (the last one may be
 /// shorter and is used). Per batch: forward pass, backpropagation of the mean
-/// batch cost, L2 term `λ' W` added to the weight gradients, optimizer step.
+/// batch cost (each row's cost weighted by its class with ``Hyperparameters/classWeight``),
+/// L2 term `λ' W` added to the weight gradients, optimizer step. The losses measured after each
+/// epoch are unweighted, so runs with and without class weights compare.
 /// After each epoch the loss and accuracy on the whole training set (and
 /// validation set) are measured with a forward pass. Buffers are allocated once.
 ///
@@ -147,6 +149,7 @@ public func train(_ hp: Hyperparameters, on training: LabeledData, validation: L
     let sizes = [p] + hp.hiddenLayers + [k]
     let batch = min(hp.batchSize, n)
     let net = Network(sizes: sizes, activation: hp.activation, loss: hp.loss, capacity: max(n, nVal))
+    if hp.classWeight != .none { net.classWeights = hp.classWeight.weights(labels: training.labels, classes: k) }
     var rng = Xoshiro256StarStar(seed: seed)
     net.initialize(hp.initialization, rng: &rng)
     let optimizer = Optimizer(kind: hp.optimizer, learningRate: hp.learningRate, momentum: hp.momentum,

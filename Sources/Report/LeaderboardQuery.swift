@@ -1,4 +1,5 @@
 import Foundation
+import Scoring
 import Tracker
 
 /// Errors producing a report.
@@ -135,6 +136,16 @@ enum LeaderboardQuery {
         } catch {
             evidenceProblem = "\(error)"
         }
+        var outer: OuterEstimate?
+        if info.protocolFields.contains(where: { $0.name == "outer_folds" }) {
+            do {
+                var scorer = StoredModelScorer(store: store)
+                let byRepeat = try scorer.outerRows(sweepID: info.id, baselineSHA256: rows.first(where: \.isBaseline)?.configSHA256)
+                outer = OuterEstimate(byRepeat, choices: try store.selections(sweepID: info.id))
+            } catch {
+                evidenceProblem = evidenceProblem ?? "\(error)"
+            }
+        }
         let ranked = rows.filter { $0.finishedRuns > 0 }
         let curves = try curves(store, sweepID: info.id, rows: Array(ranked.prefix(3)))
         let dots = try dots(store, sweepID: info.id, parameters: summary)
@@ -142,9 +153,15 @@ enum LeaderboardQuery {
         if let best = ranked.first {
             matrix = try confusion(store, sweepID: info.id, row: best, classNames: info.dataset.classNames)
         }
+        var foldComparison: FoldComparison?
+        if let best = ranked.first, let baseline = rows.first(where: \.isBaseline), !best.isBaseline {
+            let folds = try store.foldAccuracies(sweepID: info.id, configSHA256s: [best.configSHA256, baseline.configSHA256])
+            foldComparison = FoldComparison(best: folds.filter { $0.configSHA256 == best.configSHA256 },
+                                            baseline: folds.filter { $0.configSHA256 == baseline.configSHA256 })
+        }
         return SweepReport(info: info, rows: rows, parameters: summary, curves: curves, dots: dots,
                            confusion: matrix, slug: Escape.slug(name), reference: reference,
-                           evidenceProblem: evidenceProblem)
+                           evidenceProblem: evidenceProblem, foldComparison: foldComparison, outer: outer)
     }
 }
 

@@ -116,6 +116,15 @@ struct ReportText {
         return "right on \(paired.better) row\(paired.better == 1 ? "" : "s") \(other) gets wrong, wrong on \(paired.worse) \(other) gets right (McNemar exact p = \(probability(paired.p))): \(finding)."
     }
 
+    /// `Over the 10 folds, on each fold's held-out rows against the baseline: +2.1 pp on average (corrected resampled t-test, ...: t = 1.20, 9 degrees of freedom, p = 0.26): no evidence of a difference. ...`
+    static func foldSentence(_ folds: FoldComparison) -> String {
+        let finding = folds.p < 0.05 ? "a difference unlikely to be chance" : "no evidence of a difference"
+        let mean = (folds.meanDifference >= 0 ? "+" : "−") + Format.points(abs(folds.meanDifference))
+        return "Over the \(folds.folds) folds, on each fold's held-out rows against the baseline: \(mean) on average "
+            + "(corrected resampled t-test, Nadeau and Bengio 2003: t = \(String(format: "%.2f", folds.t)), \(folds.folds - 1) degrees of freedom, "
+            + "p = \(probability(folds.p))): \(finding). Those rows also chose the best configuration, so the difference is optimistic for it."
+    }
+
     /// A p-value or probability with two significant decimals, `< 0.001` below that.
     static func probability(_ p: Double) -> String {
         p < 0.001 ? "< 0.001" : String(format: p < 0.01 ? "%.3f" : "%.2f", p)
@@ -127,17 +136,23 @@ struct ReportText {
         guard let best = report.rows.first(where: { $0.finishedRuns > 0 }) else {
             return ["No run of this sweep has finished yet, so nothing can be compared with the \(benchmarkText) benchmark."]
         }
-        var lines: [String] = []
+        var lines = report.isNested ? outerLines(report) : []
         let runs = "\(best.finishedRuns) finished run\(best.finishedRuns == 1 ? "" : "s")"
         let spread = best.finishedRuns > 1 ? " (std \(Format.points(best.validationAccuracyStd)))" : ""
-        lines.append("Best by validation: \(report.label(of: best)), mean validation accuracy \(Format.percent(best.validationAccuracyMean))\(spread) over \(runs).")
+        lines.append((report.isNested ? "Best of grid (optimistic: chosen and judged on the same inner folds, pooled over every outer fold): " : "Best by validation: ") + "\(report.label(of: best)), mean validation accuracy \(Format.percent(best.validationAccuracyMean))\(spread) over \(runs).")
+        if report.earlyStoppingOnScoredRows {
+            lines.append("Early stopping watched the scored rows: this k-fold sweep stops early (early_stopping_patience > 0) on each fold's validation rows, the same rows that rank the configurations, so every validation figure here is optimistic. The protocol key early_stopping_fraction gives early stopping rows of its own.")
+        }
         let tied = report.rows.dropFirst().prefix { $0.tiesAbove }.count
         if tied > 0 {
             lines.append("\(tied) more configuration\(tied == 1 ? " has" : "s have") a mean validation accuracy within one validation row's worth of it: they tie, and the order among them follows the ranking rule, not a measured difference.")
         }
+        if let folds = report.foldComparison { lines.append(Self.foldSentence(folds)) }
         guard let evidence = best.testEvidence else {
             if let problem = report.evidenceProblem {
                 lines.append("Its stored models could not be scored again on their rows (\(problem)), so no row-level figure is given.")
+            } else if report.isNested {
+                lines.append("Its search runs have no test rows: in nested cross-validation only the outer estimate above is scored on test rows.")
             } else if report.info.testRowCounts.allSatisfy({ $0 == 0 }) {
                 lines.append("This sweep has no test rows, so nothing is compared with the \(benchmarkText) benchmark.")
             } else {
@@ -164,6 +179,41 @@ struct ReportText {
             lines.append(line)
         }
         return lines + baselineLines(report)
+    }
+
+    /// The headline of a nested sweep: the outer estimate, each outer fold's choice, and the
+    /// paired comparisons on the same outer rows.
+    private func outerLines(_ report: SweepReport) -> [String] {
+        guard let outer = report.outer else {
+            return ["Outer estimate: no outer fold has a scored refit yet (each outer fold chooses and refits once all of its search runs are done), so the figures below are only the optimistic best of grid."]
+        }
+        let perRow = outer.repeats > 1 ? "\(outer.distinctRows) distinct rows × \(outer.repeats) repeats, each row counted once per repeat" : "\(outer.distinctRows) distinct rows"
+        var lines = ["Outer estimate (nested cross-validation: each outer fold chose on its inner folds only, refitted the choice on its outer training rows and was scored once on its outer test rows): "
+            + "\(outer.chosen.correct)/\(outer.chosen.rows) outer test rows right (\(perRow); the refit seeds combined per row): \(Format.percent(outer.chosen.accuracy)), "
+            + "exact 95% interval \(Format.interval(outer.chosen.interval)) (Clopper–Pearson). This is the estimate of the whole procedure, search included."]
+        var counts: [String: Int] = [:], order: [String] = []
+        for choice in outer.choices {
+            if counts[choice.configSHA256] == nil { order.append(choice.configSHA256) }
+            counts[choice.configSHA256, default: 0] += 1
+        }
+        let names = order.map { hash -> String in
+            let label = report.rows.first { $0.configSHA256 == hash }.map(report.label(of:)) ?? String(hash.prefix(12))
+            return "\(label) by \(counts[hash]!)"
+        }
+        lines.append("Chosen by the \(outer.choices.count) outer fold\(outer.choices.count == 1 ? "" : "s"): " + names.joined(separator: "; ") + ".")
+        if let reference = outer.reference {
+            var line = "Linear discriminant analysis fitted on each outer training set: \(reference.correct)/\(reference.rows) of the same rows right (\(Format.percent(reference.accuracy)), exact 95% interval \(Format.interval(reference.interval)))."
+            if let paired = outer.versusReference { line += " The outer estimate against it on the same rows: " + Self.pairedSentence(paired, other: "it") }
+            lines.append(line)
+        }
+        if let baseline = outer.baseline, let paired = outer.versusBaseline {
+            lines.append("The baseline configuration, its inner-fold models of each outer fold combined per row (trained on part of that fold's outer training rows only): \(baseline.correct)/\(baseline.rows) of the same rows right (\(Format.percent(baseline.accuracy))). "
+                + "The outer estimate against it: " + Self.pairedSentence(paired, other: "the baseline"))
+        }
+        if outer.repeats > 1 {
+            lines.append("Rows repeat across the \(outer.repeats) repeats, so the interval and the paired tests, on counts pooled over repeats, are narrower than \(outer.distinctRows) rows alone would give.")
+        }
+        return lines
     }
 
     private func baselineLines(_ report: SweepReport) -> [String] {

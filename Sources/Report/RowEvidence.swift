@@ -19,9 +19,14 @@ public struct RowEvidence: Sendable, Equatable {
     public var accuracy: Double { rows == 0 ? 0 : Double(correct) / Double(rows) }
 
     init(_ ensemble: RowEnsemble) {
-        correct = ensemble.correctCount
-        rows = ensemble.rowCount
-        models = ensemble.models
+        self.init(correct: ensemble.correctCount, rows: ensemble.rowCount, models: ensemble.models)
+    }
+
+    /// Counts pooled by the caller (e.g. over the repeats of a nested sweep).
+    init(correct: Int, rows: Int, models: Int) {
+        self.correct = correct
+        self.rows = rows
+        self.models = models
         interval = AccuracyInference.clopperPearson(correct: correct, total: rows)
     }
 }
@@ -40,9 +45,14 @@ public struct PairedComparison: Sendable, Equatable {
 
     init(_ ensemble: RowEnsemble, baseline: RowEnsemble) {
         let d = ensemble.discordance(with: baseline)
-        better = d.onlySelf
-        worse = d.onlyOther
-        sharedRows = d.sharedRows
+        self.init(better: d.onlySelf, worse: d.onlyOther, sharedRows: d.sharedRows)
+    }
+
+    /// Discordant counts pooled by the caller.
+    init(better: Int, worse: Int, sharedRows: Int) {
+        self.better = better
+        self.worse = worse
+        self.sharedRows = sharedRows
         p = AccuracyInference.mcNemarExact(onlyFirst: better, onlySecond: worse)
     }
 }

@@ -136,6 +136,22 @@ struct SweepReport {
     var reference: ReferenceEvidence? = nil
     /// Why row-level figures are missing, when scoring the stored models failed.
     var evidenceProblem: String? = nil
+    /// The best configuration against the baseline fold by fold (k-fold sweeps).
+    var foldComparison: FoldComparison? = nil
+    /// The outer estimate of a nested sweep.
+    var outer: OuterEstimate? = nil
+
+    /// True for a nested sweep (`outer_folds` in its protocol).
+    var isNested: Bool { info.protocolFields.contains { $0.name == "outer_folds" } }
+
+    /// True for a k-fold sweep without `early_stopping_fraction` in which some configuration
+    /// stops early (`early_stopping_patience` > 0): its early stopping watched the fold that
+    /// also scores it, so its validation figures are optimistic.
+    var earlyStoppingOnScoredRows: Bool {
+        let names = Set(info.protocolFields.map(\.name))
+        guard names.contains("folds"), !names.contains("early_stopping_fraction") else { return false }
+        return rows.contains { row in row.parameters["early_stopping_patience"].flatMap(Double.init).map { $0 > 0 } ?? false }
+    }
 
     /// The rows the table shows: the top `top`, then any baseline row below them.
     func tableRows(top: Int) -> [LeaderboardRow] { Self.tableRows(rows, top: top) }

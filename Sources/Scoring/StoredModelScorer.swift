@@ -29,20 +29,11 @@ public struct StoredModelScorer {
     public mutating func ensembles(sweepID: Int64, configSHA256s: [String], rows: ScoredRows) throws -> [String: RowEnsemble] {
         var result: [String: RowEnsemble] = [:]
         for run in try store.scorableRuns(sweepID: sweepID, configSHA256s: configSHA256s) {
-            let dataset = try self.dataset(run.datasetID)
             let split = try self.split(run.splitID)
             let indices = rows == .test ? split.test : split.validation
             guard !indices.isEmpty else { continue }
-            let weights: Data
-            do {
-                weights = try store.weights(runID: run.runID, kind: "final")
-            } catch TrackerError.notFound {
-                continue  // a run stored without weights has nothing to score
-            }
-            let scored = Self.labeled(dataset, indices)
-            let probabilities = try Model(safetensors: weights).probabilities(scored.features)
-            result[run.configSHA256, default: RowEnsemble()].add(indices: indices, labels: scored.labels,
-                                                                  probabilities: probabilities.values, classes: probabilities.columns)
+            var ensemble = result[run.configSHA256] ?? RowEnsemble()
+            if try score(run, on: indices, into: &ensemble) { result[run.configSHA256] = ensemble }
         }
         return result
     }
@@ -77,7 +68,7 @@ public struct StoredModelScorer {
                            labels: subset.labels)
     }
 
-    private mutating func dataset(_ id: Int64) throws -> Dataset {
+    mutating func dataset(_ id: Int64) throws -> Dataset {
         if let cached = datasets[id] { return cached }
         guard let record = try store.dataset(id: id) else { throw TrackerError.notFound("data set \(id)") }
         let dataset = try Dataset.fromCanonicalCSV(name: record.name, text: record.content, classNames: record.classNames)
@@ -85,7 +76,7 @@ public struct StoredModelScorer {
         return dataset
     }
 
-    private mutating func split(_ id: Int64) throws -> SplitRows {
+    mutating func split(_ id: Int64) throws -> SplitRows {
         if let cached = splits[id] { return cached }
         let split = try store.split(id: id)
         splits[id] = split

@@ -9,20 +9,27 @@ public struct ScorableRun: Sendable, Equatable {
     public var fold: Int
     public var splitID: Int64
     public var datasetID: Int64
+    /// 0...r-1 of repeated cross-validation.
+    public var `repeat`: Int = 0
+    /// 1...K of nested cross-validation; 0 otherwise.
+    public var outerFold: Int = 0
 }
 
 extension RunStore {
-    /// The finished search runs of a sweep's configurations `configSHA256s` (every configuration
-    /// when empty), in run id order; refit runs, scored on their own test rows, are left out.
+    /// The finished runs of `phase` of a sweep's configurations `configSHA256s` (every
+    /// configuration when empty), in run id order. Search runs by default; refit runs are
+    /// scored on their own (outer) test rows.
     /// - Throws: ``SQLiteError``.
-    public func scorableRuns(sweepID: Int64, configSHA256s: [String]) throws -> [ScorableRun] {
+    public func scorableRuns(sweepID: Int64, configSHA256s: [String], phase: RunPhase = .search) throws -> [ScorableRun] {
         let filter = configSHA256s.isEmpty ? "" : " AND config_sha256 IN (\(configSHA256s.map { _ in "?" }.joined(separator: ", ")))"
         return try connection.query("""
-            SELECT run_id, config_sha256, seed, fold, split_id, dataset_id FROM runs
-            WHERE sweep_id = ? AND status = 'finished' AND phase = 'search'\(filter) ORDER BY run_id
-            """, [.integer(sweepID)] + configSHA256s.map { .text($0) }) { s in
-            ScorableRun(runID: Int64(s.int(0)!), configSHA256: s.string(1)!, seed: s.int(2)!, fold: s.int(3)!,
-                        splitID: Int64(s.int(4)!), datasetID: Int64(s.int(5)!))
+            SELECT run_id, config_sha256, seed, fold, split_id, dataset_id, repeat, outer_fold FROM runs
+            WHERE sweep_id = ? AND status = 'finished' AND phase = ?\(filter) ORDER BY run_id
+            """, [.integer(sweepID), .text(phase.rawValue)] + configSHA256s.map { .text($0) }) { s in
+            ScorableRun(runID: try s.required(s.id, "run_id"), configSHA256: try s.required(s.string, "config_sha256"),
+                        seed: try s.required(s.int, "seed"), fold: try s.required(s.int, "fold"),
+                        splitID: try s.required(s.id, "split_id"), datasetID: try s.required(s.id, "dataset_id"),
+                        repeat: try s.required(s.int, "repeat"), outerFold: try s.required(s.int, "outer_fold"))
         }
     }
 }

@@ -48,6 +48,7 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .long, parsing: .unconditional, help: schemaHelp("weight_decay")) var weightDecay: Double?
     @Option(name: .long, help: schemaHelp("scaling")) var scaling: String?
     @Option(name: .long, parsing: .unconditional, help: schemaHelp("early_stopping_patience")) var earlyStoppingPatience: Int?
+    @Option(name: .long, help: schemaHelp("class_weight")) var classWeight: String?
     @OptionGroup var database: DatabaseOptions
 
     /// The hyperparameter flags given, by key, as the command line wrote them.
@@ -56,6 +57,7 @@ struct TrainCommand: ParsableCommand {
             ("hidden_layers", hiddenLayers), ("activation", activation), ("loss", loss), ("init", initialization),
             ("optimizer", optimizer), ("momentum", momentum), ("learning_rate", learningRate), ("batch_size", batchSize),
             ("epochs", epochs), ("weight_decay", weightDecay), ("scaling", scaling), ("early_stopping_patience", earlyStoppingPatience),
+            ("class_weight", classWeight),
         ]
         return all.compactMap { key, value in value.map { (key, $0) } }
     }

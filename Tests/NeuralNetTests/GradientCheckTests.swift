@@ -8,14 +8,21 @@ struct GradientCase: CustomStringConvertible, Sendable {
     var loss: LossFunction
     var hidden: [Int]
     var weightDecay: Double
-    var description: String { "\(activation.rawValue)/\(loss.rawValue)/\(hidden)/wd=\(weightDecay)" }
+    /// Class weighting of the cost (`class_weight`).
+    var classWeight: ClassWeighting = .none
+    var description: String { "\(activation.rawValue)/\(loss.rawValue)/\(hidden)/wd=\(weightDecay)/\(classWeight.rawValue)" }
 }
 
-let gradientCases: [GradientCase] = Activation.allCases.flatMap { act in
-    LossFunction.allCases.flatMap { loss in
-        [[], [5], [4, 3]].flatMap { hidden in
+let gradientCases: [GradientCase] = Activation.allCases.flatMap { act -> [GradientCase] in
+    LossFunction.allCases.flatMap { loss -> [GradientCase] in
+        let plain: [GradientCase] = [[], [5], [4, 3]].flatMap { (hidden: [Int]) -> [GradientCase] in
             [0.0, 0.1].map { GradientCase(activation: act, loss: loss, hidden: hidden, weightDecay: $0) }
         }
+        // The balanced class weights (unequal here: classes of 2, 2, 1 and 1 rows) in the cost and its gradient.
+        let weighted: [GradientCase] = [[], [4, 3]].map { (hidden: [Int]) -> GradientCase in
+            GradientCase(activation: act, loss: loss, hidden: hidden, weightDecay: 0.1, classWeight: .balanced)
+        }
+        return plain + weighted
     }
 }
 
@@ -40,6 +47,7 @@ func relativeError(_ a: [Double], _ b: [Double]) -> Double {
         net.initialize(.normal, rng: &rng)
         let x = (0..<(rows * 3)).map { _ in rng.nextGaussian() }
         let y = (0..<rows).map { $0 % 4 }
+        if c.classWeight != .none { net.classWeights = c.classWeight.weights(labels: y, classes: 4) }
         x.withUnsafeBufferPointer { xp in
             y.withUnsafeBufferPointer { yp in
                 let input = xp.baseAddress!, labels = yp.baseAddress!
@@ -67,6 +75,37 @@ func relativeError(_ a: [Double], _ b: [Double]) -> Double {
                     #expect(eb < 1e-6, "b^\(i + 1) relative error \(eb)")
                     #expect(analytic[w].contains { $0 != 0 }, "W^\(i + 1) gradient is all zero")
                 }
+            }
+        }
+    }
+}
+
+@Suite struct ClassWeightingTests {
+    /// scikit-learn's `compute_class_weight("balanced")`: n / (k · n_c) over the classes present.
+    @Test func balancedWeightsGiveEveryClassTheSameTotal() {
+        let labels = [0, 0, 0, 0, 0, 0, 1, 1, 2, 0]
+        let weights = ClassWeighting.balanced.weights(labels: labels, classes: 3)
+        let expected: [Double] = [10.0 / 21, 10.0 / 6, 10.0 / 3]
+        #expect(zip(weights, expected).allSatisfy { abs($0 - $1) < 1e-12 } && weights.count == 3)
+        let totals = (0..<3).map { c in Double(labels.filter { $0 == c }.count) * weights[c] }
+        #expect(totals.allSatisfy { abs($0 - 10.0 / 3) < 1e-12 })
+        // A class without training rows: k counts the classes present, and the absent one gets 1.
+        #expect(ClassWeighting.balanced.weights(labels: [0, 0, 2], classes: 3) == [0.75, 1, 1.5])
+        #expect(ClassWeighting.none.weights(labels: labels, classes: 3) == [1, 1, 1])
+    }
+
+    /// The weighted objective is `(1/B) Σ_x w_x C_x`: with every weight 2 it is twice the unweighted one.
+    @Test func theWeightedCostScalesEachRowByItsClassWeight() {
+        let net = Network(sizes: [2, 3], activation: .sigmoid, loss: .crossEntropy, capacity: 4)
+        var rng = Xoshiro256StarStar(seed: 5)
+        net.initialize(.normal, rng: &rng)
+        let x = (0..<8).map { _ in rng.nextGaussian() }, y = [0, 1, 2, 1]
+        x.withUnsafeBufferPointer { xp in
+            y.withUnsafeBufferPointer { yp in
+                let plain = net.objective(input: xp.baseAddress!, labels: yp.baseAddress!, rows: 4, weightDecay: 0)
+                net.classWeights = [2, 2, 2]
+                let doubled = net.objective(input: xp.baseAddress!, labels: yp.baseAddress!, rows: 4, weightDecay: 0)
+                #expect(abs(doubled - 2 * plain) < 1e-12 && plain > 0)
             }
         }
     }

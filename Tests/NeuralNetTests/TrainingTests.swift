@@ -271,7 +271,7 @@ import Testing
         let object = try JSONSerialization.jsonObject(with: json) as! [String: Any]
         #expect(Set(object.keys) == ["hidden_layers", "activation", "loss", "init", "optimizer", "momentum",
                                      "learning_rate", "batch_size", "epochs", "weight_decay", "scaling",
-                                     "early_stopping_patience"])
+                                     "early_stopping_patience", "class_weight"])
         #expect(object["loss"] as? String == "cross_entropy")
         #expect(object["init"] as? String == "normal_scaled")
         #expect(try JSONDecoder().decode(Hyperparameters.self, from: json) == hp)
@@ -325,4 +325,23 @@ func modelLossMatchesTheReportedTrainingLoss(_ loss: LossFunction) throws {
     let result = try train(hp, on: data, validation: nil, classNames: ["a", "b", "c"], featureNames: [], seed: 5)
     let reported = result.history.last!.trainLoss
     #expect(abs(result.model.loss(data) - reported) <= 1e-12 * max(1, reported))
+}
+
+/// Balanced class weights on unbalanced, overlapping classes (90 rows against 10): the minority
+/// class's rows weigh 9 times more, so the model predicts it on more rows; on balanced classes
+/// every weight is exactly 1 and training is bit-identical to the unweighted one.
+@Test func balancedClassWeightsFavourTheMinorityClass() throws {
+    let all = blobs(classes: 2, features: 2, perClass: 90, spread: 1.5, seed: 3)
+    let rows = Array(0..<90) + Array(90..<100)
+    let unbalanced = LabeledData(features: Matrix(rows: rows.count, columns: 2, values: rows.flatMap { r in (0..<2).map { all.features.values[r * 2 + $0] } }),
+                                 labels: rows.map { all.labels[$0] })
+    func minorityPredictions(_ weighting: ClassWeighting, _ data: LabeledData) throws -> (count: Int, model: Model) {
+        let hp = hyperparameters { $0.hiddenLayers = []; $0.loss = .crossEntropy; $0.epochs = 200; $0.classWeight = weighting }
+        let model = try train(hp, on: data, validation: nil, classNames: ["major", "minor"], featureNames: [], seed: 1).model
+        return (model.predict(data.features).filter { $0 == 1 }.count, model)
+    }
+    let plain = try minorityPredictions(.none, unbalanced).count, weighted = try minorityPredictions(.balanced, unbalanced).count
+    #expect(weighted > plain)
+    let even = blobs(classes: 2, features: 2, perClass: 20, seed: 4)
+    #expect(try minorityPredictions(.balanced, even).model == minorityPredictions(.none, even).model)
 }

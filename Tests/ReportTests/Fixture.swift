@@ -15,6 +15,8 @@ struct RunSpec {
     var confusion: [[Int]]? = nil
     /// The run's `final` model (safetensors), when the test scores stored models.
     var weights: Data? = nil
+    /// The run's fold of a k-fold sweep (1...k; 0 for holdout), each fold with its own split of `rows`.
+    var fold: Int = 0
 }
 
 /// The baseline's hyperparameters, with one or more changed.
@@ -65,8 +67,10 @@ final class Fixture {
         datasetID = dataset.id!
         let sweep = try store.openSweep(SweepRecord(name: name, datasetID: datasetID, grid: "{\"name\": \"\(name)\"}",
                                                     gridPath: nil, protocolJSON: protocolJSON, toolVersion: "test"))
-        let splitID = try store.storeSplit(datasetID: datasetID, splitSeed: 0, protocolJSON: protocolJSON, fold: 0,
-                                           rows: rows)
+        var splitIDs: [Int: Int64] = [:]
+        for fold in Set(runs.map(\.fold)).sorted() {
+            splitIDs[fold] = try store.storeSplit(datasetID: datasetID, splitSeed: 0, protocolJSON: protocolJSON, fold: fold, rows: rows)
+        }
         var specs: [Int: RunSpec] = [:]
         let cells = runs.map { spec -> Cell in
             func quoted(_ text: String) -> String {
@@ -77,7 +81,8 @@ final class Fixture {
             let params = spec.parameters.map { Param(name: $0.key, text: $0.value, number: Double($0.value)) }
             defer { nextCell += 1 }
             specs[nextCell] = spec
-            return Cell(index: nextCell, config: config, params: params, seed: spec.seed, fold: 0, splitSeed: 0, splitID: splitID)
+            return Cell(index: nextCell, config: config, params: params, seed: spec.seed, fold: spec.fold, splitSeed: 0,
+                        splitID: splitIDs[spec.fold]!)
         }
         try store.enqueue(sweepID: sweep.id!, datasetID: datasetID, cells: cells)
         while let claimed = try store.claimNext(sweepID: sweep.id!, host: "test", pid: 1) {

@@ -76,3 +76,21 @@ import Tracker
     adam["beta1"] = .number(0.8)
     #expect(try canonicalJSON(future.normalized(adam), schema: future).contains(#""beta1":0.8"#))
 }
+
+/// `class_weight` (schema version 3) is in the canonical JSON only when it is `balanced`: the
+/// seed baseline written with every key of the current schema keeps its literal hash.
+@Test func classWeightIsOmittedAtItsDefault() throws {
+    let schema = HyperparameterSchema.current
+    #expect(schema["class_weight"]?.sinceSchemaVersion == 3)
+    let defaults = schema.normalized([:])
+    #expect(defaults["class_weight"] == .text("none"))
+    let json = try canonicalJSON(defaults)
+    #expect(!json.contains("class_weight"))
+    #expect(sha256Hex(json) == "aaeb5cae115e4e4978ddaa2ea2ac973c0d828dd8279c59728a255a61896ca56c")
+    var balanced = defaults
+    balanced["class_weight"] = .text("balanced")
+    let weighted = try canonicalJSON(schema.normalized(balanced))
+    #expect(weighted.contains(#""class_weight":"balanced""#))
+    #expect(try hyperparameters(fromConfig: weighted).classWeight == .balanced)
+    #expect(try hyperparameters(fromConfig: json).classWeight == ClassWeighting.none)
+}

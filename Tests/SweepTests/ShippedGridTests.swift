@@ -11,7 +11,7 @@ import TestSupport
 
     @Test func oneGridPerShippedDataSet() throws {
         let files = try FileManager.default.contentsOfDirectory(atPath: Self.folder.path).filter { $0.hasSuffix(".json") }
-        #expect(Set(files) == Set(Self.grids.map { "\($0).json" }))
+        #expect(Set(files) == Set((Self.grids + ["iris-nested"]).map { "\($0).json" }))
     }
 
     @Test(arguments: grids)
@@ -23,5 +23,17 @@ import TestSupport
         let splits = try SweepPlanner.splits(for: grid.evaluation, dataset: dataset)
         #expect(splits.count == 1)
         #expect(!splits[0].rows.test.isEmpty && !splits[0].rows.validation.isEmpty)
+    }
+
+    /// The nested Iris search space measured by scripts/nested_baselines.py, fixed before any
+    /// outer score was seen: 17 configurations x 2 seeds on 3 repeats x 10 outer x 5 inner folds.
+    @Test func nestedIrisGridIsTheFixedSearchSpace() throws {
+        let grid = try GridFile.load(Self.folder.appendingPathComponent("iris-nested.json"))
+        #expect(grid.name == "iris-nested")
+        #expect(grid.configurations.count == 17 && grid.seeds == [1, 2])
+        #expect(grid.evaluation.outerFolds == 10 && grid.evaluation.innerFolds == 5 && grid.evaluation.repeats == 3)
+        let splits = try SweepPlanner.splits(for: grid.evaluation, dataset: try loadDataset(grid))
+        #expect(splits.count == 3 * 10 * 5 + 3 * 10)
+        #expect(splits.filter { $0.phase == .refit }.allSatisfy { $0.rows.test.count == 15 })
     }
 }
