@@ -5,7 +5,7 @@ import TestSupport
 /// The report of a nested sweep leads with the outer estimate: the same count the sweep's summary
 /// gives (one seed, so one model per outer test row), each outer fold's choice, and the paired
 /// comparisons with the reference and the baseline on the same outer rows.
-@Test(.tags(.slow)) func nestedReportLeadsWithTheOuterEstimate() throws {
+@Test(.tags(.slow), .skippedWhenFast) func nestedReportLeadsWithTheOuterEstimate() throws {
     let dir = temporaryDirectory()
     let grid = dir.appendingPathComponent("nested.json")
     try """
