@@ -3,7 +3,7 @@ import PackageDescription
 
 // Module graph (arrows point from user to dependency; see docs/architecture.md):
 //   exp -> Sweep, Report, Scoring (exp predict --ensemble)
-//   Sweep -> NeuralNet, Datasets, Tracker, Determinism (split seeds of repeats)
+//   Sweep -> Scoring, NeuralNet, Datasets, Tracker, Determinism (split seeds of repeats)
 //   Report -> Scoring, NeuralNet (hyperparameter schema), Tracker
 //   Scoring -> NeuralNet, Datasets, Tracker
 //   NeuralNet -> CBLAS, Determinism;  Tracker -> CSQLite, Determinism;  Datasets -> Determinism
@@ -36,7 +36,7 @@ let package = Package(
         ),
         .executableTarget(name: "embed-migrations", path: "Sources/embed-migrations"),
         .plugin(name: "EmbedMigrations", capability: .buildTool(), dependencies: ["embed-migrations"]),
-        .target(name: "Sweep", dependencies: ["NeuralNet", "Datasets", "Tracker", "Determinism", "Yams"], plugins: ["RecordBuildCommit"]),
+        .target(name: "Sweep", dependencies: ["NeuralNet", "Datasets", "Tracker", "Scoring", "Determinism", "Yams"], plugins: ["RecordBuildCommit"]),
         // Writes `buildCommit` (the source's git commit, or nil outside a checkout) into Sweep.
         .plugin(name: "RecordBuildCommit", capability: .buildTool()),
         .target(name: "Scoring", dependencies: ["NeuralNet", "Datasets", "Tracker"]),

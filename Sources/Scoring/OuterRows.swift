@@ -31,12 +31,8 @@ extension StoredModelScorer {
             guard !split.test.isEmpty else { continue }
             if outerSplits[[run.repeat, run.outerFold]] == nil {
                 outerSplits[[run.repeat, run.outerFold]] = run.splitID
-                let dataset = try self.dataset(run.datasetID)
-                let model = try LinearDiscriminant(fitting: Self.labeled(dataset, split.train), classes: dataset.classNames.count)
-                let scored = Self.labeled(dataset, split.test)
-                let probabilities = model.probabilities(scored.features)
-                result[run.repeat, default: OuterRows()].reference.add(
-                    indices: split.test, labels: scored.labels, probabilities: probabilities.values, classes: probabilities.columns)
+                try Self.scoreReference(try dataset(run.datasetID), trainedOn: split.train, on: split.test,
+                                        into: &result[run.repeat, default: OuterRows()].reference)
             }
             try score(run, on: split.test, into: &result[run.repeat, default: OuterRows()].chosen)
         }
@@ -58,7 +54,7 @@ extension StoredModelScorer {
         } catch TrackerError.notFound {
             return false  // a run stored without weights has nothing to score
         }
-        let scored = Self.labeled(try dataset(run.datasetID), indices)
+        let scored = try dataset(run.datasetID).labeled(indices)
         let probabilities = try Model(safetensors: weights).probabilities(scored.features)
         ensemble.add(indices: indices, labels: scored.labels, probabilities: probabilities.values, classes: probabilities.columns)
         return true

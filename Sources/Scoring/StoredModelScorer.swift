@@ -53,19 +53,20 @@ public struct StoredModelScorer {
             let split = try self.split(run.splitID)
             let indices = rows == .test ? split.test : split.validation
             guard !indices.isEmpty else { continue }
-            let model = try LinearDiscriminant(fitting: Self.labeled(dataset, split.train), classes: dataset.classNames.count)
-            let scored = Self.labeled(dataset, indices)
-            let probabilities = model.probabilities(scored.features)
-            ensemble.add(indices: indices, labels: scored.labels, probabilities: probabilities.values, classes: probabilities.columns)
+            try Self.scoreReference(dataset, trainedOn: split.train, on: indices, into: &ensemble)
         }
         return ensemble.rowCount > 0 ? ensemble : nil
     }
 
-    /// Rows `indices` of `dataset` as `indices.count x features` raw features and their labels.
-    static func labeled(_ dataset: Dataset, _ indices: [Int]) -> LabeledData {
-        let subset = dataset.rows(indices)
-        return LabeledData(features: Matrix(rows: indices.count, columns: dataset.featureCount, values: subset.features),
-                           labels: subset.labels)
+    /// Fits ``LinearDiscriminant`` on rows `training` of `dataset` and adds its probabilities on
+    /// rows `indices` to `ensemble`.
+    /// - Throws: `TrainingError.invalidData` when the rows cannot be fitted.
+    static func scoreReference(_ dataset: Dataset, trainedOn training: [Int], on indices: [Int],
+                               into ensemble: inout RowEnsemble) throws {
+        let model = try LinearDiscriminant(fitting: dataset.labeled(training), classes: dataset.classNames.count)
+        let scored = dataset.labeled(indices)
+        let probabilities = model.probabilities(scored.features)
+        ensemble.add(indices: indices, labels: scored.labels, probabilities: probabilities.values, classes: probabilities.columns)
     }
 
     mutating func dataset(_ id: Int64) throws -> Dataset {

@@ -1,6 +1,7 @@
 import Datasets
 import Foundation
 import NeuralNet
+import Scoring
 import Tracker
 
 /// The rows a run trains, validates and tests on, as matrices.
@@ -14,15 +15,10 @@ struct RunData {
     var test: LabeledData?
 
     init(dataset: Dataset, split: SplitRows) {
-        func labeled(_ rows: [Int]) -> LabeledData {
-            let subset = dataset.rows(rows)
-            return LabeledData(features: Matrix(rows: rows.count, columns: dataset.featureCount, values: subset.features),
-                               labels: subset.labels)
-        }
-        training = labeled(split.train)
-        earlyStopping = split.earlyStopping.isEmpty ? nil : labeled(split.earlyStopping)
-        validation = split.validation.isEmpty ? nil : labeled(split.validation)
-        test = split.test.isEmpty ? nil : labeled(split.test)
+        training = dataset.labeled(split.train)
+        earlyStopping = split.earlyStopping.isEmpty ? nil : dataset.labeled(split.earlyStopping)
+        validation = split.validation.isEmpty ? nil : dataset.labeled(split.validation)
+        test = split.test.isEmpty ? nil : dataset.labeled(split.test)
     }
 }
 
