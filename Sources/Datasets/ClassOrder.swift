@@ -13,7 +13,7 @@ public enum ClassOrder {
     ///   otherwise.
     public static func sorted<Names: Sequence>(_ names: Names) -> [String] where Names.Element == String {
         let distinct = Array(Set(names))
-        let values = distinct.map { name in NumberParsing.isDecimal(name) ? Double(name).flatMap { $0.isFinite ? $0 : nil } : nil }
+        let values = distinct.map(NumberParsing.finiteDecimal)
         guard values.allSatisfy({ $0 != nil }) else { return distinct.sorted() }
         return zip(distinct, values.map { $0! }).sorted { ($0.1, $0.0) < ($1.1, $1.0) }.map(\.0)
     }

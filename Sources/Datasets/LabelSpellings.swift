@@ -11,7 +11,7 @@ enum LabelSpellings {
     static func merging(_ labels: Set<String>) -> [String: String]? {
         var byValue: [Double: [String]] = [:]
         for label in labels {
-            guard NumberParsing.isDecimal(label), let value = Double(label), value.isFinite else { return nil }
+            guard let value = NumberParsing.finiteDecimal(label) else { return nil }
             byValue[value == 0 ? 0 : value, default: []].append(label)
         }
         guard byValue.values.contains(where: { $0.count > 1 }) else { return nil }
@@ -35,8 +35,8 @@ enum LabelSpellings {
     /// numbers, the class with the same value (`1.0` names class `1`); `nil` when none does.
     static func matchingClass(_ label: String, in classNames: [String]) -> String? {
         if classNames.contains(label) { return label }
-        guard NumberParsing.isDecimal(label), let value = Double(label) else { return nil }
-        return classNames.first { NumberParsing.isDecimal($0) && Double($0) == value }
+        guard let value = NumberParsing.finiteDecimal(label) else { return nil }
+        return classNames.first { NumberParsing.finiteDecimal($0) == value }
     }
 }
 

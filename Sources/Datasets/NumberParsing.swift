@@ -63,6 +63,13 @@ enum NumberParsing {
         return true
     }
 
+    /// The value of `text` when it is a decimal number (``isDecimal(_:)``) and finite; nil otherwise.
+    /// How labels are compared as numbers.
+    static func finiteDecimal(_ text: String) -> Double? {
+        guard isDecimal(text), let value = Double(text), value.isFinite else { return nil }
+        return value
+    }
+
     /// Whether `text` is `[+-]digits[.digits][e[+-]digits]` (also `.5` and `5.`), ASCII only.
     static func isDecimal(_ text: String) -> Bool {
         var scalars = Substring(text).unicodeScalars[...]
