@@ -264,12 +264,13 @@ func hasTool(_ name: String) -> Bool { tool("which", [name]) == 0 }
     func aFullDiskStopsTheSweepWithAMessageAndLosesNothing() throws {
         let dir = temporaryDirectory()
         let disk = dir.appendingPathComponent("disk")
-        try Mounts.tmpfs(bytes: 2 << 20, at: disk)
+        // 8 MiB: once the filler is gone, room for all 24 runs and a write-ahead log as large.
+        try Mounts.tmpfs(bytes: 8 << 20, at: disk)
         defer { Mounts.unmount(disk) }
         let grid = try writeProcessGrid(dir, epochs: 300)
         // Leave room for the schema and the queued cells, not for 24 runs' metrics and weights.
         let filler = disk.appendingPathComponent("filler")
-        _ = FileManager.default.createFile(atPath: filler.path, contents: Data(count: (2 << 20) - (400 << 10)))
+        _ = FileManager.default.createFile(atPath: filler.path, contents: Data(count: (8 << 20) - (400 << 10)))
         let full = try exp(["sweep", grid.path, "--db", "disk/runs.db", "--quiet", "--jobs", "1"], in: dir)
         #expect(full.status == 1, "\(full.stderr)")
         let errors = full.stderr.split(separator: "\n").filter { $0.hasPrefix("exp: ") }
