@@ -120,9 +120,13 @@ public final class SweepRunner {
                     }
                     guard case .success(let claimOrNil) = claimed, let claim = claimOrNil else {
                         if case .failure(let error) = claimed { writer.sync { stop(with: error, store: store, events: events) } }
-                        // Runs still training here may complete a fold whose refit runs are
-                        // then queued: wait for them rather than leave those to one worker.
-                        if case .success = claimed, sweep.refit != nil, options.shard == nil, !locked({ inFlight.isEmpty }) {
+                        // Runs still training, here or in a live peer sharing the database, may
+                        // complete a fold whose refit runs are then queued: wait for them rather
+                        // than exit with work left. A dead peer's runs stop heartbeating (every
+                        // 10 s) and no longer hold the wait after 30 s.
+                        if case .success = claimed, sweep.refit != nil, options.shard == nil,
+                           !locked({ inFlight.isEmpty })
+                            || (try? writer.sync { try store.hasLiveRuns(sweepID: sweep.sweepID, heartbeatWithin: 30) }) == true {
                             Thread.sleep(forTimeInterval: 0.05)
                             continue
                         }

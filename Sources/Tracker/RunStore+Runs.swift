@@ -321,6 +321,15 @@ extension RunStore {
         }
     }
 
+    /// True when a run of the sweep is `running` with a heartbeat newer than `seconds` ago: some
+    /// live process (this one or a peer) is still training it.
+    /// - Throws: ``SQLiteError``.
+    public func hasLiveRuns(sweepID: Int64, heartbeatWithin seconds: TimeInterval) throws -> Bool {
+        try connection.scalar("""
+            SELECT EXISTS (SELECT 1 FROM runs WHERE sweep_id = ? AND status = 'running' AND heartbeat_at >= ?) AS live
+            """, [.integer(sweepID), .text(timestamp(Date().addingTimeInterval(-seconds)))])?.int == 1
+    }
+
     /// Stores a run's outcome — status, summary metrics, every epoch's metrics and the weights —
     /// in one transaction, replacing anything an earlier attempt left. NaN metrics are stored
     /// as NULL; infinite losses are stored as infinities. `duration_seconds` is
