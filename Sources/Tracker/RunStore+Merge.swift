@@ -152,13 +152,15 @@ extension RunStore {
         -> (datasets: [DatasetRecord], sweeps: [SweepRecord], splits: [SourceSplit], runs: [SourceRun]) {
         let datasets = try c.query("SELECT \(datasetColumns) FROM source.datasets ORDER BY dataset_id", [], readDataset)
         let sweeps = try c.query("""
-            SELECT sweep_id, name, dataset_id, grid, grid_path, protocol, tool_version FROM source.sweeps ORDER BY sweep_id
+            SELECT sweep_id, name, dataset_id, grid, grid_path, protocol, tool_version, benchmark_test_accuracy, benchmark_source
+            FROM source.sweeps ORDER BY sweep_id
             """) { s -> SweepRecord in
             var record = SweepRecord(
                 name: try s.required(s.string, "name"), datasetID: try s.required(s.id, "dataset_id"),
                 grid: try s.required(s.string, "grid"), gridPath: try s.string("grid_path"),
                 protocolJSON: try s.required(s.string, "protocol"), toolVersion: try s.required(s.string, "tool_version"))
             record.id = try s.id("sweep_id")
+            record.benchmark = try Benchmark.read(s)
             return record
         }
         let splits = try c.query("""

@@ -192,6 +192,13 @@ public struct RunResult: Sendable {
     public var testAccuracy: Double?
     /// Test-row counts: `testConfusion[true class][predicted class]`.
     public var testConfusion: [[Int]]?
+    /// The final model's figures on the validation rows for each metric of
+    /// ``RankingMetric/added`` (accuracy is ``finalValidationAccuracy``); a metric left out is
+    /// stored as NULL.
+    public var validationMetrics: [RankingMetric: Double] = [:]
+    /// The final model's figures on the test rows for each metric of ``RankingMetric/added``
+    /// (accuracy is ``testAccuracy``).
+    public var testMetrics: [RankingMetric: Double] = [:]
     /// Safetensors files by kind (`final`, `best`).
     public var weights: [(kind: String, data: Data)] = []
     /// Why the run failed or diverged, for people.
@@ -370,7 +377,8 @@ extension RunStore {
                 UPDATE runs SET status = ?, started_at = ?, ended_at = ?, duration_seconds = ?, heartbeat_at = ?,
                     tool_version = ?, git_commit = ?, epochs_run = ?, best_epoch = ?, diverged_epoch = ?,
                     final_train_loss = ?, final_train_accuracy = ?, final_validation_loss = ?, final_validation_accuracy = ?,
-                    best_validation_loss = ?, best_validation_accuracy = ?, test_loss = ?, test_accuracy = ?, test_confusion = ?, error = ?
+                    best_validation_loss = ?, best_validation_accuracy = ?, test_loss = ?, test_accuracy = ?, test_confusion = ?, error = ?,
+                    \(RankingMetric.added.flatMap { [$0.validationColumn, $0.testColumn] }.map { "\($0) = ?" }.joined(separator: ", "))
                 WHERE run_id = ?
                 """, [.text(result.status.rawValue), .text(timestamp(result.startedAt)), .text(timestamp(result.endedAt)),
                       .of(max(0, result.endedAt.timeIntervalSince(result.startedAt))), .text(timestamp(result.endedAt)),
@@ -378,7 +386,8 @@ extension RunStore {
                       .of(result.divergedEpoch), .of(result.finalTrainLoss), .of(result.finalTrainAccuracy),
                       .of(result.finalValidationLoss), .of(result.finalValidationAccuracy), .of(result.bestValidationLoss),
                       .of(result.bestValidationAccuracy), .of(result.testLoss), .of(result.testAccuracy),
-                      .of(result.testConfusion.map { jsonText($0) }), .of(result.error), id])
+                      .of(result.testConfusion.map { jsonText($0) }), .of(result.error)]
+                    + RankingMetric.added.flatMap { [SQLValue.of(result.validationMetrics[$0]), .of(result.testMetrics[$0])] } + [id])
         }
     }
 

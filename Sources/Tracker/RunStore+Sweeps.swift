@@ -19,15 +19,40 @@ public struct SweepRecord: Sendable, Equatable {
     public var toolVersion: String
     /// When the sweep was created, UTC ISO 8601 (nil before it is stored).
     public var createdAt: String?
+    /// The test accuracy the sweep's results are compared with, from its grid's `"benchmark"`
+    /// (nil: none; every sweep stored before schema version 6).
+    public var benchmark: Benchmark?
 
     /// A sweep to open with ``RunStore/openSweep(_:)``.
-    public init(name: String, datasetID: Int64, grid: String, gridPath: String?, protocolJSON: String, toolVersion: String) {
+    public init(name: String, datasetID: Int64, grid: String, gridPath: String?, protocolJSON: String, toolVersion: String,
+                benchmark: Benchmark? = nil) {
         self.name = name
         self.datasetID = datasetID
         self.grid = grid
         self.gridPath = gridPath
         self.protocolJSON = protocolJSON
         self.toolVersion = toolVersion
+        self.benchmark = benchmark
+    }
+}
+
+/// A published test accuracy on a sweep's data set, and where it comes from
+/// (`sweeps.benchmark_test_accuracy`, `sweeps.benchmark_source`).
+public struct Benchmark: Sendable, Equatable {
+    /// A fraction in [0, 1].
+    public var testAccuracy: Double
+    /// Where the figure comes from, for readers of the report: not empty.
+    public var source: String
+
+    public init(testAccuracy: Double, source: String) {
+        self.testAccuracy = testAccuracy
+        self.source = source
+    }
+
+    /// The benchmark stored in these two columns, nil when either is NULL.
+    static func read(_ s: Statement) throws -> Benchmark? {
+        guard let accuracy = try s.double("benchmark_test_accuracy"), let source = try s.string("benchmark_source") else { return nil }
+        return Benchmark(testAccuracy: accuracy, source: source)
     }
 }
 
@@ -62,7 +87,8 @@ public enum TrackerError: Error, CustomStringConvertible, Equatable, Sendable {
 
 extension RunStore {
     /// Creates the sweep, or returns the stored one when a sweep of this name exists with the
-    /// same grid text (a resume).
+    /// same grid text (a resume; its stored benchmark is left as it is, see
+    /// ``setBenchmark(sweepID:_:)``).
     /// - Returns: the stored sweep, with its id.
     /// - Throws: ``TrackerError/gridChanged(sweep:)`` when the name exists with another grid
     ///   text or data set; ``SQLiteError``.
@@ -75,11 +101,23 @@ extension RunStore {
                 return existing
             }
             try connection.run("""
-                INSERT INTO sweeps (name, dataset_id, grid, grid_sha256, grid_path, protocol, created_at, tool_version)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO sweeps (name, dataset_id, grid, grid_sha256, grid_path, protocol, created_at, tool_version,
+                                    benchmark_test_accuracy, benchmark_source)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, [.text(record.name), .integer(record.datasetID), .text(record.grid), .text(sha256Hex(record.grid)),
-                      .of(record.gridPath), .text(record.protocolJSON), .text(timestamp()), .text(record.toolVersion)])
+                      .of(record.gridPath), .text(record.protocolJSON), .text(timestamp()), .text(record.toolVersion),
+                      .of(record.benchmark?.testAccuracy), .of(record.benchmark?.source)])
             return try sweep(named: record.name)!
+        }
+    }
+
+    /// Sets the sweep's benchmark (nil removes it): what a resumed sweep does when its grid's
+    /// `"benchmark"` changed, the rest of the grid being the same.
+    /// - Throws: ``SQLiteError`` (a constraint error for an accuracy outside [0, 1] or an empty source).
+    public func setBenchmark(sweepID: Int64, _ benchmark: Benchmark?) throws {
+        try write {
+            try connection.run("UPDATE sweeps SET benchmark_test_accuracy = ?, benchmark_source = ? WHERE sweep_id = ?",
+                               [.of(benchmark?.testAccuracy), .of(benchmark?.source), .integer(sweepID)])
         }
     }
 
@@ -87,7 +125,7 @@ extension RunStore {
     /// - Throws: ``SQLiteError``.
     public func sweep(named name: String) throws -> SweepRecord? {
         try connection.query("""
-            SELECT sweep_id, name, dataset_id, grid, grid_path, protocol, tool_version, created_at
+            SELECT sweep_id, name, dataset_id, grid, grid_path, protocol, tool_version, created_at, benchmark_test_accuracy, benchmark_source
             FROM sweeps WHERE name = ?
             """, [.text(name)]) { s in
             var record = SweepRecord(
@@ -96,6 +134,7 @@ extension RunStore {
                 protocolJSON: try s.required(s.string, "protocol"), toolVersion: try s.required(s.string, "tool_version"))
             record.id = try s.id("sweep_id")
             record.createdAt = try s.string("created_at")
+            record.benchmark = try Benchmark.read(s)
             return record
         }.first
     }

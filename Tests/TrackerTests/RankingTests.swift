@@ -51,6 +51,38 @@ private func result(_ accuracy: Double, loss: Double) -> RunResult {
         #expect(try store.bestConfiguration(sweepID: sweepID)?.configSHA256 == hash["B"])
     }
 
+    /// Ranked by log loss: lower means first, equal means by the lower standard deviation (two
+    /// passes: equal values give exactly 0), configurations without it last; ties only on equal means.
+    @Test func anotherMetricRanksByItsMeanThenItsStdWithoutItLast() throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanup() }
+        let store = try RunStore(path: scratch.path("runs.db"))
+        let fixture = try prepare(store)
+        let configs = (0..<4).map { Config(learningRate: 0.1 * Double($0 + 1), hidden: 4) }
+        try store.enqueue(sweepID: fixture.sweepID, datasetID: fixture.datasetID, cells: cells(configs, seeds: [1, 2], splitID: fixture.splitID))
+        func scored(_ logLoss: Double?, accuracy: Double = 0.5) -> RunResult {
+            var outcome = result(accuracy, loss: 0.2)
+            if let logLoss { outcome.validationMetrics = [.logLoss: logLoss, .balancedAccuracy: 0.5, .macroF1: 0.5] }
+            return outcome
+        }
+        for outcome in [scored(0.25), scored(0.75),                     // 0: mean 0.5, std 0.35
+                        scored(0.5), scored(0.5),                       // 1: mean 0.5, std 0: above 0
+                        scored(nil, accuracy: 1), scored(nil, accuracy: 1),  // 2: stored without it
+                        scored(0.125), scored(1)] {                     // 3: mean 0.5625
+            try claimAndRecord(store, sweepID: fixture.sweepID, outcome)
+        }
+        let hashes = configs.map { sha256Hex($0.json) }
+        let entries = try store.leaderboard(sweepID: fixture.sweepID, metric: .logLoss)
+        #expect(entries.map(\.configSHA256) == [hashes[1], hashes[0], hashes[3], hashes[2]])
+        #expect(entries[0].validationMetrics[.logLoss] == MetricSummary(mean: 0.5, std: 0))
+        #expect(abs(entries[1].validationMetrics[.logLoss]!.std! - 0.25 * 2.0.squareRoot()) < 1e-12)
+        #expect(entries[3].validationMean(.logLoss) == nil)
+        #expect(entries.map(\.tiesAbove) == [false, true, false, false])
+        #expect(try store.bestConfiguration(sweepID: fixture.sweepID, metric: .logLoss)?.configSHA256 == hashes[1])
+        // By accuracy, the configuration without the new metrics is first, as before.
+        #expect(try store.bestConfiguration(sweepID: fixture.sweepID)?.configSHA256 == hashes[2])
+    }
+
     @Test func theViewIsOrderedByTheSameRule() throws {
         let scratch = try Scratch()
         defer { scratch.cleanup() }

@@ -99,5 +99,17 @@ import TestSupport
         #expect(board.first?.configSHA256 == "4d7c1d5bf2d95550d1bccebf8ebde2b094dd84aa3ceae9c3038c14429a8a16ae")
         #expect(board.first?.validationLossMean != nil)
         #expect(try store.integrityReport().isSound)
+
+        // Version 6's metrics and benchmark are left NULL, never filled in; ranked by one of
+        // them, the board keeps every configuration, none with the metric.
+        for column in RankingMetric.added.flatMap({ [$0.validationColumn, $0.testColumn] }) {
+            #expect(try store.connection.scalar("SELECT COUNT(*) FROM runs WHERE \(column) IS NOT NULL")?.int == 0, "\(column)")
+        }
+        #expect(try store.sweep(named: "fixture-v2")?.benchmark == nil)
+        let byLogLoss = try store.leaderboard(sweepID: sweepID, metric: .logLoss)
+        #expect(byLogLoss.count == 4)
+        #expect(byLogLoss.allSatisfy { $0.validationMean(.logLoss) == nil && $0.validationMean(.accuracy) == $0.validationAccuracyMean })
+        #expect(try store.bestConfiguration(sweepID: sweepID, metric: .logLoss) == nil)
+        #expect(summaries.allSatisfy { $0.validationMetrics.isEmpty && $0.testMetrics.isEmpty })
     }
 }

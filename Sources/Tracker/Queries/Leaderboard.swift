@@ -32,18 +32,41 @@ public struct LeaderboardEntry: Sendable, Equatable {
     public var durationSecondsMean: Double?
     /// True when the entry belongs to the tie group of the entry above: its mean validation
     /// accuracy is less than one validation row's worth below the group's first entry (see
-    /// ``Ranking/ties(_:_:validationRows:)``). The order within a group follows the ranking
-    /// rule, not a measured difference.
+    /// ``Ranking/ties(_:_:validationRows:metric:)``; ranked by another metric, an equal mean).
+    /// The order within a group follows the ranking rule, not a measured difference.
     public var tiesAbove: Bool
+    /// Every ``RankingMetric`` on the validation rows: mean and sample standard deviation over
+    /// the finished runs that have it (both nil when none has: runs stored before schema
+    /// version 6 have only accuracy).
+    public var validationMetrics: [RankingMetric: MetricSummary] = [:]
+    /// Every ``RankingMetric``'s mean on the test rows over the finished runs that have it;
+    /// reported, never ranked on.
+    public var testMetricMeans: [RankingMetric: Double] = [:]
+
+    /// The mean of `metric` on the validation rows, nil when no finished run has it.
+    public func validationMean(_ metric: RankingMetric) -> Double? { validationMetrics[metric]?.mean }
+}
+
+/// A metric's mean and sample standard deviation (divisor n − 1; nil below two values) over
+/// a configuration's finished runs.
+public struct MetricSummary: Sendable, Equatable {
+    public var mean: Double?
+    public var std: Double?
+    public init(mean: Double?, std: Double?) {
+        self.mean = mean
+        self.std = std
+    }
 }
 
 extension RunStore {
-    /// The sweep's configurations, best first by ``Ranking``.
-    /// - Parameter sweepID: the sweep (`sweeps.sweep_id`).
+    /// The sweep's configurations, best first by ``Ranking`` on `metric`.
+    /// - Parameters:
+    ///   - sweepID: the sweep (`sweeps.sweep_id`).
+    ///   - metric: the validation metric ranked by (accuracy: the order of the `leaderboard` view).
     /// - Returns: one entry per configuration; empty for an unknown sweep.
     /// - Throws: ``SQLiteError``.
-    public func leaderboard(sweepID: Int64) throws -> [LeaderboardEntry] {
-        try rankedEntries(view: "leaderboard", sweepID: sweepID, scope: nil)
+    public func leaderboard(sweepID: Int64, metric: RankingMetric = .accuracy) throws -> [LeaderboardEntry] {
+        try rankedEntries(view: "leaderboard", sweepID: sweepID, scope: nil, metric: metric)
     }
 
     /// The configurations of one repeat and outer fold of a nested sweep, best first by
@@ -52,20 +75,22 @@ extension RunStore {
     /// - Returns: one entry per configuration; empty for an unknown sweep or fold.
     /// - Throws: ``SQLiteError``.
     public func leaderboard(sweepID: Int64, repeat: Int, outerFold: Int) throws -> [LeaderboardEntry] {
-        try rankedEntries(view: "fold_leaderboard", sweepID: sweepID, scope: (`repeat`, outerFold))
+        try rankedEntries(view: "fold_leaderboard", sweepID: sweepID, scope: (`repeat`, outerFold), metric: .accuracy)
     }
 
-    private func rankedEntries(view: String, sweepID: Int64, scope: (repeat: Int, outerFold: Int)?) throws -> [LeaderboardEntry] {
+    private func rankedEntries(view: String, sweepID: Int64, scope: (repeat: Int, outerFold: Int)?,
+                               metric: RankingMetric) throws -> [LeaderboardEntry] {
         let filter = scope == nil ? "" : "AND repeat = ? AND outer_fold = ?"
         let values: [SQLValue] = [.integer(sweepID)] + (scope.map { [.of($0.repeat), .of($0.outerFold)] } ?? [])
         var entries = try connection.query("""
             SELECT config_sha256, config, runs, finished_runs, diverged_runs, failed_runs, pending_runs,
                    validation_accuracy_mean, validation_accuracy_std, validation_loss_mean, test_accuracy_mean,
-                   best_epoch_mean, duration_seconds_mean
+                   best_epoch_mean, duration_seconds_mean,
+                   \(RankingMetric.added.map { "\($0.meanColumn), \($0.stdColumn), \($0.testMeanColumn)" }.joined(separator: ", "))
             FROM \(view) WHERE sweep_id = ? \(filter)
-            ORDER BY \(Ranking.orderBy)
+            ORDER BY \(Ranking.orderBy(metric))
             """, values) { s in
-            LeaderboardEntry(
+            var entry = LeaderboardEntry(
                 configSHA256: try s.required(s.string, "config_sha256"), config: try s.string("config") ?? "{}",
                 runs: try s.int("runs") ?? 0, finishedRuns: try s.int("finished_runs") ?? 0,
                 divergedRuns: try s.int("diverged_runs") ?? 0, failedRuns: try s.int("failed_runs") ?? 0,
@@ -75,6 +100,13 @@ extension RunStore {
                 validationLossMean: try s.double("validation_loss_mean"),
                 testAccuracyMean: try s.double("test_accuracy_mean"), bestEpochMean: try s.double("best_epoch_mean"),
                 durationSecondsMean: try s.double("duration_seconds_mean"), tiesAbove: false)
+            entry.validationMetrics[.accuracy] = MetricSummary(mean: entry.validationAccuracyMean, std: entry.validationAccuracyStd)
+            entry.testMetricMeans[.accuracy] = entry.testAccuracyMean
+            for added in RankingMetric.added {
+                entry.validationMetrics[added] = MetricSummary(mean: try s.double(added.meanColumn), std: try s.double(added.stdColumn))
+                entry.testMetricMeans[added] = try s.double(added.testMeanColumn)
+            }
+            return entry
         }
         let validationRows = try connection.scalar("""
             SELECT MIN(json_array_length(validation_rows)) AS rows FROM splits
@@ -84,17 +116,17 @@ extension RunStore {
         // a group's top to rows more than one validation row below it.
         var leader = 0
         for index in entries.indices.dropFirst() {
-            entries[index].tiesAbove = Ranking.ties(entries[index], entries[leader], validationRows: validationRows)
+            entries[index].tiesAbove = Ranking.ties(entries[index], entries[leader], validationRows: validationRows, metric: metric)
             if !entries[index].tiesAbove { leader = index }
         }
         return entries
     }
 
-    /// The sweep's best configuration by ``Ranking``: the first leaderboard entry with a
-    /// finished run, nil while none has finished.
+    /// The sweep's best configuration by ``Ranking`` on `metric`: the first leaderboard entry
+    /// with a finished run that has the metric, nil while none has.
     /// - Throws: ``SQLiteError``.
-    public func bestConfiguration(sweepID: Int64) throws -> LeaderboardEntry? {
-        try leaderboard(sweepID: sweepID).first { $0.validationAccuracyMean != nil }
+    public func bestConfiguration(sweepID: Int64, metric: RankingMetric = .accuracy) throws -> LeaderboardEntry? {
+        try leaderboard(sweepID: sweepID, metric: metric).first { $0.validationMean(metric) != nil }
     }
 
 }

@@ -28,6 +28,8 @@ public struct SweepOverview: Sendable, Equatable {
     public var classNames: [String]
     /// The distinct numbers of test rows over the splits the sweep's runs use, ascending.
     public var testRowCounts: [Int]
+    /// The sweep's own benchmark, from its grid (nil: none).
+    public var benchmark: Benchmark? = nil
 }
 
 /// One hyperparameter of one configuration (from one of its runs' `params` rows).
@@ -91,10 +93,11 @@ extension RunStore {
     public func sweepOverview(named name: String) throws -> SweepOverview? {
         guard var overview = try connection.query("""
             SELECT s.sweep_id, s.name, s.protocol, s.created_at, d.dataset_id, d.name AS dataset_name,
-                   d.version, d.row_count, d.feature_count, d.class_count, d.feature_names, d.class_names
+                   d.version, d.row_count, d.feature_count, d.class_count, d.feature_names, d.class_names,
+                   s.benchmark_test_accuracy, s.benchmark_source
             FROM sweeps s JOIN datasets d ON d.dataset_id = s.dataset_id WHERE s.name = ?
             """, [.text(name)], { s in
-            SweepOverview(
+            var overview = SweepOverview(
                 sweepID: try s.required(s.id, "sweep_id"), name: try s.required(s.string, "name"),
                 protocolJSON: try s.required(s.string, "protocol"), createdAt: try s.string("created_at"),
                 datasetID: try s.required(s.id, "dataset_id"), datasetName: try s.required(s.string, "dataset_name"),
@@ -102,6 +105,8 @@ extension RunStore {
                 featureCount: try s.required(s.int, "feature_count"), classCount: try s.required(s.int, "class_count"),
                 featureNames: try decodeJSON([String].self, try s.string("feature_names")),
                 classNames: try decodeJSON([String].self, try s.string("class_names")), testRowCounts: [])
+            overview.benchmark = try Benchmark.read(s)
+            return overview
         }).first else { return nil }
         overview.testRowCounts = try connection.query("""
             SELECT DISTINCT json_array_length(test_rows) AS test_rows FROM splits

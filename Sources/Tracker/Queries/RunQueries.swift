@@ -38,6 +38,12 @@ public struct RunSummary: Sendable, Equatable {
     public var durationSeconds: Double?
     /// The configuration as canonical JSON.
     public var config: String
+    /// The final model's figures on the validation rows for the metrics of
+    /// ``RankingMetric/added``; a metric the run lacks (stored before schema version 6, or no
+    /// validation rows) is left out.
+    public var validationMetrics: [RankingMetric: Double] = [:]
+    /// The same on the test rows.
+    public var testMetrics: [RankingMetric: Double] = [:]
 }
 
 /// One stored column value, by its column's name.
@@ -50,7 +56,8 @@ public struct NamedValue: Sendable, Equatable {
 
 /// Everything `exp show` prints of one run.
 public struct RunDetail: Sendable, Equatable {
-    /// Every column of the run's `run_summary` row, in the view's column order.
+    /// Every column of the run's `run_summary` row, in the view's column order, then the metrics
+    /// of ``RankingMetric/added`` (NULL for a run stored before schema version 6).
     public var summary: [NamedValue]
     /// Every epoch's metrics, in order.
     public var curve: [EpochRow]
@@ -100,11 +107,12 @@ extension RunStore {
         let clauses = try selection.clauses(bindingsAfter: 3)
         return try connection.query("""
             SELECT run_id, sweep, dataset, config_sha256, seed, fold, repeat, outer_fold, phase, status, validation_accuracy, validation_loss, test_accuracy,
-                   train_accuracy, best_epoch, epochs_run, duration_seconds, config
-            FROM run_summary WHERE (?1 IS NULL OR sweep = ?1) AND (?2 IS NULL OR status = ?2)\(clauses.conditions)
+                   train_accuracy, best_epoch, epochs_run, duration_seconds, config,
+                   \(RankingMetric.added.flatMap { [$0.validationColumn, $0.testColumn] }.joined(separator: ", "))
+            FROM \(RunSelection.source) WHERE (?1 IS NULL OR sweep = ?1) AND (?2 IS NULL OR status = ?2)\(clauses.conditions)
             ORDER BY \(clauses.order) LIMIT ?3
             """, [.of(selection.sweep), .of(selection.status?.rawValue), .of(selection.limit ?? -1)] + clauses.bindings) { s in
-            RunSummary(runID: try s.required(s.id, "run_id"), sweep: try s.required(s.string, "sweep"),
+            var summary = RunSummary(runID: try s.required(s.id, "run_id"), sweep: try s.required(s.string, "sweep"),
                        dataset: try s.required(s.string, "dataset"), configSHA256: try s.required(s.string, "config_sha256"),
                        seed: try s.required(s.int, "seed"), fold: try s.required(s.int, "fold"),
                        repeat: try s.required(s.int, "repeat"), outerFold: try s.required(s.int, "outer_fold"),
@@ -115,6 +123,11 @@ extension RunStore {
                        bestEpoch: try s.int("best_epoch"), epochsRun: try s.int("epochs_run"),
                        durationSeconds: try s.double("duration_seconds"),
                        config: try s.required(s.string, "config"))
+            for metric in RankingMetric.added {
+                summary.validationMetrics[metric] = try s.double(metric.validationColumn)
+                summary.testMetrics[metric] = try s.double(metric.testColumn)
+            }
+            return summary
         }
     }
 
@@ -139,7 +152,7 @@ extension RunStore {
     /// - Returns: nil when there is no run with this id.
     /// - Throws: ``SQLiteError``.
     public func runDetail(id: Int64) throws -> RunDetail? {
-        let rows = try connection.query("SELECT * FROM run_summary WHERE run_id = ?", [.integer(id)]) { s in
+        let rows = try connection.query("SELECT * FROM \(RunSelection.source) WHERE run_id = ?", [.integer(id)]) { s in
             (0..<s.columnCount).map { NamedValue(name: s.columnName($0), value: s.value($0)) }
         }
         guard let summary = rows.first else { return nil }

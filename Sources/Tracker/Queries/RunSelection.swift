@@ -40,13 +40,22 @@ public struct RunSelection: Sendable, Equatable {
         }
     }
 
-    /// The `run_summary` columns a selection may name, with the kind of value each holds.
+    /// The columns a selection may name, with the kind of value each holds: the `run_summary`
+    /// view's, then each metric of ``RankingMetric/added`` on validation and test rows (read from
+    /// `runs`; see ``source``).
     public static let columns: [(name: String, isNumber: Bool)] = [
         ("run_id", true), ("sweep", false), ("dataset", false), ("config_sha256", false), ("seed", true), ("fold", true), ("repeat", true), ("outer_fold", true),
         ("phase", false), ("status", false),
         ("validation_accuracy", true), ("validation_loss", true), ("test_accuracy", true), ("train_accuracy", true),
         ("best_epoch", true), ("epochs_run", true), ("duration_seconds", true),
-    ]
+    ] + RankingMetric.added.flatMap { [($0.validationColumn, true), ($0.testColumn, true)] }
+
+    /// What selections read from: the `run_summary` view with the metrics of
+    /// ``RankingMetric/added`` joined from `runs` by run id.
+    static let source = """
+        (SELECT v.*, \(RankingMetric.added.flatMap { ["m.\($0.validationColumn)", "m.\($0.testColumn)"] }.joined(separator: ", "))
+         FROM run_summary v JOIN runs m ON m.run_id = v.run_id)
+        """
 
     /// Only runs of this sweep (nil: every sweep).
     public var sweep: String?
