@@ -2,6 +2,7 @@ import Datasets
 import Determinism
 import Foundation
 import NeuralNet
+import Tracker
 import Yams
 
 /// How the data set is split for a sweep: a stratified holdout (train / validation / test),
@@ -158,6 +159,19 @@ public struct GridFile: Sendable {
     /// The file's text exactly as read.
     public var text: String
     public var url: URL
+    /// The published test accuracy the sweep is compared with (`"benchmark"`), nil when the
+    /// grid gives none. It is no part of any configuration or of the sweep's identity
+    /// (``identity``): a resume with another benchmark keeps the sweep and updates it.
+    public var benchmark: Benchmark? = nil
+
+    /// What makes a resume the same sweep: the text without its `"benchmark"` member (and
+    /// the comma and white space separating it), so that only a changed benchmark is allowed.
+    public var identity: String { Self.identity(of: text) }
+
+    /// The ``identity`` of grid text as stored in `sweeps.grid`.
+    public static func identity(of text: String) -> String {
+        StrictJSONScanner.removingTopLevelMember("benchmark", from: text)
+    }
 
     /// Reads and validates a grid file.
     /// - Parameter maxCells: the most search cells allowed; counted from the list lengths

@@ -1,6 +1,7 @@
 import Datasets
 import Foundation
 import NeuralNet
+import Tracker
 import Yams
 
 /// Reads a grid file's JSON into a ``GridFile``, collecting problems instead of stopping at the
@@ -22,7 +23,8 @@ struct GridParser {
         self.maxCells = maxCells
     }
 
-    static let topKeys = ["name", "dataset", "protocol", "seeds", "grid"]
+    static let topKeys = ["name", "dataset", "protocol", "seeds", "grid", "benchmark"]
+    static let benchmarkKeys = ["test_accuracy", "source"]
     static let protocolKeys = ["test_fraction", "validation_fraction", "folds", "split_seed", "repeats", "outer_folds", "inner_folds", "refit",
                                "early_stopping_fraction"]
     static let datasetKeys = ["path", "label_column", "header", "delimiter", "decimal_comma"]
@@ -84,10 +86,11 @@ struct GridParser {
         } else {
             problem(root, "", "missing key \"grid\" (an object of hyperparameter lists, or a list of such objects)")
         }
+        let benchmark = top["benchmark"].flatMap { parseBenchmark($0) }
         guard problems.isEmpty, let name, let dataset, let evaluation, let seeds else { return nil }
         let datasetURL = URL(fileURLWithPath: dataset.path, relativeTo: url.deletingLastPathComponent()).standardizedFileURL
         return GridFile(name: name, datasetURL: datasetURL, datasetOptions: dataset.options, evaluation: evaluation, seeds: seeds,
-                        configurations: configurations, notes: notes, text: text, url: url)
+                        configurations: configurations, notes: notes, text: text, url: url, benchmark: benchmark)
     }
 
     /// A JSON object of one value per hyperparameter (`exp train --config`), each problem's
@@ -246,6 +249,25 @@ struct GridParser {
         }
         guard problems.count == before, let path else { return nil }
         return (path, options)
+    }
+
+    /// `"benchmark"`: `{"test_accuracy": 0.961, "source": "..."}`, a published test accuracy on
+    /// the data set (a fraction in [0, 1]) and where it comes from (not empty).
+    mutating func parseBenchmark(_ node: Node) -> Benchmark? {
+        guard let entries = mapping(node, "benchmark", allowed: Self.benchmarkKeys) else { return nil }
+        let before = problems.count
+        let accuracy = entries["test_accuracy"].flatMap { number($0, "benchmark.test_accuracy") }
+        if entries["test_accuracy"] == nil { problem(node, "benchmark", "missing key \"test_accuracy\" (a fraction in [0, 1], e.g. 0.961)") }
+        if let accuracy, !(0...1).contains(accuracy) {
+            problem(entries["test_accuracy"], "benchmark.test_accuracy", "must be a fraction in [0, 1] (0.961 for 96.1%), found \(accuracy)")
+        }
+        let source = entries["source"].flatMap { string($0, "benchmark.source") }
+        if entries["source"] == nil { problem(node, "benchmark", "missing key \"source\" (where the figure comes from)") }
+        if let source, source.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            problem(entries["source"], "benchmark.source", "must not be empty: say where the figure comes from")
+        }
+        guard problems.count == before, let accuracy, let source else { return nil }
+        return Benchmark(testAccuracy: accuracy, source: source)
     }
 
     mutating func parseProtocol(_ node: Node?) -> EvaluationProtocol? {

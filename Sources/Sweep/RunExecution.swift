@@ -51,6 +51,7 @@ func execute(_ claim: ClaimedRun, dataset: Dataset, data: RunData, toolVersion: 
         var result = finish(.finished)
         let model = outcome.model
         result.finalValidationAccuracy = data.validation.map(model.evaluate)
+        result.validationMetrics = data.validation.map { storedFigures(model.metrics($0)) } ?? [:]
         if data.earlyStopping != nil {
             result.finalValidationLoss = data.validation.map(model.loss)
         } else {
@@ -67,6 +68,8 @@ func execute(_ claim: ClaimedRun, dataset: Dataset, data: RunData, toolVersion: 
             result.testConfusion = confusion
             result.testLoss = model.loss(test)
             result.testAccuracy = Double(confusion.indices.map { confusion[$0][$0] }.reduce(0, +)) / Double(test.labels.count)
+            result.testMetrics = storedFigures(ClassificationMetrics(
+                confusion: confusion, logLoss: ClassificationMetrics.logLoss(probabilities: model.probabilities(test.features), labels: test.labels)))
         }
         result.weights = [("final", model.safetensors()), ("best", outcome.bestModel.safetensors())]
         return result
@@ -80,4 +83,19 @@ func execute(_ claim: ClaimedRun, dataset: Dataset, data: RunData, toolVersion: 
         result.error = "\(error)"
         return result
     }
+}
+
+/// The figures of `metrics` stored beside accuracy (``RankingMetric/added``), by metric; one
+/// that does not exist (no rows) is left out and stored as NULL.
+func storedFigures(_ metrics: ClassificationMetrics) -> [RankingMetric: Double] {
+    var figures: [RankingMetric: Double] = [:]
+    for metric in RankingMetric.added {
+        switch metric {
+        case .balancedAccuracy: figures[metric] = metrics.balancedAccuracy
+        case .macroF1: figures[metric] = metrics.macroF1
+        case .logLoss: figures[metric] = metrics.logLoss
+        case .accuracy: figures[metric] = metrics.accuracy
+        }
+    }
+    return figures
 }

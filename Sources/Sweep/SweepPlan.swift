@@ -148,17 +148,22 @@ public enum SweepPlanner {
                                retry: RetryPolicy = RetryPolicy()) throws -> PreparedSweep {
         let dataset = try DatasetImport.inStoredClassOrder(dataset, in: store)
         let planned = try splits(for: grid.evaluation, dataset: dataset)
-        // A resume must find the same grid and the same data; checked before anything is stored.
-        if let existing = try store.sweep(named: grid.name) {
-            guard existing.grid == grid.text else { throw TrackerError.gridChanged(sweep: grid.name) }
+        // A resume must find the same grid (but for its benchmark) and the same data; checked
+        // before anything is stored.
+        let existing = try store.sweep(named: grid.name)
+        if let existing {
+            guard GridFile.identity(of: existing.grid) == grid.identity else { throw TrackerError.gridChanged(sweep: grid.name) }
             if let stored = try store.dataset(id: existing.datasetID), stored.sha256 != dataset.contentHash {
                 throw TrackerError.dataChanged(sweep: grid.name, file: grid.datasetURL.path, stored: stored.sha256, now: dataset.contentHash)
             }
         }
         let record = try DatasetImport.store(dataset, sourcePath: grid.datasetURL.path, in: store).record
         let protocolJSON = canonicalProtocolJSON(grid.evaluation)
-        let sweep = try store.openSweep(SweepRecord(name: grid.name, datasetID: record.id!, grid: grid.text,
-                                                    gridPath: grid.url.path, protocolJSON: protocolJSON, toolVersion: toolVersion))
+        // The stored grid text stays as first given; a changed benchmark is stored on the sweep.
+        let sweep = try store.openSweep(SweepRecord(name: grid.name, datasetID: record.id!, grid: existing?.grid ?? grid.text,
+                                                    gridPath: grid.url.path, protocolJSON: protocolJSON, toolVersion: toolVersion,
+                                                    benchmark: grid.benchmark))
+        if sweep.benchmark != grid.benchmark { try store.setBenchmark(sweepID: sweep.id!, grid.benchmark) }
         var stored: [(split: PlannedSplit, id: Int64)] = []
         for split in planned {
             stored.append((split, try store.storeSplit(datasetID: record.id!, splitSeed: split.splitSeed, protocolJSON: protocolJSON,
