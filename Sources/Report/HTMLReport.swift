@@ -30,7 +30,7 @@ struct HTMLReport {
             .body(
                 .header(
                     .h1("Leaderboard"),
-                    .p(t("Benchmark: \(text.benchmarkText) test accuracy (\(text.benchmarkSource)). Each sweep's configurations are ranked by validation accuracy; test accuracy is reported beside it, never used to choose."))
+                    .p(t(text.headline))
                 ),
                 .main(
                     summary(),
@@ -57,13 +57,15 @@ struct HTMLReport {
         return .section(
             .h2("Summary"),
             .div(.class("table-wrap"), .table(
-                .thead(.tr(.group(["Sweep", "Data set", "Val. acc. mean", "Test acc. mean", "Test rows right (95% CI)",
-                                   "Best configuration by validation"].map { .th(t($0)) }))),
+                .thead(.tr(.group((["Sweep", "Data set"] + (text.metric == .accuracy ? [] : ["Val. \(text.metricHeader) mean"])
+                                   + ["Val. acc. mean", "Test acc. mean", "Test rows right (95% CI)",
+                                      "Best configuration by validation"]).map { .th(t($0)) }))),
                 .tbody(.group(reports.map { report in
                     let best = report.rows.first { $0.finishedRuns > 0 }
                     let d = report.info.dataset
                     return .tr(
                         .td(t(report.info.name)), .td(t("\(d.name) v\(d.version)")),
+                        .if(text.metric != .accuracy, .td(.class("num"), t(text.figure(best?.validationMean(text.metric))))),
                         .td(.class("num"), t(Format.percent(best?.validationAccuracyMean))),
                         .td(.class("num"), t(Format.percent(best?.testAccuracyMean))),
                         .td(.class("num"), t(ReportText.rowsRight(best?.testEvidence, interval: true))),
@@ -76,13 +78,13 @@ struct HTMLReport {
 
     private func section(_ report: SweepReport) -> Node<HTML.BodyContext> {
         var facts: [(String, String)] = [("Protocol", text.protocolText(report.info)), ("Runs", text.statusText(report.info)),
-                                         ("Ranking", text.rankingRule)]
+                                         ("Ranking", text.rankingRule(report)), ("Benchmark", text.benchmarkFact(report))]
         if !report.parameters.constant.isEmpty {
             facts.append(("Same in every configuration",
                           report.parameters.constant.map { "\($0.name) \($0.value)" }.joined(separator: ", ")))
         }
-        let charts = [ReportCharts.learningCurves(report, benchmark: text.benchmark),
-                      ReportCharts.accuracyByParameter(report, benchmark: text.benchmark),
+        let charts = [ReportCharts.learningCurves(report),
+                      ReportCharts.accuracyByParameter(report),
                       ReportCharts.confusionMatrix(report)].compactMap { $0 }
         return .section(
             .class("sweep"),

@@ -29,7 +29,7 @@ enum LeaderboardQuery {
         return SweepInfo(id: overview.sweepID, name: overview.name, createdAt: overview.createdAt ?? "",
                          protocolJSON: overview.protocolJSON, dataset: dataset,
                          statusCounts: RunStatus.allCases.compactMap { status in counts[status].map { (status.rawValue, $0) } },
-                         testRowCounts: overview.testRowCounts)
+                         testRowCounts: overview.testRowCounts, benchmark: overview.benchmark)
     }
 
     /// Each configuration's hyperparameters (from one of its runs), and which of them vary.
@@ -60,9 +60,10 @@ enum LeaderboardQuery {
         return (byConfig, ParameterSummary(varying: varying, constant: constant, values: values))
     }
 
-    /// The sweep's configurations in the store's ranking order (``Ranking``).
-    static func rows(_ store: RunStore, sweepID: Int64, parameters: [String: [String: String]]) throws -> [LeaderboardRow] {
-        try store.leaderboard(sweepID: sweepID).enumerated().map { offset, entry in
+    /// The sweep's configurations in the store's ranking order (``Ranking``) on `metric`.
+    static func rows(_ store: RunStore, sweepID: Int64, parameters: [String: [String: String]],
+                     metric: RankingMetric = .accuracy) throws -> [LeaderboardRow] {
+        try store.leaderboard(sweepID: sweepID, metric: metric).enumerated().map { offset, entry in
             let params = parameters[entry.configSHA256] ?? [:]
             return LeaderboardRow(
                 rank: offset + 1, configSHA256: entry.configSHA256, config: entry.config, parameters: params,
@@ -71,7 +72,8 @@ enum LeaderboardQuery {
                 validationAccuracyMean: entry.validationAccuracyMean, validationAccuracyStd: entry.validationAccuracyStd,
                 testAccuracyMean: entry.testAccuracyMean, bestEpochMean: entry.bestEpochMean,
                 durationSecondsMean: entry.durationSecondsMean, isBaseline: Baseline.matches(params),
-                validationLossMean: entry.validationLossMean, tiesAbove: entry.tiesAbove)
+                validationLossMean: entry.validationLossMean, tiesAbove: entry.tiesAbove,
+                validationMetrics: entry.validationMetrics, testMetricMeans: entry.testMetricMeans)
         }
     }
 
@@ -123,10 +125,14 @@ enum LeaderboardQuery {
     }
 
     /// Every part of one sweep's section.
-    static func sweepReport(_ store: RunStore, name: String, benchmark: Double, top: Int) throws -> SweepReport {
+    /// - Parameters:
+    ///   - benchmark: a test accuracy that replaces the sweep's own benchmark (`exp report --benchmark`).
+    ///   - metric: the validation metric that ranks.
+    static func sweepReport(_ store: RunStore, name: String, benchmark: Double? = nil, metric: RankingMetric = .accuracy,
+                            top: Int) throws -> SweepReport {
         let info = try sweepInfo(store, name: name)
         let (byConfig, summary) = try parameters(store, sweepID: info.id)
-        var rows = try rows(store, sweepID: info.id, parameters: byConfig)
+        var rows = try rows(store, sweepID: info.id, parameters: byConfig, metric: metric)
         let shown = Set(SweepReport.tableRows(rows, top: top).map(\.configSHA256))
         // Row-level figures need every stored model and the data set to be readable; a report is
         // still written without them, saying why.
@@ -161,7 +167,9 @@ enum LeaderboardQuery {
         }
         return SweepReport(info: info, rows: rows, parameters: summary, curves: curves, dots: dots,
                            confusion: matrix, slug: Escape.slug(name), reference: reference,
-                           evidenceProblem: evidenceProblem, foldComparison: foldComparison, outer: outer)
+                           evidenceProblem: evidenceProblem, foldComparison: foldComparison, outer: outer,
+                           benchmark: benchmark.map { Benchmark(testAccuracy: $0, source: ReportText.overrideSource) } ?? info.benchmark,
+                           metric: metric)
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import NeuralNet
+import Tracker
 
 /// One configuration of a sweep, aggregated over its seeds and folds, as ranked on the
 /// leaderboard.
@@ -46,8 +47,16 @@ public struct LeaderboardRow: Sendable, Equatable {
     /// Against the baseline on the same test rows (set when the sweep has the baseline).
     public var versusBaseline: PairedComparison? = nil
     /// True when its mean validation accuracy is within one validation row's worth of the row
-    /// above (Tracker's `Ranking`): the order between the two follows the tie rule, not a finding.
+    /// above (Tracker's `Ranking`; ranked by another metric, an equal mean): the order between
+    /// the two follows the tie rule, not a finding.
     public var tiesAbove = false
+    /// Every validation metric's mean and standard deviation over the finished runs that have it.
+    public var validationMetrics: [RankingMetric: MetricSummary] = [:]
+    /// Every metric's mean on the test rows over the finished runs that have it; reported only.
+    public var testMetricMeans: [RankingMetric: Double] = [:]
+
+    /// The mean of `metric` on the validation rows, nil when no finished run has it.
+    public func validationMean(_ metric: RankingMetric) -> Double? { validationMetrics[metric]?.mean }
 }
 
 /// The seed's baseline configuration: every hyperparameter at its default in

@@ -34,7 +34,7 @@ struct MarkdownReport {
 
     func render() -> String {
         var out: [String] = ["# Leaderboard", ""]
-        out.append(e("Benchmark: \(text.benchmarkText) test accuracy (\(text.benchmarkSource)). Each sweep's configurations are ranked by validation accuracy; test accuracy is reported beside it, never used to choose."))
+        out.append(e(text.headline))
         out.append("")
         out += summary()
         for group in groupedByDataset(reports) {
@@ -66,14 +66,17 @@ struct MarkdownReport {
         let rows = reports.map { report -> [String] in
             let best = report.rows.first { $0.finishedRuns > 0 }
             let d = report.info.dataset
-            return [e(report.info.name), e("\(d.name) v\(d.version)"),
-                    Format.percent(best?.validationAccuracyMean),
-                    Format.percent(best?.testAccuracyMean),
-                    ReportText.rowsRight(best?.testEvidence, interval: true),
-                    best.map { e(report.label(of: $0)) } ?? "–"]
+            let ranked = text.metric == .accuracy ? [] : [text.figure(best?.validationMean(text.metric))]
+            return [e(report.info.name), e("\(d.name) v\(d.version)")] + ranked
+                + [Format.percent(best?.validationAccuracyMean),
+                   Format.percent(best?.testAccuracyMean),
+                   ReportText.rowsRight(best?.testEvidence, interval: true),
+                   best.map { e(report.label(of: $0)) } ?? "–"]
         }
-        out += table(["Sweep", "Data set", "Val. acc. mean", "Test acc. mean", "Test rows right (95% CI)",
-                      "Best configuration by validation"], rows, rightAligned: [false, false, true, true, true, false])
+        let ranked = text.metric == .accuracy ? [] : [e("Val. \(text.metricHeader) mean")]
+        out += table(["Sweep", "Data set"] + ranked + ["Val. acc. mean", "Test acc. mean", "Test rows right (95% CI)",
+                      "Best configuration by validation"], rows,
+                     rightAligned: [false, false] + ranked.map { _ in true } + [true, true, true, false])
         out.append("")
         return out
     }
@@ -82,7 +85,8 @@ struct MarkdownReport {
         var out = ["### Sweep " + e(report.info.name), ""]
         out.append("- Protocol: " + e(text.protocolText(report.info)))
         out.append("- Runs: " + e(text.statusText(report.info)))
-        out.append("- Ranking: " + e(text.rankingRule))
+        out.append("- Ranking: " + e(text.rankingRule(report)))
+        out.append("- Benchmark: " + e(text.benchmarkFact(report)))
         if !report.parameters.constant.isEmpty {
             out.append("- Same in every configuration: " + e(report.parameters.constant.map { "\($0.name) \($0.value)" }.joined(separator: ", ")))
         }

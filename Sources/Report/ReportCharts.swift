@@ -36,8 +36,8 @@ enum ReportCharts {
 
     /// A dashed horizontal reference line at the benchmark accuracy, labelled.
     static func benchmarkLine(_ chart: inout SVGChart, frame: (x: Double, y: Double, w: Double, h: Double),
-                              y: (Double, Double), benchmark: Double) {
-        guard benchmark >= y.0, benchmark <= y.1 else { return }
+                              y: (Double, Double), benchmark: Double?) {
+        guard let benchmark, benchmark >= y.0, benchmark <= y.1 else { return }
         let py = Scale.map(benchmark, y, (frame.y + frame.h, frame.y))
         chart.line(frame.x, py, frame.x + frame.w, py, class: "ref")
         // The key sits above the panel's top right corner, clear of the data.
@@ -51,7 +51,7 @@ enum ReportCharts {
 
     /// Training (dashed) and validation (solid) loss and accuracy per epoch of the top
     /// configurations: the mean over their finished runs, with a min–max band.
-    static func learningCurves(_ report: SweepReport, benchmark: Double) -> SVGChart? {
+    static func learningCurves(_ report: SweepReport) -> SVGChart? {
         let curves = report.curves.filter { !$0.points.isEmpty }
         guard !curves.isEmpty else { return nil }
         // The legend names the hyperparameters in which the plotted configurations differ, and
@@ -89,7 +89,7 @@ enum ReportCharts {
         let accuracyDomain = (accuracyFloor(accuracyMeans), 1.0)
         axes(&chart, frame: accuracyFrame, x: xDomain, y: accuracyDomain, xLabel: "epoch", yLabel: "accuracy (%)",
              yFormat: { Format.tick($0 * 100) })
-        benchmarkLine(&chart, frame: accuracyFrame, y: accuracyDomain, benchmark: benchmark)
+        benchmarkLine(&chart, frame: accuracyFrame, y: accuracyDomain, benchmark: report.benchmark?.testAccuracy)
         chart.text(left, top - 8, "Loss", class: "heading")
         chart.text(left, accuracyFrame.y - 8, "Accuracy", class: "heading")
 
@@ -133,7 +133,7 @@ enum ReportCharts {
 
     /// One panel per varying hyperparameter: each value's finished runs as dots at their
     /// validation accuracy (area ∝ runs), with the mean marked.
-    static func accuracyByParameter(_ report: SweepReport, benchmark: Double) -> SVGChart? {
+    static func accuracyByParameter(_ report: SweepReport) -> SVGChart? {
         let panels = report.dots.filter { $0.values.contains { !$0.dots.isEmpty } }
         guard !panels.isEmpty else { return nil }
         let panelHeight = 170.0, gap = 72.0, top = 44.0
@@ -149,7 +149,7 @@ enum ReportCharts {
             chart.text(left, frame.y - 6, panel.name, class: "heading")
             axes(&chart, frame: frame, x: nil, y: domain, xLabel: nil, yLabel: "validation accuracy (%)",
                  yFormat: { Format.tick($0 * 100) })
-            benchmarkLine(&chart, frame: frame, y: domain, benchmark: benchmark)
+            benchmarkLine(&chart, frame: frame, y: domain, benchmark: report.benchmark?.testAccuracy)
             let slot = frame.w / Double(max(1, panel.values.count))
             let maxCharacters = max(4, Int(slot / 7))
             for (position, value) in panel.values.enumerated() {

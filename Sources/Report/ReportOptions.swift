@@ -1,4 +1,5 @@
 import Foundation
+import Tracker
 
 /// A file format ``ReportWriter`` can write. The raw value is the file extension.
 public enum ReportFormat: String, CaseIterable, Sendable {
@@ -10,9 +11,6 @@ public enum ReportFormat: String, CaseIterable, Sendable {
 
 /// What ``ReportWriter/write(store:options:)`` reports and where it writes.
 public struct ReportOptions: Sendable {
-    /// The test accuracy to beat on UCI Iris (49 of 51 test rows in the project's seed run).
-    public static let irisBenchmark = 0.961
-
     /// How many configurations each sweep's leaderboard table shows (the baseline row is added
     /// when it falls below them).
     public var top: Int = 10
@@ -22,17 +20,22 @@ public struct ReportOptions: Sendable {
     public var outputDirectory: URL
     /// Which files to write.
     public var formats: Set<ReportFormat> = [.markdown, .html]
-    /// The accuracy (a fraction) that results are compared with: 0.961, the 96.1% test
-    /// accuracy reported for Iris.
-    public var benchmarkAccuracy: Double = ReportOptions.irisBenchmark
+    /// The test accuracy (a fraction) every sweep's results are compared with, in place of each
+    /// sweep's own benchmark (its grid's `"benchmark"`); nil: each sweep's own, and a sweep
+    /// without one gets no benchmark verdict.
+    public var benchmarkAccuracy: Double? = nil
+    /// The validation metric that ranks each sweep's configurations.
+    public var metric: RankingMetric = .accuracy
 
     /// Options writing to `outputDirectory`, with every other setting at its default.
     public init(outputDirectory: URL, top: Int = 10, sweeps: [String] = [],
-                formats: Set<ReportFormat> = [.markdown, .html], benchmarkAccuracy: Double = ReportOptions.irisBenchmark) {
+                formats: Set<ReportFormat> = [.markdown, .html], benchmarkAccuracy: Double? = nil,
+                metric: RankingMetric = .accuracy) {
         self.outputDirectory = outputDirectory
         self.top = top
         self.sweeps = sweeps
         self.formats = formats
         self.benchmarkAccuracy = benchmarkAccuracy
+        self.metric = metric
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Tracker
 
 /// One column of a leaderboard table: its header, and each row's cell as text and as a number
 /// to sort by (nil sorts last).
@@ -12,12 +13,50 @@ struct LeaderboardColumn {
 
 /// The wording both report formats share, as plain text; each format escapes it.
 struct ReportText {
-    let benchmark: Double
+    /// The validation metric that ranks.
+    var metric: RankingMetric = .accuracy
+    /// The test accuracy `exp report --benchmark` gives every sweep, nil when not given.
+    var benchmarkOverride: Double? = nil
 
-    var benchmarkText: String { Format.percent(benchmark) }
-    /// Where the benchmark figure comes from.
-    var benchmarkSource: String {
-        benchmark == ReportOptions.irisBenchmark ? "the UCI Iris figure; exp report --benchmark sets another" : "set with exp report --benchmark"
+    /// Where a benchmark set on the command line comes from.
+    static let overrideSource = "set with exp report --benchmark"
+
+    /// `mean validation log loss (lower is better)`
+    var rankedBy: String { "mean validation \(metric.words)" + (metric.higherIsBetter ? "" : " (lower is better)") }
+
+    /// The report's opening sentences: which benchmark each sweep is compared with and what ranks.
+    var headline: String {
+        let benchmark = benchmarkOverride.map { "Benchmark: \(Format.percent($0)) test accuracy for every sweep (\(Self.overrideSource))." }
+            ?? "Each sweep is compared with its own benchmark, the test accuracy its grid's \"benchmark\" gives (exp report --benchmark sets one for every sweep); a sweep without one gets no benchmark verdict."
+        return benchmark + " Each sweep's configurations are ranked by \(rankedBy); test figures are reported beside it, never used to choose."
+    }
+
+    /// `96.1% test accuracy (source)`, or why there is none.
+    func benchmarkFact(_ report: SweepReport) -> String {
+        guard let benchmark = report.benchmark else {
+            return "none (the grid gives no \"benchmark\", and exp report --benchmark was not given), so no benchmark verdict"
+        }
+        return "\(Format.percent(benchmark.testAccuracy)) test accuracy (\(benchmark.source))"
+    }
+
+    /// A figure of the ranking metric: accuracies in percent, the others with three decimals.
+    func figure(_ value: Double?) -> String {
+        [.accuracy, .balancedAccuracy].contains(metric) ? Format.percent(value) : Format.number(value, digits: 3)
+    }
+
+    /// A standard deviation of the ranking metric: accuracies in percentage points.
+    func spread(_ value: Double?) -> String {
+        [.accuracy, .balancedAccuracy].contains(metric) ? Format.points(value) : Format.number(value, digits: 3)
+    }
+
+    /// `bal. acc.`: the metric in a column header.
+    var metricHeader: String {
+        switch metric {
+        case .accuracy: return "acc."
+        case .balancedAccuracy: return "bal. acc."
+        case .macroF1: return "macro F1"
+        case .logLoss: return "log loss"
+        }
     }
 
     /// The table's columns for a sweep: rank, the statistics, then the varying hyperparameters.
@@ -28,10 +67,21 @@ struct ReportText {
         var columns = [LeaderboardColumn(header: "Rank") { row in
             ("\(row.rank)" + (row.tiesAbove ? " (tie)" : "") + (row.isBaseline ? " (baseline)" : ""), Double(row.rank))
         }]
+        columns.append(LeaderboardColumn(header: "Runs counted") { row in
+            ("\(row.finishedRuns)/\(row.runs)", Double(row.finishedRuns))
+        })
+        let metric = self.metric
+        if metric != .accuracy {
+            columns += [
+                LeaderboardColumn(header: "Val. \(metricHeader) mean") { row in
+                    (figure(row.validationMean(metric)), row.validationMean(metric))
+                },
+                LeaderboardColumn(header: "Val. \(metricHeader) std") { row in
+                    (spread(row.validationMetrics[metric]?.std), row.validationMetrics[metric]?.std)
+                },
+            ]
+        }
         columns += [
-            LeaderboardColumn(header: "Runs counted") { row in
-                ("\(row.finishedRuns)/\(row.runs)", Double(row.finishedRuns))
-            },
             LeaderboardColumn(header: "Val. acc. mean") { row in
                 (Format.percent(row.validationAccuracyMean), row.validationAccuracyMean)
             },
@@ -47,6 +97,13 @@ struct ReportText {
             LeaderboardColumn(header: "Test rows right (95% CI)") { row in
                 (Self.rowsRight(row.testEvidence, interval: true), row.testEvidence?.accuracy)
             },
+        ]
+        if metric != .accuracy {
+            columns.append(LeaderboardColumn(header: "Test \(metricHeader) mean") { row in
+                (figure(row.testMetricMeans[metric]), row.testMetricMeans[metric])
+            })
+        }
+        columns += [
             LeaderboardColumn(header: "Vs. baseline (test rows)") { row in
                 guard let paired = row.versusBaseline else { return (row.isBaseline ? "baseline" : "–", nil) }
                 return (Self.pairedText(paired), Double(paired.better - paired.worse))
@@ -95,7 +152,17 @@ struct ReportText {
         return "\(info.totalRuns) run\(info.totalRuns == 1 ? "" : "s")" + (parts.isEmpty ? "" : ": " + parts.joined(separator: ", "))
     }
 
-    let rankingRule = "Ranked by mean validation accuracy over each configuration's finished runs; ties broken by lower standard deviation, then lower mean validation loss, then configuration hash; a configuration with any diverged or failed run ranks below all others. Means closer than one validation row's worth are marked as ties. Test accuracy is shown for information only: it is never used to rank or to select."
+    /// The ranking rule in words, and how many configurations lack the ranking metric.
+    func rankingRule(_ report: SweepReport) -> String {
+        var text = "Ranked by \(rankedBy) over each configuration's finished runs; ties broken by lower standard deviation, then lower mean validation loss, then configuration hash; a configuration with any diverged or failed run ranks below all others. "
+            + (metric == .accuracy ? "Means closer than one validation row's worth are marked as ties." : "Equal means are marked as ties.")
+            + " Test figures are shown for information only: they are never used to rank or to select."
+        let missing = report.withoutMetric
+        if missing > 0 {
+            text += " \(missing) configuration\(missing == 1 ? " has" : "s have") finished runs without a validation \(metric.words) (stored before exp stored it) and rank\(missing == 1 ? "s" : "") last."
+        }
+        return text
+    }
 
     /// `29/30` or, with `interval`, `29/30 [82.8, 99.9]%`; an en dash without evidence.
     static func rowsRight(_ evidence: RowEvidence?, interval: Bool = false) -> String {
@@ -134,18 +201,26 @@ struct ReportText {
     /// the level of distinct test rows, and what that does and does not show.
     func verdict(_ report: SweepReport) -> [String] {
         guard let best = report.rows.first(where: { $0.finishedRuns > 0 }) else {
-            return ["No run of this sweep has finished yet, so nothing can be compared with the \(benchmarkText) benchmark."]
+            return ["No run of this sweep has finished yet" + (report.benchmark.map { ", so nothing can be compared with its \(Format.percent($0.testAccuracy)) benchmark." } ?? ".")]
         }
         var lines = report.isNested ? outerLines(report) : []
         let runs = "\(best.finishedRuns) finished run\(best.finishedRuns == 1 ? "" : "s")"
         let spread = best.finishedRuns > 1 ? " (std \(Format.points(best.validationAccuracyStd)))" : ""
-        lines.append((report.isNested ? "Best of grid (optimistic: chosen and judged on the same inner folds, pooled over every outer fold): " : "Best by validation: ") + "\(report.label(of: best)), mean validation accuracy \(Format.percent(best.validationAccuracyMean))\(spread) over \(runs).")
+        if metric != .accuracy, best.validationMean(metric) == nil {
+            lines.append("No finished run of this sweep has a validation \(metric.words) (they were stored before exp stored it), so \(metric.words) ranks nothing here and the order follows the later keys; exp report --metric accuracy ranks them.")
+        }
+        let ranked = metric == .accuracy || best.validationMean(metric) == nil ? "" : "mean validation \(metric.words) \(figure(best.validationMean(metric)))"
+            + (best.validationMetrics[metric]?.std.map { " (std \(self.spread($0)))" } ?? "") + ", "
+        lines.append((report.isNested ? "Best of grid (optimistic: chosen and judged on the same inner folds, pooled over every outer fold): "
+                      : metric == .accuracy ? "Best by validation: " : "Best by validation \(metric.words): ")
+                     + "\(report.label(of: best)), \(ranked)mean validation accuracy \(Format.percent(best.validationAccuracyMean))\(spread) over \(runs).")
         if report.earlyStoppingOnScoredRows {
             lines.append("Early stopping watched the scored rows: this k-fold sweep stops early (early_stopping_patience > 0) on each fold's validation rows, the same rows that rank the configurations, so every validation figure here is optimistic. The protocol key early_stopping_fraction gives early stopping rows of its own.")
         }
         let tied = report.rows.dropFirst().prefix { $0.tiesAbove }.count
         if tied > 0 {
-            lines.append("\(tied) more configuration\(tied == 1 ? " has" : "s have") a mean validation accuracy within one validation row's worth of it: they tie, and the order among them follows the ranking rule, not a measured difference.")
+            let how = metric == .accuracy ? "a mean validation accuracy within one validation row's worth of it" : "the same mean validation \(metric.words)"
+            lines.append("\(tied) more configuration\(tied == 1 ? " has" : "s have") \(how): they tie, and the order among them follows the ranking rule, not a measured difference.")
         }
         if let folds = report.foldComparison { lines.append(Self.foldSentence(folds)) }
         guard let evidence = best.testEvidence else {
@@ -154,7 +229,7 @@ struct ReportText {
             } else if report.isNested {
                 lines.append("Its search runs have no test rows: in nested cross-validation only the outer estimate above is scored on test rows.")
             } else if report.info.testRowCounts.allSatisfy({ $0 == 0 }) {
-                lines.append("This sweep has no test rows, so nothing is compared with the \(benchmarkText) benchmark.")
+                lines.append("This sweep has no test rows" + (report.benchmark.map { ", so nothing is compared with its \(Format.percent($0.testAccuracy)) benchmark." } ?? "."))
             } else {
                 lines.append("Its stored models could not be scored again on their test rows (no stored weights), so no row-level figure is given.")
             }
@@ -163,11 +238,16 @@ struct ReportText {
         let models = evidence.models == 1 ? "its one model" : "its \(evidence.models) models combined (mean class probability per row)"
         lines.append("On the \(evidence.rows) distinct test rows, \(models) classify \(evidence.correct) correctly: \(Format.percent(evidence.accuracy)), exact 95% interval \(Format.interval(evidence.interval)) (Clopper–Pearson)."
             + (evidence.models > 1 ? " Its runs share these rows: they are \(evidence.rows) rows of evidence, not \(evidence.models) independent results." : ""))
-        let p = AccuracyInference.probabilityOfAtLeast(correct: evidence.correct, total: evidence.rows, accuracy: benchmark)
-        let reading = p >= 0.05
-            ? "\(evidence.correct)/\(evidence.rows) is consistent with a true accuracy of \(benchmarkText)"
-            : "\(evidence.correct)/\(evidence.rows) would be unusual for a true accuracy of \(benchmarkText)"
-        lines.append("\(reading): a classifier whose true accuracy is exactly \(benchmarkText) scores \(evidence.correct)/\(evidence.rows) or better with probability p = \(Self.probability(p)). The benchmark was measured on other rows, so this is no paired comparison.")
+        if let benchmark = report.benchmark {
+            let benchmarkText = Format.percent(benchmark.testAccuracy)
+            let p = AccuracyInference.probabilityOfAtLeast(correct: evidence.correct, total: evidence.rows, accuracy: benchmark.testAccuracy)
+            let reading = p >= 0.05
+                ? "\(evidence.correct)/\(evidence.rows) is consistent with a true accuracy of \(benchmarkText)"
+                : "\(evidence.correct)/\(evidence.rows) would be unusual for a true accuracy of \(benchmarkText)"
+            lines.append("\(reading): a classifier whose true accuracy is exactly \(benchmarkText) scores \(evidence.correct)/\(evidence.rows) or better with probability p = \(Self.probability(p)). The benchmark was measured on other rows, so this is no paired comparison.")
+        } else {
+            lines.append("No benchmark for this sweep: its grid gives no \"benchmark\" (a published test accuracy on this data set and its source), and exp report --benchmark was not given, so no benchmark verdict.")
+        }
         if let paired = best.versusBaseline {
             lines.append("Against the baseline configuration on the same \(paired.sharedRows) test rows: " + Self.pairedSentence(paired, other: "the baseline"))
         }
@@ -228,7 +308,7 @@ struct ReportText {
             "Runs counted: finished runs / all runs of the configuration. Means and std are over finished runs only; diverged and failed runs are counted, never averaged in.",
             "Std: sample standard deviation (divisor n − 1) over runs, in percentage points: the spread over seeds (and folds), not an interval. Runs of one configuration share their rows, so they are not independent evidence.",
             "Rows right: the configuration's finished models scored again on their own validation or test rows, combined per row by their mean class probability; each distinct row counts once. 95% CI: exact Clopper–Pearson interval for the accuracy, at the level of those rows.",
-            "Vs. baseline: test rows this configuration gets right and the baseline wrong (+), and the reverse (−), on the rows both scored; p: McNemar's exact test. Nothing is marked as beating the \(benchmarkText) benchmark on a point estimate.",
+            "Vs. baseline: test rows this configuration gets right and the baseline wrong (+), and the reverse (−), on the rows both scored; p: McNemar's exact test. Nothing is marked as beating a benchmark on a point estimate.",
             "Best epoch: mean epoch of the lowest validation loss. Time: mean training time in seconds.",
         ]
     }

@@ -4,9 +4,10 @@ import Tracker
 /// Writes the leaderboard report of a runs database: `leaderboard.md` with its SVG charts, and
 /// a self-contained `leaderboard.html`.
 ///
-/// The report only reads the database. It ranks each sweep's configurations by mean
-/// validation accuracy (the order of the SQL `leaderboard` view) and shows test accuracy
-/// beside it, compared with ``ReportOptions/benchmarkAccuracy``, never used to rank.
+/// The report only reads the database. It ranks each sweep's configurations by the mean of a
+/// validation metric (``ReportOptions/metric``; accuracy: the order of the SQL `leaderboard`
+/// view) and shows test accuracy beside it, compared with the sweep's own benchmark or
+/// ``ReportOptions/benchmarkAccuracy``, never used to rank.
 public enum ReportWriter {
     /// Writes the report files into `options.outputDirectory`, creating it.
     /// - Returns: the files written, the Markdown report first, then its charts, then the HTML page.
@@ -18,14 +19,14 @@ public enum ReportWriter {
         var slugs = Set<String>()
         let reports = try names.map { name -> SweepReport in
             var report = try LeaderboardQuery.sweepReport(store, name: name, benchmark: options.benchmarkAccuracy,
-                                                      top: options.top)
+                                                          metric: options.metric, top: options.top)
             var slug = report.slug, suffix = 2
             while slugs.contains(slug) { slug = "\(report.slug)-\(suffix)"; suffix += 1 }
             slugs.insert(slug)
             report.slug = slug
             return report
         }
-        let text = ReportText(benchmark: options.benchmarkAccuracy)
+        let text = ReportText(metric: options.metric, benchmarkOverride: options.benchmarkAccuracy)
         let directory = options.outputDirectory
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var written: [URL] = []
@@ -39,11 +40,11 @@ public enum ReportWriter {
             var chartFiles: [(String, String)] = []
             for report in reports {
                 var files = ChartFiles()
-                if let chart = ReportCharts.learningCurves(report, benchmark: options.benchmarkAccuracy) {
+                if let chart = ReportCharts.learningCurves(report) {
                     files.curves = "leaderboard-\(report.slug)-curves.svg"
                     chartFiles.append((chart.render(standalone: true), files.curves!))
                 }
-                if let chart = ReportCharts.accuracyByParameter(report, benchmark: options.benchmarkAccuracy) {
+                if let chart = ReportCharts.accuracyByParameter(report) {
                     files.parameters = "leaderboard-\(report.slug)-parameters.svg"
                     chartFiles.append((chart.render(standalone: true), files.parameters!))
                 }
@@ -66,16 +67,17 @@ public enum ReportWriter {
     }
 
     /// The configurations of one sweep, best first by the one ranking rule (Tracker's `Ranking`:
-    /// mean validation accuracy of the finished runs, then lower standard deviation, then lower
-    /// mean validation loss, then configuration hash; configurations with diverged or failed runs
-    /// last) — the order of the SQL `leaderboard` view.
+    /// the mean of the validation `metric` over the finished runs, then lower standard
+    /// deviation, then lower mean validation loss, then configuration hash; configurations with
+    /// diverged or failed runs last) — by accuracy, the order of the SQL `leaderboard` view.
     /// - Parameters:
     ///   - store: the runs database.
     ///   - sweep: the sweep's name.
+    ///   - metric: the validation metric that ranks.
     /// - Throws: ``ReportError/unknownSweep(_:)``, or `SQLiteError`.
-    public static func leaderboard(store: RunStore, sweep: String) throws -> [LeaderboardRow] {
+    public static func leaderboard(store: RunStore, sweep: String, metric: RankingMetric = .accuracy) throws -> [LeaderboardRow] {
         let info = try LeaderboardQuery.sweepInfo(store, name: sweep)
         let parameters = try LeaderboardQuery.parameters(store, sweepID: info.id)
-        return try LeaderboardQuery.rows(store, sweepID: info.id, parameters: parameters.byConfig)
+        return try LeaderboardQuery.rows(store, sweepID: info.id, parameters: parameters.byConfig, metric: metric)
     }
 }

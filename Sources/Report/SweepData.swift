@@ -1,5 +1,6 @@
 import Foundation
 import NeuralNet
+import Tracker
 
 /// A data set as the report describes it (without its content).
 struct DatasetInfo {
@@ -25,6 +26,8 @@ struct SweepInfo {
     var statusCounts: [(status: String, count: Int)]
     /// The distinct numbers of test rows over the sweep's splits.
     var testRowCounts: [Int]
+    /// The sweep's own benchmark, from its grid.
+    var benchmark: Benchmark? = nil
 
     var totalRuns: Int { statusCounts.reduce(0) { $0 + $1.count } }
 
@@ -140,6 +143,15 @@ struct SweepReport {
     var foldComparison: FoldComparison? = nil
     /// The outer estimate of a nested sweep.
     var outer: OuterEstimate? = nil
+    /// The test accuracy the results are compared with: `exp report --benchmark`, else the
+    /// sweep's own; nil: no benchmark verdict.
+    var benchmark: Benchmark? = nil
+    /// The validation metric that ranks the rows.
+    var metric: RankingMetric = .accuracy
+
+    /// Configurations with finished runs that lack the ranking metric (all stored before it
+    /// was): they rank after every configuration that has it.
+    var withoutMetric: Int { rows.filter { $0.finishedRuns > 0 && $0.validationMean(metric) == nil }.count }
 
     /// True for a nested sweep (`outer_folds` in its protocol).
     var isNested: Bool { info.protocolFields.contains { $0.name == "outer_folds" } }

@@ -6,7 +6,18 @@ import Tracker
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Write Markdown and self-contained HTML leaderboards (ranked by mean validation accuracy)."
+        abstract: "Write Markdown and self-contained HTML leaderboards (ranked by a mean validation metric).",
+        discussion: """
+            Each sweep's configurations are ranked by the mean of the validation metric --metric names (accuracy \
+            unless another is asked for; log loss: lower is better), then its standard deviation, validation loss \
+            and config_sha256; configurations whose runs were stored before the metric was rank last, and the \
+            report says how many. Each sweep's test rows are compared with its own benchmark, the grid's \
+            "benchmark"; --benchmark sets one for every sweep, and a sweep with neither gets no benchmark verdict.
+
+            Example:
+              exp report --sweep wine --metric balanced_accuracy
+              exp report --benchmark 0.95 --format html
+            """
     )
 
     @OptionGroup var database: DatabaseOptions
@@ -20,15 +31,18 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .long, help: "Output folder.")
     var out: String = "reports"
 
-    @Option(name: .long, help: "Test accuracy to compare against, as a fraction (default: 0.961, the UCI Iris figure).")
-    var benchmark: Double = ReportOptions.irisBenchmark
+    @Option(name: .long, help: RankingMetric.optionHelp)
+    var metric: RankingMetric = .accuracy
+
+    @Option(name: .long, help: "Test accuracy to compare every sweep with, as a fraction (default: each sweep's own, from its grid's \"benchmark\").")
+    var benchmark: Double?
 
     @Option(name: .long, help: "Formats to write, comma-separated: md, html.")
     var format: String = "md,html"
 
     func validate() throws {
         if top < 1 { throw ValidationError("--top must be at least 1") }
-        if !(benchmark > 0 && benchmark <= 1) { throw ValidationError("--benchmark must be a fraction in (0, 1], e.g. 0.961") }
+        if let benchmark, !(benchmark > 0 && benchmark <= 1) { throw ValidationError("--benchmark must be a fraction in (0, 1], e.g. 0.961") }
         if format.split(separator: ",").isEmpty { throw ValidationError("--format: name at least one format: md, html") }
         for name in format.split(separator: ",") where ReportFormat(rawValue: String(name)) == nil {
             throw ValidationError("--format: unknown format '\(name)'; valid: md, html")
@@ -44,6 +58,7 @@ struct ReportCommand: ParsableCommand {
         var options = ReportOptions(outputDirectory: URL(fileURLWithPath: out))
         options.top = top
         options.benchmarkAccuracy = benchmark
+        options.metric = metric
         options.sweeps = sweep
         options.formats = Set(format.split(separator: ",").compactMap { ReportFormat(rawValue: String($0)) })
         let files: [URL]

@@ -138,7 +138,10 @@ enum RunField: Equatable {
             case "best_epoch": return run.bestEpoch.map(RunCell.integer) ?? .missing
             case "epochs_run": return run.epochsRun.map(RunCell.integer) ?? .missing
             case "duration_seconds": return .of(run.durationSeconds)
-            default: return .missing
+            default:
+                if let metric = RankingMetric.added.first(where: { $0.validationColumn == name }) { return .of(run.validationMetrics[metric]) }
+                if let metric = RankingMetric.added.first(where: { $0.testColumn == name }) { return .of(run.testMetrics[metric]) }
+                return .missing
             }
         }
     }

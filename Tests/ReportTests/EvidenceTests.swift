@@ -81,7 +81,7 @@ private func ensemblePredictions(_ models: [Model], rows: [Int]) -> [Int] {
     #expect(paired.p == AccuracyInference.mcNemarExact(onlyFirst: better, onlySecond: worse))
     #expect(weakRow.versusBaseline == nil)
 
-    let text = ReportText(benchmark: 0.961).verdict(report).joined(separator: "\n")
+    let text = ReportText().verdict(report).joined(separator: "\n")
     #expect(text.contains("On the 30 distinct test rows"))
     #expect(text.contains("or better with probability p = "))
     #expect(text.contains("McNemar exact p = "))
@@ -97,9 +97,9 @@ private func ensemblePredictions(_ models: [Model], rows: [Int]) -> [Int] {
                 weights: model.safetensors())
     }, featureNames: ["f0", "f1", "f2", "f3"], classNames: ["a", "b", "c"],
        protocolJSON: #"{"split_seed":0,"test_fraction":0,"validation_fraction":0.4}"#, rows: noTest, featureValue: feature)
-    _ = try ReportWriter.write(store: fixture.store, options: ReportOptions(outputDirectory: fixture.output))
+    _ = try ReportWriter.write(store: fixture.store, options: ReportOptions(outputDirectory: fixture.output, benchmarkAccuracy: 0.961))
     let markdown = try String(contentsOf: fixture.output.appendingPathComponent("leaderboard.md"), encoding: .utf8)
-    #expect(markdown.contains("This sweep has no test rows, so nothing is compared with the 96.1% benchmark."))
+    #expect(markdown.contains("This sweep has no test rows, so nothing is compared with its 96.1% benchmark."))
     #expect(!markdown.lowercased().contains("nan"))
     #expect(!markdown.contains("0 of 2"))
 }
@@ -112,9 +112,9 @@ private func ensemblePredictions(_ models: [Model], rows: [Int]) -> [Int] {
     })
     let report = try LeaderboardQuery.sweepReport(fixture.store, name: "ties", benchmark: 0.961, top: 10)
     #expect(report.rows.map(\.tiesAbove) == [false, true, false])
-    let ranks = ReportText(benchmark: 0.961).columns(report)[0]
+    let ranks = ReportText().columns(report)[0]
     #expect(report.rows.map { ranks.cell($0).text } == ["1", "2 (tie)", "3"])
-    #expect(ReportText(benchmark: 0.961).verdict(report).contains { $0.contains("1 more configuration has a mean validation accuracy within one validation row") })
+    #expect(ReportText().verdict(report).contains { $0.contains("1 more configuration has a mean validation accuracy within one validation row") })
 }
 
 @Test func tiesDoNotChainBeyondOneRowOfTheGroupsBest() throws {

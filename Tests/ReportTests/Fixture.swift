@@ -17,6 +17,8 @@ struct RunSpec {
     var weights: Data? = nil
     /// The run's fold of a k-fold sweep (1...k; 0 for holdout), each fold with its own split of `rows`.
     var fold: Int = 0
+    /// Validation figures of the metrics stored since schema version 6 (none: an older run).
+    var metrics: [RankingMetric: Double] = [:]
 }
 
 /// The baseline's hyperparameters, with one or more changed.
@@ -50,7 +52,8 @@ final class Fixture {
                classNames: [String] = ["setosa", "versicolor", "virginica"],
                protocolJSON: String = #"{"split_seed":0,"test_fraction":0.2,"validation_fraction":0.2}"#,
                rows: SplitRows = SplitRows(train: Array(0..<90), validation: Array(90..<120), test: Array(120..<150)),
-               featureValue: (_ row: Int, _ feature: Int) -> Double = { row, _ in Double(row % 7) / 2 }) throws -> Int64 {
+               featureValue: (_ row: Int, _ feature: Int) -> Double = { row, _ in Double(row % 7) / 2 },
+               benchmark: Benchmark? = nil) throws -> Int64 {
         let features = featureNames ?? ["sepal_length", "sepal_width", "petal_length", "petal_width"]
         // Canonical CSV: a field with a comma, quote or line break is quoted.
         func field(_ text: String) -> String {
@@ -66,7 +69,8 @@ final class Fixture {
             featureNames: features, classNames: classNames, content: content))
         datasetID = dataset.id!
         let sweep = try store.openSweep(SweepRecord(name: name, datasetID: datasetID, grid: "{\"name\": \"\(name)\"}",
-                                                    gridPath: nil, protocolJSON: protocolJSON, toolVersion: "test"))
+                                                    gridPath: nil, protocolJSON: protocolJSON, toolVersion: "test",
+                                                    benchmark: benchmark))
         var splitIDs: [Int: Int64] = [:]
         for fold in Set(runs.map(\.fold)).sorted() {
             splitIDs[fold] = try store.storeSplit(datasetID: datasetID, splitSeed: 0, protocolJSON: protocolJSON, fold: fold, rows: rows)
@@ -107,6 +111,7 @@ final class Fixture {
                 result.testAccuracy = spec.test
                 result.testConfusion = spec.confusion
                 result.weights = spec.weights.map { [("final", $0)] } ?? []
+                result.validationMetrics = spec.metrics
             } else {
                 result.divergedEpoch = spec.status == .diverged ? 3 : nil
                 result.error = spec.status == .failed ? "synthetic failure" : nil

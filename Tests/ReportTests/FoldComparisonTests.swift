@@ -31,7 +31,7 @@ private let weak: [(Double, Double)] = [(0.8, 0.82), (0.9, 0.9), (0.86, 0.84), (
     // The correction widens the test: the naive t-test over the same folds would be far more confident.
     let naive = try #require(AccuracyInference.correctedResampledTTest(differences: differences, testRows: 0, trainingRows: 90))
     #expect(comparison.p > naive.p)
-    let verdict = ReportText(benchmark: 0.961).verdict(report).joined(separator: "\n")
+    let verdict = ReportText().verdict(report).joined(separator: "\n")
     #expect(verdict.contains("Over the 5 folds") && verdict.contains("Nadeau and Bengio 2003") && verdict.contains("4 degrees of freedom"))
     #expect(verdict.contains("+9.4 pp on average"))
     #expect(!report.earlyStoppingOnScoredRows)
@@ -43,7 +43,7 @@ private let weak: [(Double, Double)] = [(0.8, 0.82), (0.9, 0.9), (0.86, 0.84), (
                                         RunSpec(parameters: baseline(), seed: 1, validation: 0.8, test: 0.8)])
     let report = try LeaderboardQuery.sweepReport(fixture.store, name: "holdout", benchmark: 0.961, top: 10)
     #expect(report.foldComparison == nil)
-    #expect(!ReportText(benchmark: 0.961).verdict(report).joined().contains("Nadeau"))
+    #expect(!ReportText().verdict(report).joined().contains("Nadeau"))
 }
 
 @Test func earlyStoppingOnTheScoredFoldIsFlaggedUnlessItHasRowsOfItsOwn() throws {
@@ -52,7 +52,7 @@ private let weak: [(Double, Double)] = [(0.8, 0.82), (0.9, 0.9), (0.86, 0.84), (
     try flagged.sweep("leaky", runs: foldRuns(patient, best) + foldRuns(baseline(), weak), protocolJSON: kFold)
     let leaky = try LeaderboardQuery.sweepReport(flagged.store, name: "leaky", benchmark: 0.961, top: 10)
     #expect(leaky.earlyStoppingOnScoredRows)
-    #expect(ReportText(benchmark: 0.961).verdict(leaky).contains { $0.hasPrefix("Early stopping watched the scored rows") })
+    #expect(ReportText().verdict(leaky).contains { $0.hasPrefix("Early stopping watched the scored rows") })
 
     let own = try Fixture()
     try own.sweep("own", runs: foldRuns(patient, best), protocolJSON: #"{"early_stopping_fraction":0.1,"folds":5,"split_seed":0,"test_fraction":0.2}"#)

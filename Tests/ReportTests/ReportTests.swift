@@ -320,9 +320,66 @@ private func contentFixture() throws -> Fixture {
     #expect(html.contains("No sweep in the database."))
 }
 
-/// The benchmark line names its source: the Iris figure by default, the user's otherwise.
-@Test func benchmarkSourceIsNamed() {
-    #expect(ReportText(benchmark: ReportOptions.irisBenchmark).benchmarkSource.contains("UCI Iris"))
-    #expect(!ReportText(benchmark: 0.9).benchmarkSource.contains("Iris"))
-    #expect(ReportText(benchmark: 0.9).benchmarkText == "90.0%")
+/// The benchmark belongs to a sweep: its own with its source, `--benchmark` over it, none
+/// without either (and then no benchmark verdict, never the Iris figure).
+@Test func eachSweepIsComparedWithItsOwnBenchmark() throws {
+    let fixture = try Fixture()
+    let runs = [RunSpec(parameters: baseline(), seed: 1, validation: 0.9, test: 0.9)]
+    try fixture.sweep("iris", runs: runs, benchmark: Benchmark(testAccuracy: 0.961, source: "the seed network's 49/51"))
+    try fixture.sweep("wine", runs: runs, datasetName: "wine")
+    let own = try LeaderboardQuery.sweepReport(fixture.store, name: "iris", top: 10)
+    let none = try LeaderboardQuery.sweepReport(fixture.store, name: "wine", top: 10)
+    let forced = try LeaderboardQuery.sweepReport(fixture.store, name: "wine", benchmark: 0.9, top: 10)
+    #expect(own.benchmark == Benchmark(testAccuracy: 0.961, source: "the seed network's 49/51"))
+    #expect(none.benchmark == nil)
+    #expect(forced.benchmark == Benchmark(testAccuracy: 0.9, source: "set with exp report --benchmark"))
+    #expect(ReportText().benchmarkFact(own) == "96.1% test accuracy (the seed network's 49/51)")
+    #expect(ReportText().benchmarkFact(none).hasPrefix("none"))
+    #expect(ReportText(benchmarkOverride: 0.9).headline.hasPrefix("Benchmark: 90.0% test accuracy for every sweep"))
+
+    _ = try ReportWriter.write(store: fixture.store, options: ReportOptions(outputDirectory: fixture.output))
+    let markdown = try String(contentsOf: fixture.output.appendingPathComponent("leaderboard.md"), encoding: .utf8)
+    let wine = String(markdown[markdown.range(of: "### Sweep wine")!.lowerBound...])
+    let iris = String(markdown[markdown.range(of: "### Sweep iris")!.lowerBound..<markdown.range(of: "### Sweep wine")!.lowerBound])
+    #expect(iris.contains("- Benchmark: 96.1% test accuracy (the seed network's 49/51)"))
+    #expect(!wine.contains("96.1"))
+    #expect(wine.contains("- Benchmark: none (the grid gives no \"benchmark\", and exp report --benchmark was not given), so no benchmark verdict"))
+    let html = try String(contentsOf: fixture.output.appendingPathComponent("leaderboard.html"), encoding: .utf8)
+    #expect(html.contains("the seed network&#39;s 49/51") || html.contains("the seed network's 49/51"))
+}
+
+// MARK: Ranking metric
+
+/// Ranked by another validation metric, the order follows it (log loss: lower first), and
+/// configurations whose runs lack it rank last and are counted.
+@Test func anotherMetricRanksAndRunsWithoutItRankLast() throws {
+    let fixture = try Fixture()
+    let a = baseline(["learning_rate": "0.5"]), b = baseline(["learning_rate": "0.01"]), old = baseline(["learning_rate": "0.2"])
+    try fixture.sweep("m", runs: [
+        // a: higher accuracy; b: higher balanced accuracy and lower log loss; old: stored before the metrics.
+        RunSpec(parameters: a, seed: 1, validation: 0.95, test: 0.9, metrics: [.balancedAccuracy: 0.80, .macroF1: 0.7, .logLoss: 0.6]),
+        RunSpec(parameters: a, seed: 2, validation: 0.95, test: 0.9, metrics: [.balancedAccuracy: 0.84, .macroF1: 0.7, .logLoss: 0.4]),
+        RunSpec(parameters: b, seed: 1, validation: 0.90, test: 0.9, metrics: [.balancedAccuracy: 0.91, .macroF1: 0.9, .logLoss: 0.2]),
+        RunSpec(parameters: old, seed: 1, validation: 0.99, test: 0.9),
+    ])
+    func order(_ metric: RankingMetric) throws -> [String] {
+        try ReportWriter.leaderboard(store: fixture.store, sweep: "m", metric: metric).map { $0.parameters["learning_rate"]! }
+    }
+    #expect(try order(.accuracy) == ["0.2", "0.5", "0.01"])
+    #expect(try order(.balancedAccuracy) == ["0.01", "0.5", "0.2"])
+    #expect(try order(.macroF1) == ["0.01", "0.5", "0.2"])
+    #expect(try order(.logLoss) == ["0.01", "0.5", "0.2"])
+    let rows = try ReportWriter.leaderboard(store: fixture.store, sweep: "m", metric: .balancedAccuracy)
+    #expect(abs(rows[1].validationMean(.balancedAccuracy)! - 0.82) < 1e-12)
+    #expect(abs(rows[1].validationMetrics[.balancedAccuracy]!.std! - 0.02 * 2.0.squareRoot()) < 1e-12)
+    #expect(rows[2].validationMean(.balancedAccuracy) == nil)
+
+    var options = ReportOptions(outputDirectory: fixture.output)
+    options.metric = .logLoss
+    _ = try ReportWriter.write(store: fixture.store, options: options)
+    let markdown = try String(contentsOf: fixture.output.appendingPathComponent("leaderboard.md"), encoding: .utf8)
+    #expect(markdown.contains("ranked by mean validation log loss (lower is better)"))
+    #expect(markdown.contains("1 configuration has finished runs without a validation log loss (stored before exp stored it) and ranks last."))
+    #expect(markdown.contains("| Val. log loss mean | Val. log loss std |"))
+    #expect(markdown.contains("Best by validation log loss: #1"))
 }
