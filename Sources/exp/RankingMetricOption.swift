@@ -2,7 +2,7 @@ import ArgumentParser
 import Tracker
 
 /// `--metric accuracy|balanced_accuracy|macro_f1|log_loss`, the validation metric that ranks.
-extension RankingMetric: @retroactive ExpressibleByArgument {}
+extension RankingMetric: ExpressibleByArgument {}
 
 extension RankingMetric {
     /// The help text of a `--metric` option.

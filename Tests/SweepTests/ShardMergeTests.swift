@@ -10,7 +10,8 @@ import TestSupport
         let store = try RunStore(path: path)
         let runs = try store.connection.query("""
             SELECT config_sha256 || '/' || seed || '/' || fold, status || ' ' || final_validation_accuracy || ' ' || test_accuracy
-                   || ' ' || best_epoch || ' ' || test_confusion FROM runs
+                   || ' ' || best_epoch || ' ' || test_confusion || ' ' || validation_balanced_accuracy || ' ' || validation_macro_f1
+                   || ' ' || validation_log_loss || ' ' || test_balanced_accuracy || ' ' || test_macro_f1 || ' ' || test_log_loss FROM runs
             """) { ($0.string(0)!, $0.string(1)!) }
         return Dictionary(uniqueKeysWithValues: runs)
     }
@@ -67,5 +68,12 @@ import TestSupport
         #expect(try outcomes(merged) == outcomes(whole))
         #expect(try store.connection.scalar("SELECT COUNT(*) FROM epoch_metrics")?.int == 24 * 50)
         #expect(try store.connection.scalar("PRAGMA integrity_check")?.string == "ok")
+
+        // A sweep's benchmark travels with it.
+        let source = try RunStore(path: whole)
+        try source.setBenchmark(sweepID: try #require(try source.sweep(named: grid.name)?.id), Benchmark(testAccuracy: 0.9, source: "a paper"))
+        let copy = try RunStore(path: dir.appendingPathComponent("copy.db").path)
+        #expect(try copy.merge(from: whole).added == 24)
+        #expect(try copy.sweep(named: grid.name)?.benchmark == Benchmark(testAccuracy: 0.9, source: "a paper"))
     }
 }
