@@ -7,15 +7,13 @@ import TestSupport
 /// expanded, and a grid over the limit is refused with its count.
 @Suite struct GridScaleTests {
     @Test func fiveBillionCellsAreRefusedBeforeExpanding() {
-        let start = ContinuousClock.now
+        // Expanding the 5e9 cells would exhaust memory long before this returned: reaching the
+        // expectations at all shows the count came from the list lengths (speed is not asserted).
         let problems = gridProblems(fixture("cases/grids/g12_five_billion_cells.json"))
-        let elapsed = ContinuousClock.now - start
         #expect(problems.count == 1)
         #expect(problems.first?.contains("grid: has 5000000000 cells (up to 1000000000 configurations x 5 seeds), "
                                          + "over the limit of 10000000") == true, "\(problems)")
         #expect(problems.first?.hasPrefix("line 1,") == true, "\(problems)")
-        // Expanding even 1e7 of the 5e9 configurations would take far longer than this.
-        #expect(elapsed < .seconds(1), "took \(elapsed)")
     }
 
     @Test func splitsAndSeedsCountTowardsTheLimit() throws {
