@@ -25,6 +25,7 @@ public struct Tag: Sendable, Equatable {
     /// When the value was last set, UTC ISO 8601 with milliseconds.
     public var updatedAt: String
 
+    /// A tag as read from the store (keys are not checked here; see ``Tag/validate(key:)``).
     public init(key: String, value: String, updatedAt: String) {
         self.key = key
         self.value = value
@@ -67,6 +68,7 @@ public struct Note: Sendable, Equatable {
     /// When it was last set, UTC ISO 8601 with milliseconds.
     public var updatedAt: String
 
+    /// A note as read from the store.
     public init(text: String, updatedAt: String) {
         self.text = text
         self.updatedAt = updatedAt
