@@ -83,6 +83,7 @@ struct HTMLReport {
             facts.append(("Same in every configuration",
                           report.parameters.constant.map { "\($0.name) \($0.value)" }.joined(separator: ", ")))
         }
+        if let tags = report.info.tagsText { facts.append(("Tags", tags)) }
         let charts = [ReportCharts.learningCurves(report),
                       ReportCharts.accuracyByParameter(report),
                       ReportCharts.confusionMatrix(report)].compactMap { $0 }
@@ -90,6 +91,9 @@ struct HTMLReport {
             .class("sweep"),
             .h3(t("Sweep \(report.info.name)")),
             .ul(.class("facts"), .group(facts.map { label, value in .li(.strong(t(label + ": ")), t(value)) })),
+            .if(report.info.note != nil, .element(named: "blockquote", nodes: [
+                .class("sweep-note"), .p(.strong("Note: "), t(report.info.note ?? "")),
+            ])),
             .div(.class("verdict"), .group(text.verdict(report).map { .p(t($0)) })),
             leaderboardTable(report),
             .group(charts.map { chart in
@@ -146,6 +150,7 @@ struct HTMLReport {
     h1,h2,h3{line-height:1.25}
     h2{border-bottom:1px solid var(--line);padding-bottom:.3rem;margin-top:2.5rem}
     .facts,.notes{padding-left:1.2rem}
+    .sweep-note{margin:0 0 1rem;padding:.2rem 1rem;border-left:4px solid var(--line);white-space:pre-line}
     .notes{color:var(--muted);font-size:.85rem}
     .verdict{border-left:4px solid var(--accent);padding:.2rem .8rem;margin:1rem 0}
     .verdict p{margin:.4rem 0}

@@ -29,7 +29,9 @@ enum LeaderboardQuery {
         return SweepInfo(id: overview.sweepID, name: overview.name, createdAt: overview.createdAt ?? "",
                          protocolJSON: overview.protocolJSON, dataset: dataset,
                          statusCounts: RunStatus.allCases.compactMap { status in counts[status].map { (status.rawValue, $0) } },
-                         testRowCounts: overview.testRowCounts, benchmark: overview.benchmark)
+                         testRowCounts: overview.testRowCounts, benchmark: overview.benchmark,
+                         tags: try store.tags(of: .sweep(name)).map { ($0.key, $0.value) },
+                         note: try store.note(of: .sweep(name))?.text)
     }
 
     /// Each configuration's hyperparameters (from one of its runs), and which of them vary.

@@ -90,7 +90,14 @@ struct MarkdownReport {
         if !report.parameters.constant.isEmpty {
             out.append("- Same in every configuration: " + e(report.parameters.constant.map { "\($0.name) \($0.value)" }.joined(separator: ", ")))
         }
+        if let tags = report.info.tagsText { out.append("- Tags: " + e(tags)) }
         out.append("")
+        if let note = report.info.note {
+            // A blockquote, one escaped paragraph per line of the note.
+            let lines = note.split(separator: "\n", omittingEmptySubsequences: false).map { e(String($0)) }
+            out += ["> **Note:** " + lines[0]] + lines.dropFirst().flatMap { [">", "> " + $0] }
+            out.append("")
+        }
         out += text.verdict(report).flatMap { [e($0), ""] }
         let columns = text.columns(report)
         let shown = report.tableRows(top: top)

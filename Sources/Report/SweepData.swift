@@ -28,6 +28,13 @@ struct SweepInfo {
     var testRowCounts: [Int]
     /// The sweep's own benchmark, from its grid.
     var benchmark: Benchmark? = nil
+    /// The sweep's tags (`exp tag --sweep`), by key.
+    var tags: [(key: String, value: String)] = []
+    /// The sweep's note (`exp note --sweep`), nil when it has none.
+    var note: String? = nil
+
+    /// The tags as one line, `key=value, key=value`; nil when there are none.
+    var tagsText: String? { tags.isEmpty ? nil : tags.map { "\($0.key)=\($0.value)" }.joined(separator: ", ") }
 
     var totalRuns: Int { statusCounts.reduce(0) { $0 + $1.count } }
 

@@ -11,6 +11,11 @@ public struct MergeSummary: Sendable, Equatable {
     /// True when the source was read as immutable, on storage nothing can be written to (see
     /// ``RunStore/isImmutable``).
     public var sourceIsImmutable = false
+    /// Tags and notes copied: new here, or set more recently in the source.
+    public var annotationsCopied = 0
+    /// Tags and notes both files hold on the same run or sweep with different values (the one
+    /// set most recently was kept).
+    public var annotationConflicts = 0
 }
 
 extension RunStore {
@@ -31,7 +36,9 @@ extension RunStore {
     /// fold, fold, phase), and each fold's selection is copied unless the fold has one. A run
     /// missing here is copied with its params, epoch metrics and weights; a run here that is
     /// less complete than the source's (queued, running, interrupted or failed, against a
-    /// finished or diverged one) is replaced by it. Merging the same file again changes nothing.
+    /// finished or diverged one) is replaced by it. Tags and notes follow their runs and sweeps;
+    /// where both files set one differently, the most recently set value wins (see
+    /// ``mergeAnnotations(runIDs:sweepIDs:)``). Merging the same file again changes nothing.
     ///
     /// The source is only read: opened read-only (as immutable on read-only storage, see
     /// ``init(path:readOnly:)``), and when its schema is older, upgraded in a temporary copy
@@ -89,6 +96,7 @@ extension RunStore {
                 .filter { !["run_id", "sweep_id", "dataset_id", "split_id"].contains($0) }
             let list = columns.joined(separator: ", ")
             var summary = MergeSummary(sourceIsImmutable: reader.isImmutable)
+            var runIDs: [Int64: Int64] = [:]
             for run in source.runs {
                 let sweepID = sweepIDs[run.sweepID]!
                 let existing = try connection.query("""
@@ -100,6 +108,7 @@ extension RunStore {
                 }.first
                 let target: Int64
                 if let (id, status) = existing {
+                    runIDs[run.id] = id
                     guard RunStore.completeness(run.status) > RunStore.completeness(status) else {
                         summary.unchanged += 1
                         continue
@@ -117,6 +126,7 @@ extension RunStore {
                         SELECT ?, ?, ?, \(list) FROM source.runs WHERE run_id = ?
                         """, [.integer(sweepID), .integer(datasetIDs[run.datasetID]!), .integer(splitIDs[run.splitID]!), .integer(run.id)])
                     target = connection.lastInsertRowID
+                    runIDs[run.id] = target
                     summary.added += 1
                 }
                 for table in ["params", "epoch_metrics", "weights"] {
@@ -135,6 +145,7 @@ extension RunStore {
                     ON CONFLICT (sweep_id, repeat, outer_fold) DO NOTHING
                     """, [.integer(target), .integer(source)])
             }
+            (summary.annotationsCopied, summary.annotationConflicts) = try mergeAnnotations(runIDs: runIDs, sweepIDs: sweepIDs)
             return summary
         }
     }

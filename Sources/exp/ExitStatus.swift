@@ -73,6 +73,9 @@ struct Termination {
         case let error as GridError:
             // One line per problem, each naming the file, line and key.
             (status, messages) = (.rejectedInput, error.description.split(separator: "\n").map(String.init))
+        case let error as AnnotationError:
+            // A refused tag key, or a run, sweep, tag or note not in the database: nothing was stored.
+            (status, messages) = (.rejectedInput, ["exp: \(error)"])
         case is DataImportError, is SchemaError, is DatabaseFileError, is SQLiteError:
             // An SQLite error a command let through comes from the database it opened.
             let described = Self.describe(error, database: error is SQLiteError ? openedDatabase ?? "" : "")

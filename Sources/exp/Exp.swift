@@ -10,7 +10,7 @@ struct Exp: ParsableCommand {
         commandName: "exp",
         abstract: "Train small MLPs on tabular data; keep, compare and reproduce every run in runs.db.",
         version: toolVersion,
-        subcommands: [SweepCommand.self, TrainCommand.self, ReportCommand.self, RunsCommand.self, ShowCommand.self, CompareCommand.self, BestCommand.self, ExportCommand.self,
+        subcommands: [SweepCommand.self, TrainCommand.self, ReportCommand.self, RunsCommand.self, ShowCommand.self, TagCommand.self, NoteCommand.self, CompareCommand.self, BestCommand.self, ExportCommand.self,
                       PredictCommand.self, EvaluateCommand.self, DataCommand.self, MergeCommand.self, DatabaseCommand.self]
     )
 

@@ -40,7 +40,7 @@ struct ExportCommand: ParsableCommand {
             throw ExpError.rejected("no sweep '\(sweep)' in \(database.db)" + (names.isEmpty ? "" : "; sweeps: \(names.joined(separator: ", "))"))
         }
         let records = epochs ? try epochRecords(store) : wide ? try wideRecords(store, sweepID: sweepID) : try runRecords(store)
-        if format == "json" { try records.print(lines: false) } else { records.printCSV() }
+        if format == "json" { records.print(lines: false) } else { records.printCSV() }
     }
 
     func runRecords(_ store: RunStore) throws -> RunRecords {

@@ -7,8 +7,14 @@ struct MergeCommand: ParsableCommand {
         commandName: "merge",
         abstract: "Merge shard databases (from `exp sweep --shard I/N`) into one; merging again changes nothing.",
         discussion: """
-            A finished or diverged run wins over an unfinished copy of the same cell. The shards are only read; one \
-            with an older schema is upgraded in a temporary copy. See docs/scale-out.md.
+            A finished or diverged run wins over an unfinished copy of the same cell. Tags and notes (`exp tag`, \
+            `exp note`) come along with their runs and sweeps; where both databases set the same tag key (or a note) \
+            on the same run or sweep to different values, the value set most recently wins, and the line says how \
+            many such conflicts there were. The shards are only read; one with an older schema is upgraded in a \
+            temporary copy. See docs/scale-out.md.
+
+            Example:
+              exp merge all.db shard-0.db shard-1.db shard-2.db
             """
     )
 
@@ -29,6 +35,10 @@ struct MergeCommand: ParsableCommand {
                     throw ExpError.rejected("\(shard) holds no runs (was it copied without its -wal file while a sweep was writing it?)")
                 }
                 print("\(shard): \(summary.added) runs added, \(summary.replaced) replaced by a more complete copy, \(summary.unchanged) unchanged")
+                if summary.annotationsCopied + summary.annotationConflicts > 0 {
+                    print("\(shard): \(summary.annotationsCopied) tags and notes copied; \(summary.annotationConflicts) set differently in both, "
+                          + "the most recently set kept")
+                }
             } catch let error as ExpError {
                 throw error
             } catch let error as TrackerError {

@@ -5,28 +5,47 @@ import NeuralNet
 import Tracker
 
 /// The names `exp runs` filters, sorts and prints by: a `run_summary` column, a hyperparameter of
-/// ``HyperparameterSchema``, or `config` (printed only), with the value each gives one run.
+/// ``HyperparameterSchema``, a run tag (`tag.KEY`), or `config`, `tags` and `note` (printed
+/// only), with the value each gives one run.
 enum RunField: Equatable {
     case column(String)
     case hyperparameter(Hyperparameter)
+    /// The value of the run's tag with this key.
+    case tag(String)
     case config
+    /// Every tag of the run, as an object.
+    case tags
+    /// The run's note.
+    case note
 
     static func == (a: RunField, b: RunField) -> Bool { a.name == b.name }
 
-    /// Every valid name, columns first, then hyperparameters in schema order.
-    static var names: [String] { RunSelection.columns.map(\.name) + HyperparameterSchema.current.names }
+    /// Every valid name, columns first, then hyperparameters in schema order, then `tag.KEY`.
+    static var names: [String] { RunSelection.columns.map(\.name) + HyperparameterSchema.current.names + ["tag.KEY"] }
+
+    /// The names only printed, not compared or sorted by.
+    static let printedOnly = ["config", "tags", "note"]
 
     /// The field called `name`.
-    /// - Throws: `ValidationError` naming the valid names when there is none.
+    /// - Throws: `ValidationError` naming the valid names when there is none, or saying what is
+    ///   wrong with a tag key.
     init(_ name: String, option: String, printable: Bool = false) throws {
         if RunSelection.columns.contains(where: { $0.name == name }) {
             self = .column(name)
         } else if let p = HyperparameterSchema.current[name] {
             self = .hyperparameter(p)
+        } else if name.hasPrefix("tag.") {
+            let key = String(name.dropFirst(4))
+            do { try Tag.validate(key: key) } catch { throw ValidationError("\(option): \(error)") }
+            self = .tag(key)
         } else if printable, name == "config" {
             self = .config
+        } else if printable, name == "tags" {
+            self = .tags
+        } else if printable, name == "note" {
+            self = .note
         } else {
-            throw ValidationError("\(option): unknown name '\(name)'; valid: \((Self.names + (printable ? ["config"] : [])).joined(separator: ", "))")
+            throw ValidationError("\(option): unknown name '\(name)'; valid: \((Self.names + (printable ? Self.printedOnly : [])).joined(separator: ", "))")
         }
     }
 
@@ -34,7 +53,18 @@ enum RunField: Equatable {
         switch self {
         case .column(let name): return name
         case .hyperparameter(let p): return p.name
+        case .tag(let key): return "tag." + key
         case .config: return "config"
+        case .tags: return "tags"
+        case .note: return "note"
+        }
+    }
+
+    /// True for a field read from the run's tags or note rather than its `run_summary` row.
+    var isAnnotation: Bool {
+        switch self {
+        case .tag, .tags, .note: return true
+        default: return false
         }
     }
 
@@ -43,7 +73,8 @@ enum RunField: Equatable {
         switch self {
         case .column(let name): return .column(name)
         case .hyperparameter(let p): return .configuration(key: p.name, fallback: Self.sqlValue(p.defaultValue))
-        case .config: return .column("config")
+        case .tag(let key): return .tag(key: key)
+        case .config, .tags, .note: return .column(name)
         }
     }
 
@@ -52,7 +83,10 @@ enum RunField: Equatable {
     func value(_ text: String, for comparison: RunSelection.Comparison, option: String) throws -> SQLValue {
         func refuse(_ what: String) -> ValidationError { ValidationError("\(option): \(name) \(comparison.rawValue) '\(text)': \(what)") }
         switch self {
-        case .config: throw refuse("config cannot be compared")
+        case .config, .tags, .note: throw refuse("\(name) cannot be compared")
+        case .tag:
+            guard [.equal, .notEqual].contains(comparison) else { throw refuse("a tag takes only = or !=") }
+            return .text(text)
         case .column(let column):
             if RunSelection.columns.first(where: { $0.name == column })?.isNumber == true {
                 guard let number = Double(text), number.isFinite else { throw refuse("\(column) takes a number") }
@@ -97,20 +131,28 @@ enum RunField: Equatable {
         }
     }
 
-    /// The cells of `fields` for each run, the configuration parsed only when a hyperparameter is asked for.
-    static func rows(_ runs: [RunSummary], _ fields: [RunField]) -> [[RunCell]] {
+    /// The cells of `fields` for each run, the configuration parsed only when a hyperparameter
+    /// is asked for.
+    /// - Parameter annotations: the runs' tags and notes by run id (needed only for tag fields
+    ///   and `note`).
+    static func rows(_ runs: [RunSummary], _ fields: [RunField],
+                     annotations: (tags: [Int64: [Tag]], notes: [Int64: String]) = ([:], [:])) -> [[RunCell]] {
         let needsConfiguration = fields.contains { if case .hyperparameter = $0 { return true } else { return false } }
         return runs.map { run in
             let configuration = needsConfiguration
                 ? (try? JSONSerialization.jsonObject(with: Data(run.config.utf8))) as? [String: Any] : nil
-            return fields.map { $0.cell(run, configuration: configuration) }
+            let annotation = (tags: annotations.tags[run.runID] ?? [], note: annotations.notes[run.runID])
+            return fields.map { $0.cell(run, configuration: configuration, annotation: annotation) }
         }
     }
 
     /// This field's value for one run; `configuration` is the run's parsed configuration
-    /// (needed only for hyperparameters).
-    func cell(_ run: RunSummary, configuration: [String: Any]?) -> RunCell {
+    /// (needed only for hyperparameters), `annotation` its tags and note.
+    func cell(_ run: RunSummary, configuration: [String: Any]?, annotation: (tags: [Tag], note: String?) = ([], nil)) -> RunCell {
         switch self {
+        case .tag(let key): return annotation.tags.first { $0.key == key }.map { RunCell.text($0.value) } ?? .missing
+        case .tags: return .strings(annotation.tags.map { ($0.key, $0.value) })
+        case .note: return annotation.note.map(RunCell.text) ?? .missing
         case .config: return .json(run.config)
         case .hyperparameter(let p):
             guard let value = configuration?[p.name] else { return RunCell(p.defaultValue) }
@@ -150,6 +192,8 @@ enum RunField: Equatable {
 /// One printed value of a run.
 enum RunCell {
     case integer(Int), number(Double), text(String), json(String), missing
+    /// Text by key (a run's tags), sorted by key.
+    case strings([(key: String, value: String)])
 
     static func of(_ value: Double?) -> RunCell { value.map(RunCell.number) ?? .missing }
 
@@ -168,6 +212,7 @@ enum RunCell {
         case .integer(let v): return "\(v)"
         case .number(let v): return asPercent ? percent(v) : (v.isFinite ? String(format: "%.5g", v) : "\(v)")
         case .text(let v), .json(let v): return v
+        case .strings(let pairs): return pairs.isEmpty ? "-" : pairs.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
         case .missing: return "-"
         }
     }
@@ -178,6 +223,7 @@ enum RunCell {
         case .integer(let v): return "\(v)"
         case .number(let v): return HyperparameterValue.text(of: v)
         case .text(let v), .json(let v): return formulaSafeCSVField(v)
+        case .strings(let pairs): return formulaSafeCSVField(RunCell.jsonObject(pairs))
         case .missing: return ""
         }
     }

@@ -6,13 +6,16 @@ struct RunsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "runs", abstract: "List runs, one line each, filtered and sorted without SQL.",
         discussion: """
-            NAME in --where, --sort and --columns is a run column (\(RunSelection.columns.map(\.name).joined(separator: ", "))) \
-            or a hyperparameter; values are typed by the schema. A missing or NaN metric matches no comparison but !=, \
-            and sorts last in both directions.
+            NAME in --where, --sort and --columns is a run column (\(RunSelection.columns.map(\.name).joined(separator: ", "))), \
+            a hyperparameter, or tag.KEY, the value of the run's tag KEY (set with `exp tag`; = and != only); values are \
+            typed by the schema. A missing or NaN metric, or a tag the run does not have, matches no comparison but !=, \
+            and sorts last in both directions. --columns also takes config, tags (every tag of the run) and note; \
+            JSON and CSV records have a tags column by default.
 
-            Example:
+            Examples:
               exp runs --sweep iris --where 'learning_rate<=0.1' --where 'validation_accuracy>0.96' \\
                 --sort -validation_accuracy --limit 5 --columns run_id,learning_rate,validation_accuracy
+              exp runs --where tag.reviewed=yes --columns run_id,validation_accuracy,tags
             """)
 
     @OptionGroup var database: DatabaseOptions
@@ -25,13 +28,15 @@ struct RunsCommand: ParsableCommand {
             help: ArgumentHelp("Sort keys, comma-separated; a leading - sorts descending (e.g. -validation_accuracy,run_id).", valueName: "keys"))
     var sort: String?
     @Option(name: .long, help: "At most this many runs.") var limit: Int?
-    @Option(name: .long, help: ArgumentHelp("Columns to print, comma-separated (names as in --where, and config).", valueName: "names"))
+    @Option(name: .long, help: ArgumentHelp("Columns to print, comma-separated (names as in --where, and config, tags, note).", valueName: "names"))
     var columns: String?
     @Flag(name: .long, help: "Print one JSON array of runs instead of a table (as --format json).") var json = false
     @Flag(name: .long, help: "Print CSV with a header row (as --format csv); text cells are safe from spreadsheet formulas.") var csv = false
     @Option(name: .long, help: "Output format: table, json (one array), jsonl (one run per line) or csv.") var format: String?
 
     static let defaultColumns = ["run_id", "sweep", "seed", "fold", "status", "validation_accuracy", "test_accuracy", "duration_seconds", "config"]
+    /// JSON and CSV records, read by programs, also carry every tag of the run.
+    static let defaultRecordColumns = defaultColumns + ["tags"]
     static let tableHeadings = ["run_id": "run", "validation_accuracy": "val_acc", "test_accuracy": "test_acc", "duration_seconds": "seconds"]
 
     /// The output format asked for.
@@ -85,7 +90,8 @@ struct RunsCommand: ParsableCommand {
 
     /// The columns to print.
     func fields() throws -> [RunField] {
-        let names = columns.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? Self.defaultColumns
+        let names = columns.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+            ?? (outputFormat == "table" ? Self.defaultColumns : Self.defaultRecordColumns)
         guard !names.isEmpty else { throw ValidationError("--columns: name at least one column") }
         return try names.map { try RunField($0, option: "--columns", printable: true) }
     }
@@ -94,11 +100,12 @@ struct RunsCommand: ParsableCommand {
         let store = try openStore(database.db, readOnly: true)
         let fields = try fields()
         let runs = try store.runSummaries(try selection())
-        let rows = RunField.rows(runs, fields)
+        let annotations = fields.contains(where: \.isAnnotation) ? try store.runAnnotations(sweep: sweep) : ([:], [:])
+        let rows = RunField.rows(runs, fields, annotations: annotations)
         let names = fields.map(\.name)
         switch outputFormat {
         case "json", "jsonl":
-            try RunRecords(names: names, rows: rows).print(lines: outputFormat == "jsonl")
+            RunRecords(names: names, rows: rows).print(lines: outputFormat == "jsonl")
         case "csv":
             RunRecords(names: names, rows: rows).printCSV()
         default:

@@ -4,7 +4,14 @@ import Tracker
 
 struct ShowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "show", abstract: "Show one run: configuration, summary metrics and its learning curve.")
+        commandName: "show", abstract: "Show one run: configuration, summary metrics, tags and notes, and its learning curve.",
+        discussion: """
+            Besides the run's own tags and note (`exp tag`, `exp note`), its sweep's are printed as sweep_tags and \
+            sweep_note.
+
+            Example:
+              exp show 12 --json
+            """)
 
     @Argument(help: "The run id (runs.run_id).") var runID: Int
     @OptionGroup var database: DatabaseOptions
@@ -15,9 +22,18 @@ struct ShowCommand: ParsableCommand {
         guard let detail = try store.runDetail(id: Int64(runID)) else { throw ExpError.rejected("no run \(runID) in \(database.db)") }
         let summary = detail.summary.map { ($0.name, $0.value) }
         let curve = detail.curve.map { ($0.epoch, $0.trainLoss, $0.trainAccuracy, $0.validationLoss, $0.validationAccuracy) }
+        let sweep = AnnotationTarget.sweep(summary.first { $0.0 == "sweep" }?.1.string ?? "")
+        let annotations: [(name: String, tags: [Tag], note: Note?)] = [
+            ("", try store.tags(of: .run(Int64(runID))), try store.note(of: .run(Int64(runID)))),
+            ("sweep_", try store.tags(of: sweep), try store.note(of: sweep)),
+        ]
         if json {
             var object: [String: Any] = [:]
             for (name, value) in summary { object[name] = jsonValue(value) }
+            for a in annotations {
+                object[a.name + "tags"] = Dictionary(uniqueKeysWithValues: a.tags.map { ($0.key, $0.value) })
+                object[a.name + "note"] = a.note?.text ?? NSNull()
+            }
             if let config = summary.first(where: { $0.0 == "config" })?.1.string {
                 object["config"] = try? JSONSerialization.jsonObject(with: Data(config.utf8))
             }
@@ -29,6 +45,10 @@ struct ShowCommand: ParsableCommand {
             return
         }
         for (name, value) in summary { print("\(name): \(textValue(value))") }
+        for a in annotations {
+            print("\(a.name)tags: " + (a.tags.isEmpty ? "-" : a.tags.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")))
+            print("\(a.name)note: " + (a.note?.text ?? "-"))
+        }
         print("learning curve (\(curve.count) epochs):")
         print("epoch\ttrain_loss\ttrain_acc\tval_loss\tval_acc")
         let step = max(1, curve.count / 20)

@@ -32,7 +32,7 @@ import TestSupport
 
     @Test func newCommandsShowAnExample() throws {
         let dir = temporaryDirectory()
-        for command in ["runs", "best", "predict", "compare", "export"] {
+        for command in ["runs", "best", "predict", "compare", "export", "tag", "note", "show", "merge"] {
             let help = try exp([command, "--help"], in: dir)
             #expect(help.status == 0)
             #expect(help.stdout.contains("Example"), "\(command)")

@@ -33,10 +33,10 @@ import TestSupport
         #expect(byAccuracy.map { $0["run_id"] as? Int } == expected.map { $0["run_id"] as? Int })
         let top = try records(["--sort", "-validation_accuracy,run_id", "--limit", "1"], in: dir)
         #expect(top.count == 1 && top.first?["run_id"] as? Int == expected.first?["run_id"] as? Int)
-        // The default JSON record keeps its keys, the configuration as an object.
+        // The default JSON record keeps its keys, the configuration as an object, and has the run's tags.
         #expect(top.first?["config"] as? [String: Any] != nil)
         #expect(Set(top.first?.keys ?? [:].keys) == ["run_id", "sweep", "seed", "fold", "status", "validation_accuracy",
-                                                       "test_accuracy", "duration_seconds", "config"])
+                                                       "test_accuracy", "duration_seconds", "config", "tags"])
         // A missing metric (queued run) matches only !=, and sorts last both ways.
         let missingLast = try records(["--where", "validation_accuracy != 2", "--sort", "validation_accuracy"], in: dir)
         #expect(missingLast.count == 4)

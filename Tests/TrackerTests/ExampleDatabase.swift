@@ -12,6 +12,9 @@ import Foundation
 ///   at learning rate 0.1, seed 1 (8 search runs); each outer fold chose [8] and its refit
 ///   run scored 72 of its 75 outer test rows.
 ///
+/// Tags and notes: `iris-lr` has the sweep tags `stage=baseline` and `owner=ana` and a note;
+/// its finished runs at learning rate 0.1 are tagged `reviewed=yes`, and run 1 has a note.
+///
 /// Metrics follow a deterministic formula, so the same file is built every time.
 enum ExampleDatabase {
     static let lrRates = [0.01, 0.1, 0.5, 5.0]
@@ -90,6 +93,12 @@ enum ExampleDatabase {
             }
         }
         try buildNested(store, datasetID: dataset.id!)
+        try store.setTags([("stage", "baseline"), ("owner", "ana")], on: .sweep("iris-lr"))
+        try store.setNote("Learning rate 5 diverges for two of three seeds.", on: .sweep("iris-lr"))
+        let reviewed = try store.runSummaries(RunSelection(sweep: "iris-lr", status: .finished, conditions: [
+            .init(field: .configuration(key: "learning_rate", fallback: .null), comparison: .equal, value: .real(0.1))]))
+        for run in reviewed { try store.setTags([("reviewed", "yes")], on: .run(run.runID)) }
+        try store.setNote("Checked by hand: its curve is smooth.", on: .run(1))
         return store
     }
 

@@ -95,10 +95,10 @@ private func fillForUpgrade(_ store: RunStore) throws {
         // On top of the current schema, so the store's own statements can fill the file.
         let first = Migrations.all
         let old = Migrations.latestVersion
-        let synthetic = Migration(version: old + 1, file: String(format: "%04d_run_notes.sql", old + 1), sql: """
+        let synthetic = Migration(version: old + 1, file: String(format: "%04d_run_labels.sql", old + 1), sql: """
             -- Synthetic upgrade: a column and a table.
             ALTER TABLE runs ADD COLUMN notes TEXT;
-            CREATE TABLE run_tags (
+            CREATE TABLE run_labels (
                 run_id  INTEGER NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,
                 tag     TEXT    NOT NULL,
                 PRIMARY KEY (run_id, tag)
@@ -133,7 +133,7 @@ private func fillForUpgrade(_ store: RunStore) throws {
         #expect(try upgraded.connection.scalar("PRAGMA integrity_check")?.string == "ok")
 
         // The upgraded file works: the new table, and the store's own statements.
-        try upgraded.connection.run("INSERT INTO run_tags (run_id, tag) VALUES (1, 'baseline')")
+        try upgraded.connection.run("INSERT INTO run_labels (run_id, tag) VALUES (1, 'baseline')")
         #expect(try upgraded.connection.scalar("SELECT COUNT(*) FROM leaderboard")?.int == 3)
         let sweepID = try #require(try upgraded.sweep(named: "iris-lr")?.id)
         #expect(try upgraded.claimNext(sweepID: sweepID, host: "h", pid: 1) != nil)

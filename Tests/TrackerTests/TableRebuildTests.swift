@@ -35,6 +35,9 @@ private func populatedStore(_ path: String) throws -> RunStore {
     try claimAndRecord(store, sweepID: fixture.sweepID, finishedResult(validationAccuracy: 0.9))
     try claimAndRecord(store, sweepID: fixture.sweepID, finishedResult(validationAccuracy: 0.8))
     try claimAndRecord(store, sweepID: fixture.sweepID, divergedResult())
+    try store.setTags([("reviewed", "yes"), ("owner", "ana")], on: .run(2))
+    try store.setNote("a note", on: .run(2))
+    try store.setTags([("stage", "baseline")], on: .sweep("iris-lr"))
     return store
 }
 
@@ -59,7 +62,8 @@ private func populatedStore(_ path: String) throws -> RunStore {
         #expect(upgraded.backupPath != nil)
         let columns = try upgraded.connection.query("SELECT name FROM pragma_table_info('runs')") { s in try s.string("name") }
         #expect(columns.contains("note"))
-        for table in ["datasets", "sweeps", "splits", "params", "epoch_metrics", "weights"] {
+        #expect(before["run_tags"]!.count == 2 && before["run_notes"]!.count == 1)
+        for table in ["datasets", "sweeps", "splits", "params", "epoch_metrics", "weights", "run_tags", "sweep_tags", "run_notes"] {
             #expect(try allRows(upgraded.connection, table) == before[table]!, "\(table) changed")
         }
         let runs = try upgraded.connection.query("SELECT * FROM runs ORDER BY run_id") { s in
@@ -72,6 +76,11 @@ private func populatedStore(_ path: String) throws -> RunStore {
         try upgraded.connection.run("DELETE FROM runs WHERE run_id = 1")
         #expect(try upgraded.connection.scalar("SELECT COUNT(*) FROM params WHERE run_id = 1")?.int == 0)
         #expect(try upgraded.leaderboard(sweepID: 1).count == 3)
+        // The tags of the rebuilt table's runs still refer to it, and cascade too.
+        try upgraded.setTags([("after", "rebuild")], on: .run(3))
+        try upgraded.connection.run("DELETE FROM runs WHERE run_id = 2")
+        #expect(try upgraded.connection.scalar("SELECT COUNT(*) FROM run_tags")?.int == 1)
+        #expect(try upgraded.connection.scalar("SELECT COUNT(*) FROM run_notes")?.int == 0)
     }
 
     @Test func anUpgradeThatBreaksReferencesIsRolledBack() throws {

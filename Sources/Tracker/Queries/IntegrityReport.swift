@@ -8,7 +8,8 @@ public struct IntegrityReport: Sendable {
     public var foreignKeyViolations: Int
     /// The file's schema version (`PRAGMA user_version`).
     public var schemaVersion: Int
-    /// Row counts of every table, in ``RunStore/tables`` order.
+    /// Row counts of every table the file has, in ``RunStore/tables`` order (an older schema
+    /// read only lacks the later ones).
     public var tableRows: [(table: String, rows: Int)]
     /// Run counts by status, by status name; statuses without runs are absent.
     public var statusCounts: [(status: String, runs: Int)]
@@ -19,7 +20,8 @@ public struct IntegrityReport: Sendable {
 
 extension RunStore {
     /// The tables of the schema, in the order of their creation.
-    public static let tables = ["datasets", "sweeps", "splits", "runs", "params", "epoch_metrics", "weights", "selections"]
+    public static let tables = ["datasets", "sweeps", "splits", "runs", "params", "epoch_metrics", "weights", "selections",
+                                "run_tags", "sweep_tags", "run_notes", "sweep_notes"]
 
     /// Checks the file: SQLite's integrity check, foreign keys, the schema version, and what is
     /// stored (rows per table, runs per status). Reads only.
@@ -29,7 +31,8 @@ extension RunStore {
         let integrity = try connection.query("PRAGMA integrity_check") { s in try s.string("integrity_check") ?? "" }
         let foreignKeys = try connection.foreignKeyViolations().count
         let version = try connection.userVersion
-        let tableRows = try Self.tables.map { table in
+        let present = Set(try connection.query("SELECT name FROM sqlite_schema WHERE type = 'table'") { s in try s.required(s.string, "name") })
+        let tableRows = try Self.tables.filter(present.contains).map { table in
             (table, try connection.scalar("SELECT COUNT(*) FROM \(table)")?.int ?? 0)
         }
         let statuses = try connection.query("SELECT status, COUNT(*) AS runs FROM runs GROUP BY status ORDER BY status") { s in

@@ -11,6 +11,9 @@ public struct RunSelection: Sendable, Equatable {
         /// A key of the stored configuration's JSON; `fallback` stands for a key the stored
         /// configuration leaves out (a key added after it, holding its default).
         case configuration(key: String, fallback: SQLValue)
+        /// The value of the run's tag with this key (``Tag/validate(key:)``); NULL for a run
+        /// without the tag, so it matches only `!=` and sorts last.
+        case tag(key: String)
     }
 
     /// A comparison, as `exp runs --where` spells it.
@@ -79,9 +82,11 @@ public struct RunSelection: Sendable, Equatable {
 
     /// The SQL of the selection's WHERE conditions and ORDER BY, with their bindings after the
     /// first `offset` ones.
+    /// - Parameter tagsStored: false for a file without `run_tags` (an older schema read
+    ///   only), where no run has a tag.
     /// - Throws: ``SQLiteError`` (misuse) for a column not in ``columns`` or a key that is no
-    ///   plain name.
-    func clauses(bindingsAfter offset: Int) throws -> (conditions: String, order: String, bindings: [SQLValue]) {
+    ///   plain name or tag key.
+    func clauses(bindingsAfter offset: Int, tagsStored: Bool = true) throws -> (conditions: String, order: String, bindings: [SQLValue]) {
         var bindings: [SQLValue] = []
         func placeholder(_ value: SQLValue) -> String {
             bindings.append(value)
@@ -99,6 +104,12 @@ public struct RunSelection: Sendable, Equatable {
                     throw SQLiteError(.misuse, message: "no configuration key '\(key)'", sql: nil)
                 }
                 return "COALESCE(json_extract(config, \(placeholder(.text("$." + key)))), \(placeholder(fallback)))"
+            case .tag(let key):
+                guard (try? Tag.validate(key: key)) != nil else {
+                    throw SQLiteError(.misuse, message: "no tag key '\(key)'", sql: nil)
+                }
+                guard tagsStored else { return "NULL" }
+                return "(SELECT t.value FROM run_tags t WHERE t.run_id = run_summary.run_id AND t.key = \(placeholder(.text(key))))"
             }
         }
         var conditions: [String] = []
