@@ -11,9 +11,9 @@ struct BestCommand: ParsableCommand {
             highest validation accuracy (then the lowest validation loss, then the oldest) is printed. A sweep \
             without a finished run is an error (exit 2).
 
-            Example:
-              exp predict --run $(exp best --sweep iris) new-flowers.csv
+            Examples:
               exp best --sweep iris --json
+              exp predict --run $(exp best --sweep iris) new-flowers.csv
             """)
 
     @OptionGroup var database: DatabaseOptions

@@ -9,6 +9,9 @@ struct MergeCommand: ParsableCommand {
         discussion: """
             A finished or diverged run wins over an unfinished copy of the same cell. The shards are only read; one \
             with an older schema is upgraded in a temporary copy. See docs/scale-out.md.
+
+            Example:
+              exp merge runs.db shard0.db shard1.db shard2.db shard3.db
             """
     )
 

@@ -6,7 +6,13 @@ import Tracker
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Write Markdown and self-contained HTML leaderboards (ranked by mean validation accuracy)."
+        abstract: "Write Markdown and self-contained HTML leaderboards (ranked by mean validation accuracy).",
+        discussion: """
+            The report's tables, statistics and charts are explained in docs/report.md.
+
+            Example:
+              exp report --sweep iris --top 5 --out reports
+            """
     )
 
     @OptionGroup var database: DatabaseOptions

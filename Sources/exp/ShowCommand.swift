@@ -4,7 +4,11 @@ import Tracker
 
 struct ShowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "show", abstract: "Show one run: configuration, summary metrics and its learning curve.")
+        commandName: "show", abstract: "Show one run: configuration, summary metrics and its learning curve.",
+        discussion: """
+            Example:
+              exp show 12 --json
+            """)
 
     @Argument(help: "The run id (runs.run_id).") var runID: Int
     @OptionGroup var database: DatabaseOptions
