@@ -146,11 +146,12 @@ struct HTMLReport {
     @media (prefers-color-scheme:dark){:root{--fg:#e6edf3;--bg:#0d1117;--muted:#9198a1;--line:#30363d;--head:#161b22;\
     --accent:#56b4e9;--good:#3fb950;--mark:#3b2e00;--warn:#d29922}}
     *{box-sizing:border-box}
-    body{margin:0 auto;max-width:1200px;padding:1rem;font:15px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;color:var(--fg);background:var(--bg)}
+    body{margin:0;padding:1rem 1.5rem;font:15px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;color:var(--fg);background:var(--bg)}
     h1,h2,h3{line-height:1.25}
     h2{border-bottom:1px solid var(--line);padding-bottom:.3rem;margin-top:2.5rem}
     .facts,.notes{padding-left:1.2rem}
     .sweep-note{margin:0 0 1rem;padding:.2rem 1rem;border-left:4px solid var(--line);white-space:pre-line}
+    header p,.facts,.notes,.verdict,footer p{max-width:75rem}
     .notes{color:var(--muted);font-size:.85rem}
     .verdict{border-left:4px solid var(--accent);padding:.2rem .8rem;margin:1rem 0}
     .verdict p{margin:.4rem 0}

@@ -178,7 +178,10 @@ enum ReportCharts {
         guard let confusion = report.confusion, !confusion.counts.isEmpty else { return nil }
         let classes = confusion.counts.count
         let cell = max(28, min(64, 420 / Double(classes)))
-        let labelWidth = 130.0, top = 92.0
+        // Vertical layout, baselines of 12 px text (about 11 px above the baseline and 3 below):
+        // the axis title at 58, the column labels' two lines at top - 24 and top - 8, so the
+        // upper line's tallest letters stay 8 px clear of the title's descenders.
+        let labelWidth = 130.0, top = 104.0, axisTitle = 58.0
         let gridLeft = labelWidth + 40
         let w = max(460, gridLeft + cell * Double(classes) + 20)
         var chart = SVGChart(width: w, height: top + cell * Double(classes) + 60,
@@ -189,12 +192,12 @@ enum ReportCharts {
                    class: "heading")
         chart.text(16, 34, "\(correct) of \(total) test rows correct (\(Format.percent(total > 0 ? Double(correct) / Double(total) : nil)))",
                    class: "muted")
-        chart.text(gridLeft + cell * Double(classes) / 2, 56, "predicted class", anchor: .middle)
+        chart.text(gridLeft + cell * Double(classes) / 2, axisTitle, "predicted class", anchor: .middle)
         chart.text(14, top + cell * Double(classes) / 2, "true class", anchor: .middle, rotate: -90)
         // Column labels alternate between two lines, so each may be twice as wide as a cell.
         let maxCharacters = max(4, Int(2 * cell / 7) - 1)
         for j in 0..<classes {
-            chart.text(gridLeft + cell * (Double(j) + 0.5), top - (j.isMultiple(of: 2) ? 6 : 22), confusion.classNames[j],
+            chart.text(gridLeft + cell * (Double(j) + 0.5), top - (j.isMultiple(of: 2) ? 8 : 24), confusion.classNames[j],
                        anchor: .middle, maxCharacters: maxCharacters)
         }
         for i in 0..<classes {

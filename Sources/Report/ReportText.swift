@@ -314,10 +314,15 @@ struct ReportText {
     }
 
     func footer(databasePath: String, generatedAt: Date) -> String {
+        Self.footer(databasePath: databasePath, generatedAt: generatedAt)
+    }
+
+    /// The footer of every page: when and from which database it was generated.
+    static func footer(databasePath: String, generatedAt: Date) -> String {
         "Generated \(timestampText(generatedAt)) from \(databasePath)."
     }
 
-    func timestampText(_ date: Date) -> String {
+    static func timestampText(_ date: Date) -> String {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime]
         return formatter.string(from: date)

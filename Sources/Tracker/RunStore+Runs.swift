@@ -420,6 +420,15 @@ extension RunStore {
         return counts
     }
 
+    /// The highest final validation accuracy (a fraction, 0...1) of the sweep's stored
+    /// finished and diverged runs, whichever process trained them; nil when none has one.
+    public func bestValidationAccuracy(sweepID: Int64) throws -> Double? {
+        try connection.query("""
+            SELECT MAX(final_validation_accuracy) AS best FROM runs
+            WHERE sweep_id = ? AND status IN ('finished', 'diverged')
+            """, [.integer(sweepID)], { s in try s.double("best") }).first ?? nil
+    }
+
     /// The stored weights of a run (`final` or `best`) as safetensors bytes.
     /// - Throws: ``TrackerError/notFound(_:)``.
     public func weights(runID: Int64, kind: String = "final") throws -> Data {

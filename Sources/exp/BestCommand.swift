@@ -12,10 +12,10 @@ struct BestCommand: ParsableCommand {
             oldest) is printed. A sweep without a finished run is an error (exit 2), and so is a sweep whose runs were \
             all stored before exp stored the chosen metric.
 
-            Example:
-              exp predict --run $(exp best --sweep iris) new-flowers.csv
+            Examples:
               exp best --sweep iris --json
               exp best --sweep wine --metric balanced_accuracy
+              exp predict --run $(exp best --sweep iris) new-flowers.csv
             """)
 
     @OptionGroup var database: DatabaseOptions

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import NeuralNet
+import Report
 import Tracker
 
 struct CompareCommand: ParsableCommand {
@@ -8,20 +8,21 @@ struct CompareCommand: ParsableCommand {
         commandName: "compare", abstract: "Compare runs side by side: hyperparameters, summary metrics and learning curves.",
         discussion: """
             Hyperparameters that differ between the runs are marked with *. The learning curves (validation \
-            accuracy and loss, per epoch) are drawn as text sparklines on one scale per metric.
+            accuracy and loss, per epoch) are drawn as text sparklines on one scale per metric; with --html, \
+            a self-contained page shows the same tables and the curves overlaid as a chart.
 
-            Example:
+            Examples:
               exp compare 12 40
+              exp compare 12 40 41 --html compare.html
             """)
 
     @Argument(help: "Two or more run ids (runs.run_id).") var runIDs: [Int]
     @OptionGroup var database: DatabaseOptions
-
-    static let metrics = ["sweep", "status", "seed", "fold", "validation_accuracy", "validation_loss", "test_accuracy",
-                          "train_accuracy", "best_epoch", "epochs_run", "duration_seconds"]
+    @Option(name: .long, help: "Also write the comparison as a self-contained HTML page to this file.") var html: String?
 
     func validate() throws {
         if runIDs.count < 2 { throw ValidationError("name at least two runs to compare") }
+        if let html, html.isEmpty { throw ValidationError("--html needs a file name") }
     }
 
     func run() throws {
@@ -30,22 +31,17 @@ struct CompareCommand: ParsableCommand {
             guard let detail = try store.runDetail(id: Int64(id)) else { throw ExpError.rejected("no run \(id) in \(database.db)") }
             return detail
         }
-        let configurations = details.map { detail -> [String: Any] in
-            let text = detail.summary.first { $0.name == "config" }?.value.string ?? "{}"
-            return (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
-        }
-        let schema = HyperparameterSchema.current
-        var lines = [(["", "hyperparameter"] + runIDs.map { "run \($0)" })]
-        for p in schema.hyperparameters {
-            let values = configurations.map { c in c[p.name].map(Self.text) ?? "\(p.defaultValue)" }
-            lines.append([Set(values).count > 1 ? "*" : "", p.name] + values)
+        let comparison = RunComparison(details: details)
+        let runHeaders = runIDs.map { "run \($0)" }
+        var lines = [["", "hyperparameter"] + runHeaders]
+        for row in comparison.hyperparameters {
+            lines.append([row.differs ? "*" : "", row.name] + row.values.map(textValue))
         }
         lines.append(["", ""] + runIDs.map { _ in "" })
-        lines.append(["", "metric"] + runIDs.map { "run \($0)" })
-        for name in Self.metrics {
-            lines.append(["", name] + details.map { detail in
-                let value = detail.summary.first { $0.name == name }?.value ?? .null
-                if name.hasSuffix("_accuracy"), let v = value.double { return percent(v) }
+        lines.append(["", "metric"] + runHeaders)
+        for row in comparison.metrics {
+            lines.append(["", row.name] + row.values.map { value in
+                if row.name.hasSuffix("_accuracy"), let v = value.double { return percent(v) }
                 if case .real(let v) = value { return String(format: "%.5g", v) }
                 return textValue(value)
             })
@@ -53,21 +49,21 @@ struct CompareCommand: ParsableCommand {
         Self.printAligned(lines)
         let curves: [(String, (EpochRow) -> Double?)] = [("validation accuracy", \.validationAccuracy), ("validation loss", \.validationLoss)]
         for (title, metric) in curves {
-            let series = details.map { $0.curve.map(metric) }
+            let series = comparison.curves.map { $0.map(metric) }
             guard let range = Sparkline.range(series) else { continue }
             print("\n\(title) per epoch (\(String(format: "%.4g", range.lowerBound)) to \(String(format: "%.4g", range.upperBound))):")
             for (id, values) in zip(runIDs, series) {
                 print("  run \(id)\t\(Sparkline.line(values, width: 60, range: range))  (\(values.count) epochs)")
             }
         }
-    }
-
-    /// A configuration value as its JSON text (names without quotes, lists without spaces).
-    static func text(_ value: Any) -> String {
-        if let text = value as? String { return text }
-        if let number = value as? NSNumber { return HyperparameterValue.text(of: number.doubleValue) }
-        if let list = value as? [Any] { return "[" + list.map(text).joined(separator: ",") + "]" }
-        return "\(value)"
+        if let html {
+            do {
+                try comparison.html(databasePath: database.db).write(toFile: html, atomically: true, encoding: .utf8)
+            } catch {
+                throw ExpError.incomplete("cannot write \(html): \((error as NSError).localizedDescription)")
+            }
+            print("\nwrote \(html)")
+        }
     }
 
     static func printAligned(_ lines: [[String]]) {

@@ -7,12 +7,22 @@ import Tracker
 struct DataCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "data", abstract: "Import data files into the experiment database and inspect them.",
-        discussion: "How files are read is documented in docs/data.md.",
+        discussion: """
+            How files are read is documented in docs/data.md.
+
+            Example:
+              exp data import Data/wine.csv --header yes --label-column class
+            """,
         subcommands: [Import.self, List.self, Show.self])
 
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Read a data file and store it: the same content is stored once; new content under a stored name becomes its next version.")
+            abstract: "Read a data file and store it: the same content is stored once; new content under a stored name becomes its next version.",
+            discussion: """
+                Examples:
+                  exp data import Data/iris.data
+                  exp data import measurements.csv --name flowers --label-column species --delimiter ';' --decimal-comma
+                """)
 
         @Argument(help: "The data file (delimited text, one row per line, one label column).") var file: String
         @Option(name: .long, help: "The data set's name (default: the file name without its extension).") var name: String?
@@ -50,7 +60,12 @@ struct DataCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the stored data sets, every version, with the sweeps that use them.")
+        static let configuration = CommandConfiguration(
+            abstract: "List the stored data sets, every version, with the sweeps that use them.",
+            discussion: """
+                Example:
+                  exp data list --db runs.db
+                """)
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
@@ -71,7 +86,12 @@ struct DataCommand: ParsableCommand {
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Describe a stored data set: rows, features, class counts, duplicate rows and feature ranges.")
+            abstract: "Describe a stored data set: rows, features, class counts, duplicate rows and feature ranges.",
+            discussion: """
+                Examples:
+                  exp data show iris
+                  exp data show iris@2
+                """)
 
         @Argument(help: "The data set's name (its newest version), or name@version.") var dataset: String
         @OptionGroup var database: DatabaseOptions

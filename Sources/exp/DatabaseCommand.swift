@@ -4,11 +4,20 @@ import Tracker
 
 struct DatabaseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "db", abstract: "Inspect or copy the experiment database.", subcommands: [Check.self, Snapshot.self])
+        commandName: "db", abstract: "Inspect or copy the experiment database.",
+        discussion: """
+            Example:
+              exp db check --db runs.db
+            """,
+        subcommands: [Check.self, Snapshot.self])
 
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Check integrity, show the schema version and count what is stored.")
+            abstract: "Check integrity, show the schema version and count what is stored.",
+            discussion: """
+                Example:
+                  exp db check --db shard0.db
+                """)
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
@@ -55,6 +64,9 @@ struct DatabaseCommand: ParsableCommand {
             discussion: """
                 The copy is one self-contained file (a rollback journal, no -wal file): copy it anywhere, open it on \
                 read-only media, merge it with `exp merge`. See docs/scale-out.md.
+
+                Example:
+                  exp db snapshot --db runs.db runs-copy.db
                 """)
         @OptionGroup var database: DatabaseOptions
         @Argument(help: "The new file to write (it must not exist).") var output: String

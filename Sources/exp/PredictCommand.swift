@@ -169,7 +169,12 @@ struct PredictCommand: ParsableCommand {
 
 struct EvaluateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "evaluate", abstract: "Accuracy, per-class precision and recall, and the confusion matrix of a stored model on a labelled file.")
+        commandName: "evaluate", abstract: "Accuracy, per-class precision and recall, and the confusion matrix of a stored model on a labelled file.",
+        discussion: """
+            Examples:
+              exp evaluate --run 12 Data/iris.data
+              exp evaluate --sweep iris --best held-out.csv --json
+            """)
     @OptionGroup var input: ModelInput
     @Flag(name: .long, help: "Print one JSON object: accuracy, per-class figures and the confusion matrix.") var json = false
 

@@ -23,10 +23,14 @@ final class ProgressReporter: @unchecked Sendable {
     ///   - total: the sweep's cells (in this shard or not: the count shown after the slash).
     ///   - alreadyDone: cells stored finished, diverged or failed before this process started.
     ///   - pending: cells queued when this process started (for the ETA).
+    ///   - best: the best validation accuracy of the sweep's runs stored before this process
+    ///     started (a resume's line shows the sweep's best, not only this process's).
     ///   - quiet: print no progress lines, only ``message(_:)``s.
     ///   - live: rewrite one line in place; by default when standard error is a terminal.
-    init(total: Int, alreadyDone: Int, pending: Int, quiet: Bool, live: Bool = isatty(STDERR_FILENO) == 1) {
+    init(total: Int, alreadyDone: Int, pending: Int, best: Double? = nil, quiet: Bool,
+         live: Bool = isatty(STDERR_FILENO) == 1) {
         self.total = total
+        self.best = best
         self.done = alreadyDone
         self.pendingAtStart = pending
         self.quiet = quiet

@@ -9,7 +9,13 @@ struct SweepCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sweep",
         abstract: "Train every configuration x seed (x fold) of a grid file, in parallel; run it again to resume.",
-        discussion: "The grid format is documented in docs/grid.md."
+        discussion: """
+            The grid format is documented in docs/grid.md.
+
+            Examples:
+              exp sweep Data/grids/iris.json --jobs 4
+              exp sweep Data/grids/iris.json --shard 0/4 --db shard0.db
+            """
     )
 
     @Argument(help: "The grid file (JSON).")
@@ -58,7 +64,8 @@ struct SweepCommand: ParsableCommand {
         let (store, dataset, prepared) = try prepareSweep(grid, database: database.db, retry: retry)
         if let message = leftFailedMessage(prepared.requeue.skipped, retry: retry) { note(message) }
         let resumed = prepared.newCells < prepared.cellCount ? ", resuming (\(prepared.requeued) requeued)" : ""
-        note("sweep '\(grid.name)': \(prepared.cellCount) runs (\(grid.configurations.count) configurations x \(grid.seeds.count) seeds"
+        note("sweep '\(grid.name)': \(counted(prepared.cellCount, "run")) (\(counted(grid.configurations.count, "configuration"))"
+            + " x \(counted(grid.seeds.count, "seed"))"
             + protocolShape(grid.evaluation) + ") on \(dataset.name) "
             + "(\(dataset.rowCount) rows x \(dataset.featureCount) features, \(dataset.classNames.count) classes), "
             + "\(jobs) jobs -> \(database.db)\(resumed)")
@@ -77,10 +84,12 @@ struct SweepCommand: ParsableCommand {
 
     private func printBest(store: RunStore, sweepID: Int64, nested: Bool) throws {
         if let s = try store.bestConfiguration(sweepID: sweepID) {
-            let scope = nested ? "over the search runs of every outer fold, an optimistic figure" : "over \(s.finishedRuns) runs"
+            let scope = nested ? "over the search runs of every outer fold, an optimistic figure" : "over \(counted(s.finishedRuns, "run"))"
             let test = s.testAccuracyMean.map { String(format: ", mean test accuracy %.2f%%", $0 * 100) } ?? ", no test rows"
-            print(String(format: "best configuration (by mean validation accuracy %@): %@\n  validation accuracy %.2f%% ± %.2f",
-                         scope, s.config, (s.validationAccuracyMean ?? .nan) * 100, (s.validationAccuracyStd ?? 0) * 100) + test)
+            // A standard deviation needs two runs: one run has no spread to show, not a spread of 0.
+            let spread = s.validationAccuracyStd.map { String(format: " ± %.2f", $0 * 100) } ?? " (one run, no spread)"
+            print(String(format: "best configuration (by mean validation accuracy %@): %@\n  validation accuracy %.2f%%",
+                         scope, s.config, (s.validationAccuracyMean ?? .nan) * 100) + spread + test)
         }
         let scores = try store.refitScores(sweepID: sweepID)
         guard !scores.isEmpty else { return }
@@ -104,11 +113,11 @@ struct SweepCommand: ParsableCommand {
 
 /// The protocol's part of the sweep's first line: ` x 3 repeats x 10 outer x 5 inner folds`.
 func protocolShape(_ evaluation: EvaluationProtocol) -> String {
-    var shape = evaluation.repeats.map { " x \($0) repeats" } ?? ""
+    var shape = evaluation.repeats.map { " x " + counted($0, "repeat") } ?? ""
     if let outer = evaluation.outerFolds, let inner = evaluation.innerFolds {
-        shape += " x \(outer) outer x \(inner) inner folds, then one refit per seed and outer fold"
+        shape += " x \(outer) outer x \(counted(inner, "inner fold")), then one refit per seed and outer fold"
     } else if let folds = evaluation.folds {
-        shape += " x \(folds) folds" + (evaluation.refits ? ", then one refit per seed" : "")
+        shape += " x " + counted(folds, "fold") + (evaluation.refits ? ", then one refit per seed" : "")
     }
     return shape
 }

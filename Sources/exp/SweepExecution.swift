@@ -14,7 +14,7 @@ func runSweep(_ prepared: PreparedSweep, store: RunStore, jobs: Int, shard: (ind
     let before = (try? store.statusCounts(sweepID: prepared.sweepID)) ?? [:]
     let pending = before[.queued] ?? 0
     let progress = ProgressReporter(total: prepared.cellCount, alreadyDone: prepared.cellCount - pending - (before[.running] ?? 0),
-                                    pending: pending, quiet: quiet)
+                                    pending: pending, best: try? store.bestValidationAccuracy(sweepID: prepared.sweepID), quiet: quiet)
     let cancellation = SweepCancellation()
     let signals = SignalTrap(cancellation: cancellation) { progress.message($0) }
     let summary = SweepRunner().run(prepared, store: store, options: SweepOptions(jobs: jobs, shard: shard, toolVersion: toolVersion),

@@ -20,6 +20,10 @@ struct TrainCommand: ParsableCommand {
             data set (--dataset NAME[@VERSION]). Hyperparameters come from --config (a JSON object such as {"hidden_layers": [8], "learning_rate": 0.1}), \
             then from flags, then from the defaults in docs/grid.md. The run is validated and stored exactly like a sweep's; \
             running the same command again finds the finished run instead of training it twice.
+
+            Examples:
+              exp train --data Data/iris.data --hidden-layers 8 --learning-rate 0.5 --epochs 200
+              exp train --dataset iris --config config.json --seed 3
             """
     )
 

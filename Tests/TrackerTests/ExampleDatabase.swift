@@ -3,11 +3,11 @@ import Foundation
 
 /// A `runs.db` filled through ``RunStore`` the way a few real sweeps would fill it:
 ///
-/// - `iris-lr`: hidden layers [3] and [8] x learning rates 0.01, 0.1, 0.5 and 5 x seeds 1-3
+/// - `iris`: hidden layers [3] and [8] x learning rates 0.01, 0.1, 0.5 and 5 x seeds 1-3
 ///   (24 runs). Learning rate 5 diverges for seeds 1 and 2; one run failed; the last two cells
 ///   are still queued.
 /// - `iris-width`: hidden layers [3], [8] and [16, 8] at learning rate 0.1 x seeds 1-3, all
-///   finished (9 runs); two of its configurations are also in `iris-lr`.
+///   finished (9 runs); two of its configurations are also in `iris`.
 /// - `iris-nested`: nested cross-validation, 2 outer x 2 inner folds, hidden layers [3] and [8]
 ///   at learning rate 0.1, seed 1 (8 search runs); each outer fold chose [8] and its refit
 ///   run scored 72 of its 75 outer test rows.
@@ -69,7 +69,7 @@ enum ExampleDatabase {
                                          rows: SplitRows(train: rows.filter { $0 % 5 >= 2 }, validation: rows.filter { $0 % 5 == 0 },
                                                          test: rows.filter { $0 % 5 == 1 }))
         for (name, configs) in [
-            ("iris-lr", lrHidden.flatMap { hidden in lrRates.map { Config(learningRate: $0, hidden: hidden) } }),
+            ("iris", lrHidden.flatMap { hidden in lrRates.map { Config(learningRate: $0, hidden: hidden) } }),
             ("iris-width", widthHidden.map { Config(learningRate: 0.1, hidden: $0) }),
         ] {
             let sweep = try store.openSweep(SweepRecord(
@@ -77,7 +77,7 @@ enum ExampleDatabase {
                 gridPath: "Data/grids/\(name).json", protocolJSON: protocolJSON, toolVersion: "0.1.0"))
             let queued = cells(configs, seeds: [1, 2, 3], splitID: split, splitSeed: 0)
             try store.enqueue(sweepID: sweep.id!, datasetID: dataset.id!, cells: queued)
-            let toTrain = name == "iris-lr" ? queued.count - 2 : queued.count
+            let toTrain = name == "iris" ? queued.count - 2 : queued.count
             for _ in 0..<toTrain {
                 guard let claim = try store.claimNext(sweepID: sweep.id!, host: "lab-1", pid: 4242) else { break }
                 let cell = queued[claim.cellIndex]
@@ -85,7 +85,7 @@ enum ExampleDatabase {
                 var outcome = result(config, seed: cell.seed, cellIndex: claim.cellIndex)
                 if config.learningRate == 5, cell.seed < 3 {
                     outcome = divergedResult(epoch: 2 + cell.seed)
-                } else if name == "iris-lr", claim.cellIndex == 4 {
+                } else if name == "iris", claim.cellIndex == 4 {
                     outcome = RunResult(status: .failed, startedAt: outcome.startedAt, endedAt: outcome.startedAt.addingTimeInterval(0.2))
                     outcome.error = "split has no rows of class virginica"
                 }

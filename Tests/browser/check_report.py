@@ -3,16 +3,19 @@
 
     python3 Tests/browser/check_report.py reports/leaderboard.html [more pages] [--screenshots DIR]
 
-The page is opened three times: at desktop width (1280 px) in the light theme, at desktop width
-in the dark theme, and at phone width (390 px). Each time the check fails on
+The page is opened four times: at desktop width (1280 px) in the light theme, at desktop width
+in the dark theme, at phone width (390 px), and on a wide screen (1920 px). Each time the check
+fails on
   - an uncaught exception, a console.error or console.assert message, or a browser log entry
     of level error (a failed load, a blocked script);
   - any request besides the page itself (the report must be self-contained);
   - a page wider than the window (at phone width only the tables may scroll, inside their box);
+  - on the wide screen, a table with columns hidden behind a sideways scroll (the report's
+    tables use the window's width, so every column is in view at 1920 px);
   - sorting that does not work: every header of every leaderboard table is clicked with real
     mouse events (twice: ascending, then descending), and the rows' `data-sort` keys must come
     out in order, missing values last, with the header's aria-sort set.
-With --screenshots, a full-page PNG of each view is saved there (light.png, dark.png, phone.png),
+With --screenshots, a full-page PNG of each view is saved there (light.png, dark.png, phone.png, wide.png),
 cut to the top --screenshot-height pixels when given.
 
 Chromium is driven through the DevTools protocol over a pipe (--remote-debugging-pipe), so only
@@ -37,7 +40,18 @@ VIEWS = [
     ("light", 1280, 900, "light", False),
     ("dark", 1280, 900, "dark", False),
     ("phone", 390, 844, "light", True),
+    ("wide", 1920, 1080, "light", False),
 ]
+
+# The views where every table must show all its columns without scrolling sideways.
+FULL_TABLE_VIEWS = ("wide",)
+
+# Each scrolling table box whose content is wider than the box: its index and both widths.
+HIDDEN_COLUMNS_JS = """
+(() => Array.from(document.querySelectorAll(".table-wrap")).map((box, index) => ({
+  table: index + 1, content: box.scrollWidth, box: box.clientWidth
+})).filter(t => t.content > t.box + 1))()
+"""
 
 
 class BrowserError(Exception):
@@ -270,10 +284,14 @@ def check_view(browser, page_url, view, screenshot_path, max_height=None):
         problems.append(f"the page sees the {layout['scheme']} colour scheme, expected {scheme}")
     if layout["page"] > layout["window"]:
         problems.append(f"the page is {layout['page']} px wide in a {layout['window']} px window")
+    if name in FULL_TABLE_VIEWS:
+        for table in browser.evaluate(HIDDEN_COLUMNS_JS):
+            problems.append(f"table box {table['table']}: {table['content'] - table['box']} px of columns hidden behind a "
+                            f"sideways scroll ({table['content']} px of table in a {table['box']} px box, {width} px window)")
     if screenshot_path:
         screenshot(browser, screenshot_path, width, max_height)
     clicks = 0
-    if name != "dark":
+    if name in ("light", "phone"):
         sorting, clicks = check_sorting(browser)
         problems += sorting
     # Read the events that arrived during loading, layout and clicking.
@@ -293,7 +311,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("pages", nargs="+", metavar="page", help="a leaderboard.html to check")
     parser.add_argument("--screenshots", metavar="DIR",
-                        help="save light.png, dark.png and phone.png here (N-light.png and so on for the Nth of several pages)")
+                        help="save light.png, dark.png, phone.png and wide.png here (N-light.png and so on for the Nth of several pages)")
     parser.add_argument("--screenshot-height", type=int, metavar="PX",
                         help="cut screenshots to the top PX pixels of the page (default: the whole page)")
     parser.add_argument("--chromium", help="the browser executable (default: $CHROMIUM, then chromium on PATH)")
