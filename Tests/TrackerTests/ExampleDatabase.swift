@@ -73,7 +73,10 @@ enum ExampleDatabase {
                 name: name, datasetID: dataset.id!, grid: "{\"name\": \"\(name)\", \"dataset\": \"../iris.data\"}",
                 gridPath: "Data/grids/\(name).json", protocolJSON: protocolJSON, toolVersion: "0.1.0"))
             let queued = cells(configs, seeds: [1, 2, 3], splitID: split, splitSeed: 0)
-            try store.enqueue(sweepID: sweep.id!, datasetID: dataset.id!, cells: queued)
+            try store.addGridVersion(sweepID: sweep.id!, canonical: "{\"dataset\":\"../iris.data\",\"name\":\"\(name)\"}", grid: sweep.grid,
+                                     gridPath: sweep.gridPath, firstSeenAt: "2026-11-29T09:10:19.123Z", firstCellIndex: 0,
+                                     cellsAdded: queued.count)
+            try store.queueNextCells(sweepID: sweep.id!, datasetID: dataset.id!) { _, _ in queued }
             let toTrain = name == "iris-lr" ? queued.count - 2 : queued.count
             for _ in 0..<toTrain {
                 guard let claim = try store.claimNext(sweepID: sweep.id!, host: "lab-1", pid: 4242) else { break }
