@@ -32,6 +32,29 @@ import Tracker
         #expect(back.stderr.split(separator: "\n").count == 1, "\(back.stderr)")
     }
 
+    /// g13's million cells: the first 10,000 are queued and training starts; stopped there,
+    /// `exp runs` lists the runs written and says how many queued cells it does not list.
+    @Test(.tags(.slow), .skippedWhenFast) func aMillionCellSweepStartsWithItsFirstBatch() throws {
+        let dir = temporaryDirectory()
+        let db = dir.appendingPathComponent("runs.db").path
+        let process = try start(["sweep", Self.grids.appendingPathComponent("g13_million_cells.json").path, "--db", db, "--jobs", "1"])
+        let deadline = Date().addingTimeInterval(120)
+        func claimed() -> Int {
+            guard FileManager.default.fileExists(atPath: db) else { return 0 }
+            return (try? Connection(path: db, readOnly: true).scalar("SELECT COUNT(*) FROM runs WHERE status != 'queued'")?.int) ?? 0
+        }
+        while Date() < deadline, claimed() == 0 { usleep(20_000) }
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 130)
+        let connection = try Connection(path: db)
+        #expect(try connection.scalar("SELECT planned_cells || '/' || queued_cells FROM sweeps")?.string == "1000000/10000")
+        #expect(try connection.scalar("SELECT COUNT(*) FROM runs")?.int == 10_000)
+        let runs = try exp(["runs", "--db", db, "--limit", "1"], in: dir)
+        #expect(runs.status == 0)
+        #expect(runs.stderr.contains("note: sweep 'g1e6' has 990000 more queued cells, not listed"), "\(runs.stderr)")
+    }
+
     /// Two processes share a sweep queued two cells at a time: every cell is queued once and
     /// trained once.
     @Test(.tags(.slow), .skippedWhenFast) func twoProcessesShareALazilyQueuedSweep() throws {

@@ -33,6 +33,18 @@ import TestSupport
         #expect(moreSeeds.canonicalJSON != original.canonicalJSON)
     }
 
+    /// A top-level key the cells do not depend on (such as a benchmark line) is kept in the
+    /// canonical form as written, and adds no difference and no cell.
+    @Test func keysThatDoNotMakeCellsAreKeptAndAddNothing() throws {
+        let original = try GridFile.load(Self.g04)
+        var annotated = original
+        annotated.text = original.text.replacingOccurrences(of: #""seeds""#, with: #""benchmark": {"accuracy": 0.97, "source": "UCI"}, "seeds""#)
+        #expect(annotated.canonicalJSON.contains(#""benchmark":{"accuracy":0.97,"source":"UCI"}"#))
+        #expect(annotated.canonicalJSON != original.canonicalJSON)
+        #expect(GridExtension.differences(from: original, to: annotated).isEmpty)
+        #expect(GridExtension.newPairs(from: original, to: annotated).isEmpty)
+    }
+
     @Test func g14ExtendsG04WithNewCellsAppended() throws {
         let db = temporaryDirectory().appendingPathComponent("runs.db").path
         let (first, summary) = try runSweep(GridFile.load(Self.g04), db: db, jobs: 2)
