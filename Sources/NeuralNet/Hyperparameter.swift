@@ -34,6 +34,14 @@ public struct Hyperparameter: Sendable {
             }
         }
 
+        /// The key whose value decides whether the hyperparameter applies; nil for ``always``.
+        public var key: String? {
+            switch self {
+            case .always: return nil
+            case .when(let key, _), .withHiddenLayers(let key): return key
+            }
+        }
+
         /// Words for help texts and docs, e.g. `only with optimizer momentum`; empty for ``always``.
         public var description: String {
             switch self {

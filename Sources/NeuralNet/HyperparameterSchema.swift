@@ -64,12 +64,17 @@ public struct HyperparameterSchema: Sendable {
         return "\(p.help.dropLast(p.help.hasSuffix(".") ? 1 : 0)) (\(parts.joined(separator: "; ")))."
     }
 
-    /// A configuration as it is stored: every key present, and each key added after
-    /// ``identityVersion`` set to its default where the configuration does not use it (so
-    /// configurations that train the same are one).
+    /// A configuration as it is stored: every key present, and each key set to its default
+    /// where the configuration does not use it (``Hyperparameter/appliesWhen``: momentum without
+    /// optimizer `momentum`, activation without a hidden layer), so configurations that train
+    /// the same are one configuration, and one that holds every ignored key at its default
+    /// keeps its identity.
+    ///
+    /// Whether a key applies depends only on keys that always apply (checked by a test), so
+    /// resetting ignored keys never changes whether another key applies.
     public func normalized(_ configuration: [String: HyperparameterValue]) -> [String: HyperparameterValue] {
         var result = defaults.merging(configuration) { $1 }
-        for p in hyperparameters where p.sinceSchemaVersion > Self.identityVersion && !p.appliesWhen.holds(in: result) {
+        for p in hyperparameters where !p.appliesWhen.holds(in: result) {
             result[p.name] = p.defaultValue
         }
         return result

@@ -152,26 +152,19 @@ public struct GridFile: Sendable {
     /// Seeds in the order given, repeats removed.
     public var seeds: [Int]
     /// Every configuration to train: the union of the grid's cross products, each with every
-    /// hyperparameter set (defaults filled in), repeats removed, in a stable order.
-    public var configurations: [[String: GridValue]]
+    /// hyperparameter set (defaults filled in, ignored ones at their defaults), repeats
+    /// removed, in a stable order; computed when read.
+    public var configurations: ConfigurationList
     /// Remarks that are not errors, e.g. a value listed twice and counted once.
     public var notes: [String]
     /// The file's text exactly as read.
     public var text: String
     public var url: URL
     /// The published test accuracy the sweep is compared with (`"benchmark"`), nil when the
-    /// grid gives none. It is no part of any configuration or of the sweep's identity
-    /// (``identity``): a resume with another benchmark keeps the sweep and updates it.
+    /// grid gives none. It is no part of any configuration and adds no cell: a
+    /// resume with another benchmark keeps the sweep and updates it.
     public var benchmark: Benchmark? = nil
 
-    /// What makes a resume the same sweep: the text without its `"benchmark"` member (and
-    /// the comma and white space separating it), so that only a changed benchmark is allowed.
-    public var identity: String { Self.identity(of: text) }
-
-    /// The ``identity`` of grid text as stored in `sweeps.grid`.
-    public static func identity(of text: String) -> String {
-        StrictJSONScanner.removingTopLevelMember("benchmark", from: text)
-    }
 
     /// Reads and validates a grid file.
     /// - Parameter maxCells: the most search cells allowed; counted from the list lengths
@@ -230,10 +223,11 @@ extension GridFile {
             }
         }
         guard problems.isEmpty else { throw GridError(file: url.path, problems: problems) }
-        var unique: [[String: GridValue]] = []
-        for configuration in configurations.map(schema.normalized) where !unique.contains(configuration) { unique.append(configuration) }
+        let objects = configurations.map { configuration in
+            GridObject(axes: schema.names.compactMap { name in configuration[name].map { GridObject.Axis(name: name, values: [$0]) } })
+        }
         self.init(name: name, datasetURL: datasetURL, datasetOptions: datasetOptions, evaluation: evaluation, seeds: seeds,
-                  configurations: unique, notes: [], text: text, url: url)
+                  configurations: ConfigurationList(objects: objects, schema: schema), notes: [], text: text, url: url)
     }
 
     /// Reads a JSON object of one value per hyperparameter (`{"hidden_layers": [8],

@@ -78,7 +78,7 @@ struct GridParser {
         if top["dataset"] == nil { problem(root, "", "missing key \"dataset\" (the data file, relative to the grid file)") }
         let evaluation = parseProtocol(top["protocol"])
         let seeds = parseSeeds(top["seeds"])
-        var configurations: [[String: GridValue]] = []
+        var configurations = ConfigurationList(objects: [], schema: schema)
         if let grid = top["grid"] {
             // Counted as 1 while the seeds or the protocol have problems, so a grid too large on
             // its own is still refused before it is expanded.
@@ -318,8 +318,10 @@ struct GridParser {
 
     /// Every configuration of the grid, or none (with a problem) when the grid would have more
     /// than ``maxCells`` search cells: the cells are counted from the list lengths before
-    /// anything is expanded, so a grid of billions of cells is refused at once.
-    mutating func parseGrid(_ node: Node, seedCount: Int, splitCount: Int) -> [[String: GridValue]] {
+    /// anything is expanded, so a grid of billions of cells is refused at once. Configurations
+    /// are computed when read (``ConfigurationList``); cells that differ only in
+    /// hyperparameters they do not use are noted, kept once.
+    mutating func parseGrid(_ node: Node, seedCount: Int, splitCount: Int) -> ConfigurationList {
         let objects: [(Node, String)]
         if case .sequence(let sequence) = node {
             if sequence.isEmpty { problem(node, "grid", "is an empty list; give at least one object of hyperparameter lists") }
@@ -327,56 +329,40 @@ struct GridParser {
         } else {
             objects = [(node, "grid")]
         }
-        var axesByObject: [(path: String, axes: [(String, [GridValue])])] = []
+        var parsed: [GridObject] = []
         for (object, path) in objects {
-            if let axes = parseAxes(object, path) { axesByObject.append((path, axes)) }
+            if let axes = parseAxes(object, path) { parsed.append(GridObject(axes: axes)) }
         }
-        let configurationCount = axesByObject.reduce(0) { total, object in
-            total.saturatingAdd(object.axes.reduce(1) { $0.saturatingMultiply($1.1.count) })
-        }
+        let configurationCount = parsed.reduce(0) { $0.saturatingAdd($1.count) }
         let cells = configurationCount.saturatingMultiply(seedCount).saturatingMultiply(splitCount)
         if cells > maxCells {
             let count = cells == Int.max ? "more than \(Int.max)" : "\(cells)"
             let splits = splitCount > 1 ? " x \(splitCount) splits" : ""
             problem(node, "grid", "has \(count) cells (up to \(configurationCount) configurations x \(seedCount) seeds\(splits)), "
                     + "over the limit of \(maxCells); split the grid, or raise the limit with --max-cells")
-            return []
+            return ConfigurationList(objects: [], schema: schema)
         }
-        var configurations: [[String: GridValue]] = []
-        var seen = Set<[String: GridValue]>()
-        for (path, axes) in axesByObject {
-            for configuration in expand(axes, path) where seen.insert(configuration).inserted {
-                configurations.append(configuration)
-            }
+        guard problems.isEmpty else { return ConfigurationList(objects: [], schema: schema) }
+        let list = ConfigurationList(objects: parsed, schema: schema)
+        if list.collapsed > 0 {
+            let keys = list.collapsedKeys.map { "\($0) \(schema[$0]!.appliesWhen.description)" }.joined(separator: "; ")
+            notes.append("\(list.collapsed * seedCount * splitCount) cells differ only in ignored hyperparameters (\(keys)): "
+                         + "trained once, the ignored value stored at its default")
         }
-        return configurations
+        return list
     }
 
     /// One grid object's lists (repeats removed), in schema order; nil when it is not an object.
-    mutating func parseAxes(_ node: Node, _ path: String) -> [(String, [GridValue])]? {
+    mutating func parseAxes(_ node: Node, _ path: String) -> [GridObject.Axis]? {
         guard let entries = mapping(node, path, allowed: schema.names) else { return nil }
-        var axes: [(String, [GridValue])] = []
+        var axes: [GridObject.Axis] = []
         for hyperparameter in schema.hyperparameters {
             guard let valueNode = entries[hyperparameter.name] else { continue }
             if let values = parseChoices(valueNode, "\(path).\(hyperparameter.name)", hyperparameter) {
-                axes.append((hyperparameter.name, values))
+                axes.append(GridObject.Axis(name: hyperparameter.name, values: values))
             }
         }
         return axes
-    }
-
-    /// The cross product of one grid object's lists, defaults filled in, in key order.
-    mutating func expand(_ axes: [(String, [GridValue])], _ path: String) -> [[String: GridValue]] {
-        var product: [[String: GridValue]] = [schema.defaults]
-        for (name, values) in axes {
-            product = product.flatMap { partial in values.map { var c = partial; c[name] = $0; return c } }
-        }
-        for (name, values) in axes where values.count > 1 {
-            guard let hyperparameter = schema[name], product.contains(where: { !hyperparameter.appliesWhen.holds(in: $0) }) else { continue }
-            notes.append("\(path).\(name) applies \(hyperparameter.appliesWhen.description); other configurations train "
-                         + "the same for each of its values")
-        }
-        return product.map(schema.normalized)
     }
 
     mutating func parseChoices(_ node: Node, _ path: String, _ hyperparameter: Hyperparameter) -> [GridValue]? {

@@ -25,8 +25,6 @@ public struct RefitPlan: Sendable {
     /// The cell index of the first refit cell (the number of search cells).
     public var firstCellIndex: Int
     public var folds: [Fold]
-    /// The grid's configurations by the SHA-256 of their canonical JSON.
-    public var configurations: [String: [String: GridValue]]
 }
 
 /// The second phase of a protocol with `refit`: once every search run of a fold is done, the
@@ -42,9 +40,12 @@ public enum RefitPhase {
     /// Chooses every fold whose search runs are all done and that has no choice yet, and
     /// queues its refit runs.
     /// - Returns: how many folds this call chose.
-    /// - Throws: `SQLiteError`; `EncodingError` for a configuration that has no canonical JSON.
+    /// - Throws: `SQLiteError`; `EncodingError` for a configuration that has no canonical JSON;
+    ///   ``GridError`` for a stored configuration this version cannot read.
     @discardableResult
     public static func selectReady(_ plan: RefitPlan, sweepID: Int64, store: RunStore) throws -> Int {
+        // Cells still to be queued are search runs not done.
+        guard try store.cellCounts(sweepID: sweepID).unqueued == 0 else { return 0 }
         let decided = Set(try store.selections(sweepID: sweepID).map { "\($0.repeat)/\($0.outerFold)" })
         var chosen = 0
         for (index, fold) in plan.folds.enumerated() where !decided.contains("\(fold.repeat)/\(fold.outerFold)") {
@@ -52,8 +53,8 @@ public enum RefitPhase {
             guard try store.unfinishedSearchRuns(sweepID: sweepID, scope: scope) == 0 else { continue }
             let board = try scope.map { try store.leaderboard(sweepID: sweepID, repeat: $0.repeat, outerFold: $0.outerFold) }
                 ?? store.leaderboard(sweepID: sweepID)
-            guard let best = board.first(where: { $0.validationAccuracyMean != nil }),
-                  let configuration = plan.configurations[best.configSHA256] else { continue }
+            guard let best = board.first(where: { $0.validationAccuracyMean != nil }) else { continue }
+            let configuration = try GridFile.configuration(fromJSON: best.config, file: "the stored configuration \(best.configSHA256)")
             let epochs = medianEpoch(try store.bestEpochs(sweepID: sweepID, configSHA256: best.configSHA256, scope: scope))
                 ?? (configuration["epochs"]?.number).map { Int($0) } ?? Hyperparameters().epochs
             let refit = refitConfiguration(configuration, epochs: epochs)

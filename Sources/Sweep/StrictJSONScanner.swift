@@ -29,9 +29,6 @@ struct StrictJSONScanner {
     private var line = 1
     private var column = 1
     private(set) var duplicates: [DuplicateKey] = []
-    /// The members of the top-level object, in file order: key and the character offsets from
-    /// the key's opening quote to the end of its value.
-    private(set) var topMembers: [(key: String, span: Range<Int>)] = []
     private static let maximumDepth = 512
 
     private struct Stop: Error {
@@ -59,23 +56,6 @@ struct StrictJSONScanner {
         } catch {
             return (SyntaxError(line: scanner.line, column: scanner.column, message: "\(error)"), scanner.duplicates)
         }
-    }
-
-    /// `text` without the top-level member `key`, and without the comma and white space that
-    /// separate it from its neighbour, so that adding, changing or removing the member in any
-    /// usual layout gives the same text; `text` itself when it is not JSON or has no such member.
-    static func removingTopLevelMember(_ key: String, from text: String) -> String {
-        var scanner = StrictJSONScanner(text)
-        scanner.skipSpace()
-        guard (try? scanner.value(path: "", depth: 0)) != nil,
-              let i = scanner.topMembers.firstIndex(where: { $0.key == key }) else { return text }
-        let members = scanner.topMembers
-        let removed = i > 0 ? members[i - 1].span.upperBound..<members[i].span.upperBound
-            : members.count > 1 ? members[0].span.lowerBound..<members[1].span.lowerBound : members[0].span
-        var view = String.UnicodeScalarView()
-        view.append(contentsOf: scanner.scalars[..<removed.lowerBound])
-        view.append(contentsOf: scanner.scalars[removed.upperBound...])
-        return String(view)
     }
 
     /// `text` with each repeated member (found by ``scan(_:)``) replaced by spaces, line ends
@@ -152,13 +132,11 @@ struct StrictJSONScanner {
         while true {
             guard current == "\"" else { throw stop("expected a key in double quotes, found \(describeCurrent())") }
             let place = (line, column)
-            let keyStart = index
             let key = try string()
             skipSpace()
             try expect(":", "':' after the key \"\(key)\"")
             skipSpace()
             try value(path: path.isEmpty ? key : "\(path).\(key)", depth: depth + 1)
-            if depth == 0 { topMembers.append((key, keyStart..<index)) }
             if !keys.insert(key).inserted {
                 duplicates.append(DuplicateKey(key: key, path: path, line: place.0, column: place.1, member: memberStart..<index))
             }

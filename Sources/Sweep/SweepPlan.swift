@@ -8,11 +8,18 @@ public struct PreparedSweep {
     public var sweepID: Int64
     public var name: String
     public var dataset: Dataset
-    /// Search cells (configuration x seed x repeat x outer fold x fold) in the sweep; refit
-    /// cells are queued later, by ``RefitPhase``.
-    public var cellCount: Int
-    /// Cells this call added to the queue (0 on a resume).
+    /// The stored data set's id.
+    public var datasetID: Int64
+    /// Search cells (configuration x seed x repeat x outer fold x fold) of every grid version
+    /// of the sweep; refit cells are queued later, by ``RefitPhase``.
+    public var cellCount: Int { cells.count }
+    /// Cells this call added to the sweep's plan: all of a new sweep's, the new cells of an
+    /// extended one, 0 on a resume.
     public var newCells: Int
+    /// The sweep's search cells, queued from in batches.
+    public var cells: CellPlan
+    /// Cells queued at a time (``SweepPlanner/defaultQueueBatch`` unless given).
+    public var queueBatch: Int
     /// Runs put back in the queue (interrupted, stale, or failed with attempts to spare) and
     /// failed runs left failed at their attempt limit, on this call.
     public var requeue: RequeueOutcome
@@ -20,6 +27,18 @@ public struct PreparedSweep {
     public var requeued: Int { requeue.requeued.count }
     /// What the selection and refit phase needs; nil for a protocol without `refit`.
     public var refit: RefitPlan?
+
+    /// Writes the next batch of planned cells as queued runs (see
+    /// ``Tracker/RunStore/queueNextCells(sweepID:datasetID:_:)``); processes sharing the
+    /// database queue each cell once.
+    /// - Returns: cells queued; 0 when every planned cell is.
+    /// - Throws: `SQLiteError`; `EncodingError`; ``CellPlanError``.
+    @discardableResult
+    public func queueNextBatch(store: RunStore) throws -> Int {
+        try store.queueNextCells(sweepID: sweepID, datasetID: datasetID) { start, planned in
+            try cells.cells(from: start, limit: queueBatch).filter { $0.index < planned }
+        }
+    }
 }
 
 /// One split of a protocol, as stored in `splits`: search splits (holdout, folds, inner folds)
@@ -134,80 +153,83 @@ public enum SweepPlanner {
                              rows: SplitRows(train: split.train, validation: split.validation, test: split.test))]
     }
 
-    /// Stores the data set, the sweep, its splits and every search cell (as `queued`, in a
-    /// stable order: configuration, then seed, then repeat, outer fold and fold), and requeues
-    /// what an earlier, stopped process left unfinished. Calling it again for the same grid
-    /// adds nothing new. Refit cells are queued by ``RefitPhase`` once a fold is chosen. A data
-    /// set already stored keeps its stored class order
+    /// Cells queued at a time: the first batch when a sweep is prepared, then one batch each
+    /// time a worker finds the queue empty.
+    public static let defaultQueueBatch = 10_000
+
+    /// Stores the data set, the sweep, its grid version and its splits, plans every search cell
+    /// (configuration, then seed, then repeat, outer fold and fold, each with a stable
+    /// `cell_index`), queues the first `queueBatch` of them, and requeues what an earlier,
+    /// stopped process left unfinished. Refit cells are queued by ``RefitPhase`` once a fold is
+    /// chosen. A data set already stored keeps its stored class order
     /// (``DatasetImport/inStoredClassOrder(_:in:)``), and the prepared sweep trains on it so.
     /// Failed runs are requeued as `retry` says.
-    /// - Throws: `TrackerError.gridChanged` when the sweep's name exists with another grid,
+    ///
+    /// A grid under the name of a stored sweep resumes it when its canonical form
+    /// (``GridFile/canonicalJSON``) is the sweep's latest; otherwise it extends the sweep when
+    /// its cells include every stored cell over the same data set and protocol: it is stored
+    /// as the sweep's next grid version, and only its new cells are planned, after the stored
+    /// ones (docs/sweeps.md, "Extending a sweep"). All of this is one transaction.
+    /// - Parameter progress: called with the cells queued and planned once the first batch is queued.
+    /// - Throws: ``GridChangeError`` when the grid drops stored cells, changes the protocol or
+    ///   the import options, or adds cells after a fold has chosen its configuration;
     ///   `TrackerError.dataChanged` when its data file's content changed since;
+    ///   `TrackerError.gridChanged` when the stored grid cannot be read and differs;
     ///   `SplitError`; `SQLiteError`.
     public static func prepare(grid: GridFile, dataset: Dataset, store: RunStore, toolVersion: String,
-                               retry: RetryPolicy = RetryPolicy()) throws -> PreparedSweep {
+                               retry: RetryPolicy = RetryPolicy(), queueBatch: Int = defaultQueueBatch,
+                               progress: (_ queued: Int, _ planned: Int) -> Void = { _, _ in }) throws -> PreparedSweep {
         let dataset = try DatasetImport.inStoredClassOrder(dataset, in: store)
         let planned = try splits(for: grid.evaluation, dataset: dataset)
-        // A resume must find the same grid (but for its benchmark) and the same data; checked
-        // before anything is stored.
-        let existing = try store.sweep(named: grid.name)
-        if let existing {
-            guard GridFile.identity(of: existing.grid) == grid.identity else { throw TrackerError.gridChanged(sweep: grid.name) }
-            if let stored = try store.dataset(id: existing.datasetID), stored.sha256 != dataset.contentHash {
+        return try store.write {
+            // A resume must find the same data; checked before anything is stored.
+            if let existing = try store.sweep(named: grid.name), let stored = try store.dataset(id: existing.datasetID),
+               stored.sha256 != dataset.contentHash {
                 throw TrackerError.dataChanged(sweep: grid.name, file: grid.datasetURL.path, stored: stored.sha256, now: dataset.contentHash)
             }
-        }
-        let record = try DatasetImport.store(dataset, sourcePath: grid.datasetURL.path, in: store).record
-        let protocolJSON = canonicalProtocolJSON(grid.evaluation)
-        // The stored grid text stays as first given; a changed benchmark is stored on the sweep.
-        let sweep = try store.openSweep(SweepRecord(name: grid.name, datasetID: record.id!, grid: existing?.grid ?? grid.text,
-                                                    gridPath: grid.url.path, protocolJSON: protocolJSON, toolVersion: toolVersion,
-                                                    benchmark: grid.benchmark))
-        if sweep.benchmark != grid.benchmark { try store.setBenchmark(sweepID: sweep.id!, grid.benchmark) }
-        var stored: [(split: PlannedSplit, id: Int64)] = []
-        for split in planned {
-            stored.append((split, try store.storeSplit(datasetID: record.id!, splitSeed: split.splitSeed, protocolJSON: protocolJSON,
-                                                        repeat: split.repeat, outerFold: split.outerFold, fold: split.fold,
-                                                        rows: split.rows)))
-        }
-        let searchSplits = stored.filter { $0.split.phase == .search }
-        var cells: [Cell] = []
-        var bySHA: [String: [String: GridValue]] = [:]
-        for configuration in grid.configurations {
-            let config = try canonicalJSON(configuration)
-            bySHA[sha256Hex(config)] = configuration
-            let rows = params(configuration)
-            for seed in grid.seeds {
-                for (split, id) in searchSplits {
-                    cells.append(Cell(index: cells.count, config: config, params: rows, seed: seed, fold: split.fold,
-                                      splitSeed: split.splitSeed, splitID: id, repeat: split.repeat, outerFold: split.outerFold))
-                }
+            let record = try DatasetImport.store(dataset, sourcePath: grid.datasetURL.path, in: store).record
+            let protocolJSON = canonicalProtocolJSON(grid.evaluation)
+            var stored: [(split: PlannedSplit, id: Int64)] = []
+            for split in planned {
+                stored.append((split, try store.storeSplit(datasetID: record.id!, splitSeed: split.splitSeed, protocolJSON: protocolJSON,
+                                                            repeat: split.repeat, outerFold: split.outerFold, fold: split.fold,
+                                                            rows: split.rows)))
             }
+            let searchSplits = stored.filter { $0.split.phase == .search }
+            let (sweep, added) = try GridVersions.open(grid, datasetID: record.id!, protocolJSON: protocolJSON, toolVersion: toolVersion,
+                                                       splitCount: searchSplits.count, store: store)
+            // The stored grid text stays as first given; a changed benchmark is stored on the sweep.
+            if sweep.benchmark != grid.benchmark { try store.setBenchmark(sweepID: sweep.id!, grid.benchmark) }
+            let cells = try GridVersions.plan(sweepID: sweep.id!, current: grid, splits: searchSplits, store: store)
+            var prepared = PreparedSweep(sweepID: sweep.id!, name: grid.name, dataset: dataset, datasetID: record.id!, newCells: added,
+                                         cells: cells, queueBatch: max(1, queueBatch), requeue: RequeueOutcome(),
+                                         refit: nil)
+            try prepared.queueNextBatch(store: store)
+            let counts = try store.cellCounts(sweepID: sweep.id!)
+            progress(counts.queued, counts.planned)
+            prepared.requeue = try store.requeueUnfinished(sweepID: sweep.id!, host: ProcessInfo.processInfo.hostName,
+                                                           maxAttempts: retry.maxAttempts, retryFailed: retry.retryFailed,
+                                                           isAlive: processIsAlive)
+            let refitSplits = stored.filter { $0.split.phase == .refit }
+            prepared.refit = refitSplits.isEmpty ? nil : RefitPlan(
+                datasetID: record.id!, nested: grid.evaluation.outerFolds != nil, seeds: grid.seeds, firstCellIndex: cells.count,
+                folds: refitSplits.map { RefitPlan.Fold(repeat: $0.split.repeat, outerFold: $0.split.outerFold,
+                                                        splitSeed: $0.split.splitSeed, splitID: $0.id) })
+            return prepared
         }
-        let added = try store.enqueue(sweepID: sweep.id!, datasetID: record.id!, cells: cells)
-        let requeue = try store.requeueUnfinished(sweepID: sweep.id!, host: ProcessInfo.processInfo.hostName,
-                                                  maxAttempts: retry.maxAttempts, retryFailed: retry.retryFailed,
-                                                  isAlive: processIsAlive)
-        let refitSplits = stored.filter { $0.split.phase == .refit }
-        let refit = refitSplits.isEmpty ? nil : RefitPlan(
-            datasetID: record.id!, nested: grid.evaluation.outerFolds != nil, seeds: grid.seeds, firstCellIndex: cells.count,
-            folds: refitSplits.map { RefitPlan.Fold(repeat: $0.split.repeat, outerFold: $0.split.outerFold,
-                                                    splitSeed: $0.split.splitSeed, splitID: $0.id) },
-            configurations: bySHA)
-        return PreparedSweep(sweepID: sweep.id!, name: grid.name, dataset: dataset, cellCount: cells.count,
-                             newCells: added, requeue: requeue, refit: refit)
     }
 
     /// What ``prepare(grid:dataset:store:toolVersion:retry:)`` would do, without storing
     /// anything: it runs in one transaction that is rolled back (`exp sweep --dry-run`).
     /// - Throws: as ``prepare(grid:dataset:store:toolVersion:retry:)``.
     public static func preview(grid: GridFile, dataset: Dataset, store: RunStore, toolVersion: String,
-                               retry: RetryPolicy = RetryPolicy()) throws -> PreparedSweep {
+                               retry: RetryPolicy = RetryPolicy(), queueBatch: Int = defaultQueueBatch) throws -> PreparedSweep {
         struct RolledBack: Error {}
         var prepared: PreparedSweep?
         do {
             try store.write {
-                prepared = try prepare(grid: grid, dataset: dataset, store: store, toolVersion: toolVersion, retry: retry)
+                prepared = try prepare(grid: grid, dataset: dataset, store: store, toolVersion: toolVersion, retry: retry,
+                                       queueBatch: queueBatch)
                 throw RolledBack()
             }
         } catch is RolledBack {}

@@ -69,7 +69,8 @@ public final class SweepRunner {
         return body()
     }
 
-    /// Trains queued runs until none is left, a store error stops the workers, or
+    /// Trains queued runs until none is left (queueing the sweep's planned cells a batch at a
+    /// time, see ``PreparedSweep/queueNextBatch(store:)``), a store error stops the workers, or
     /// `cancellation` is set.
     ///
     /// - Parameters:
@@ -105,6 +106,10 @@ public final class SweepRunner {
                         Result {
                             guard !cancellation.isStopping else { return nil }
                             var claim = try store.claimNext(sweepID: sweep.sweepID, host: host, pid: pid, shard: options.shard)
+                            // Cells are queued in batches: the queue is empty, so the next batch is.
+                            while claim == nil, try sweep.queueNextBatch(store: store) > 0 {
+                                claim = try store.claimNext(sweepID: sweep.sweepID, host: host, pid: pid, shard: options.shard)
+                            }
                             // The queue is empty: folds whose search runs are all done choose
                             // their configuration and queue its refit runs (never in a shard).
                             if claim == nil, options.shard == nil, let plan = sweep.refit,

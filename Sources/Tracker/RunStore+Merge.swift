@@ -31,10 +31,12 @@ extension RunStore {
     /// Merges the database at `path` — typically one shard of a sweep run with `--shard I/N`
     /// on another machine — into this one, in one transaction.
     ///
-    /// Data sets (by content hash), sweeps (by name; the grid must be the same) and splits are
-    /// matched or added; each run is matched on (sweep, configuration hash, seed, repeat, outer
-    /// fold, fold, phase), and each fold's selection is copied unless the fold has one. A run
-    /// missing here is copied with its params, epoch metrics and weights; a run here that is
+    /// Data sets (by content hash), sweeps (by name; the grid must be the same), their grid
+    /// versions (by number; the same number must hold the same grid), their planned and queued
+    /// cell counts (the larger stands) and splits are matched or added; each run is matched on
+    /// (sweep, configuration hash, seed, repeat, outer fold, fold, phase), and each fold's
+    /// selection is copied unless the fold has one. A run missing here is copied with its
+    /// params, epoch metrics and weights; a run here that is
     /// less complete than the source's (queued, running, interrupted or failed, against a
     /// finished or diverged one) is replaced by it. Tags and notes follow their runs and sweeps;
     /// where both files set one differently, the most recently set value wins (see
@@ -47,7 +49,7 @@ extension RunStore {
     ///   another name (compared by device and inode: a relative path, a symbolic or hard link);
     ///   ``DatabaseFileError`` for a missing, empty or directory source;
     ///   ``TrackerError/gridChanged(sweep:)`` when a sweep of the same name has another grid
-    ///   here; ``SchemaError``; ``SQLiteError``.
+    ///   here, or another grid under one of its grid version numbers; ``SchemaError``; ``SQLiteError``.
     @discardableResult
     public func merge(from path: String) throws -> MergeSummary {
         if let mine = DatabaseFile.identity(self.path), mine == DatabaseFile.identity(path) {
@@ -136,6 +138,7 @@ extension RunStore {
                                        [.integer(target), .integer(run.id)])
                 }
             }
+            for (source, target) in sweepIDs { try mergeGridVersions(from: source, into: target) }
             // A fold's choice is the same wherever it was made; the first one stored stands.
             for (source, target) in sweepIDs {
                 try connection.run("""
@@ -148,6 +151,38 @@ extension RunStore {
             (summary.annotationsCopied, summary.annotationConflicts) = try mergeAnnotations(runIDs: runIDs, sweepIDs: sweepIDs)
             return summary
         }
+    }
+
+    /// Copies the grid versions of the attached source's sweep that this sweep lacks, keeping
+    /// their numbers, and takes the larger planned and queued cell counts: every cell below the
+    /// source's `queued_cells` is one of its runs, copied by the merge.
+    /// - Throws: ``TrackerError/gridChanged(sweep:)`` when a version number holds another grid
+    ///   here (the two files extended the sweep differently); ``SQLiteError``.
+    private func mergeGridVersions(from source: Int64, into target: Int64) throws {
+        let mine = Dictionary(uniqueKeysWithValues: try gridVersions(sweepID: target).map { ($0.version, $0.canonicalSHA256) })
+        let theirs = try connection.query("""
+            SELECT version, canonical_sha256 FROM source.sweep_grids WHERE sweep_id = ? ORDER BY version
+            """, [.integer(source)]) { s in (try s.required(s.int, "version"), try s.required(s.string, "canonical_sha256")) }
+        for (version, sha) in theirs {
+            if let stored = mine[version] {
+                guard stored == sha else {
+                    let name = try connection.scalar("SELECT name FROM main.sweeps WHERE sweep_id = ?", [.integer(target)])?.string
+                    throw TrackerError.gridChanged(sweep: name ?? "\(target)")
+                }
+                continue
+            }
+            try connection.run("""
+                INSERT INTO main.sweep_grids (sweep_id, version, canonical, canonical_sha256, grid, grid_path, first_seen_at,
+                                              first_cell_index, cells_added)
+                SELECT ?, version, canonical, canonical_sha256, grid, grid_path, first_seen_at, first_cell_index, cells_added
+                FROM source.sweep_grids WHERE sweep_id = ? AND version = ?
+                """, [.integer(target), .integer(source), .of(version)])
+        }
+        try connection.run("""
+            UPDATE main.sweeps SET planned_cells = MAX(planned_cells, (SELECT planned_cells FROM source.sweeps WHERE sweep_id = ?)),
+                                   queued_cells = MAX(queued_cells, (SELECT queued_cells FROM source.sweeps WHERE sweep_id = ?))
+            WHERE sweep_id = ?
+            """, [.integer(source), .integer(source), .integer(target)])
     }
 
     private struct SourceRun {

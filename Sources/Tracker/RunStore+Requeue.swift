@@ -23,6 +23,12 @@ public struct RequeueOutcome: Sendable, Equatable {
     public var requeued: [RequeuedRun]
     /// Failed runs left `failed` because they have used their attempts, in cell order.
     public var skipped: [RequeuedRun]
+
+    /// An outcome with these runs (none: nothing requeued).
+    public init(requeued: [RequeuedRun] = [], skipped: [RequeuedRun] = []) {
+        self.requeued = requeued
+        self.skipped = skipped
+    }
 }
 
 extension RunStore {

@@ -407,15 +407,19 @@ extension RunStore {
         }
     }
 
-    /// Counts of the sweep's runs by status (statuses without runs are absent).
+    /// Counts of the sweep's runs by status (statuses without runs are absent); `queued`
+    /// includes the planned cells not written as runs yet (``CellCounts/unqueued``).
     /// - Throws: ``SQLiteError``.
     public func statusCounts(sweepID: Int64) throws -> [RunStatus: Int] {
         var counts: [RunStatus: Int] = [:]
+        let unqueued = try connection.scalar("SELECT MAX(0, planned_cells - queued_cells) AS unqueued FROM sweeps WHERE sweep_id = ?",
+                                             [.integer(sweepID)])?.int ?? 0
+        if unqueued > 0 { counts[.queued] = unqueued }
         for (status, count) in try connection.query(
             "SELECT status, COUNT(*) AS runs FROM runs WHERE sweep_id = ? GROUP BY status", [.integer(sweepID)], { s in
                 (try readStatus(s), try s.required(s.int, "runs"))
             }) {
-            counts[status] = count
+            counts[status, default: 0] += count
         }
         return counts
     }

@@ -113,6 +113,10 @@ struct RunsCommand: ParsableCommand {
             let percents = names.map { $0.hasSuffix("_accuracy") }
             for row in rows { print(zip(row, percents).map { $0.table(percent: $1) }.joined(separator: "\t")) }
         }
+        guard status == nil || status == RunStatus.queued.rawValue else { return }
+        for (name, cells) in try store.unqueuedCells() where sweep == nil || sweep == name {
+            note("note: sweep '\(name)' has \(cells) more queued cells, not listed: they are written as runs when workers need them")
+        }
     }
 }
 

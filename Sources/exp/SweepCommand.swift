@@ -44,9 +44,13 @@ struct SweepCommand: ParsableCommand {
     @Flag(name: .long, help: "Print the cells that would be added, requeued and left failed, store nothing, and exit.")
     var dryRun = false
 
+    @Option(name: .long, help: "Write this many planned cells to the queue at a time, as workers need them.")
+    var queueBatch: Int = SweepPlanner.defaultQueueBatch
+
     func validate() throws {
         if maxCells < 1 { throw ValidationError("--max-cells must be at least 1") }
         if maxAttempts < 1 { throw ValidationError("--max-attempts must be at least 1") }
+        if queueBatch < 1 { throw ValidationError("--queue-batch must be at least 1") }
         if !(1...maximumJobs).contains(jobs) { throw ValidationError("--jobs must be between 1 and \(maximumJobs)") }
         if let shard, parseShard(shard) == nil { throw ValidationError("--shard must be I/N with 0 <= I < N, e.g. 0/4") }
     }
@@ -57,12 +61,15 @@ struct SweepCommand: ParsableCommand {
         for remark in grid.notes { note("note: \(remark)") }
         let retry = RetryPolicy(maxAttempts: maxAttempts, retryFailed: retryFailed)
         if dryRun {
-            let (dataset, prepared) = try previewSweep(grid, database: database.db, retry: retry)
+            let (dataset, prepared) = try previewSweep(grid, database: database.db, retry: retry, queueBatch: queueBatch)
             printDryRun(prepared, dataset: dataset, retry: retry)
             return
         }
-        let (store, dataset, prepared) = try prepareSweep(grid, database: database.db, retry: retry)
+        let (store, dataset, prepared) = try prepareSweep(grid, database: database.db, retry: retry, queueBatch: queueBatch,
+                                                          quiet: quiet)
         if let message = leftFailedMessage(prepared.requeue.skipped, retry: retry) { note(message) }
+        let extended = prepared.newCells > 0 && prepared.newCells < prepared.cellCount
+        if extended { note("sweep '\(grid.name)': added \(prepared.newCells) cells (\(prepared.cellCount) in all)") }
         let resumed = prepared.newCells < prepared.cellCount ? ", resuming (\(prepared.requeued) requeued)" : ""
         note("sweep '\(grid.name)': \(counted(prepared.cellCount, "run")) (\(counted(grid.configurations.count, "configuration"))"
             + " x \(counted(grid.seeds.count, "seed"))"
@@ -126,9 +133,10 @@ func protocolShape(_ evaluation: EvaluationProtocol) -> String {
 /// - Throws: ``ExpError/rejected(_:)`` for a bad data file or an impossible protocol, before
 ///   anything is stored; ``ExpError/database(_:path:)`` when the database cannot be used, or
 ///   fails `PRAGMA quick_check` (``DatabaseFileError/damaged(path:)``) before anything is written.
-func prepareSweep(_ grid: GridFile, database: String, retry: RetryPolicy = RetryPolicy()) throws -> (RunStore, Dataset, PreparedSweep) {
+func prepareSweep(_ grid: GridFile, database: String, retry: RetryPolicy = RetryPolicy(), queueBatch: Int = SweepPlanner.defaultQueueBatch,
+                  quiet: Bool = false) throws -> (RunStore, Dataset, PreparedSweep) {
     let dataset = try readSweepDataset(grid)
-    return try prepareSweep(grid, dataset: dataset, database: database, retry: retry)
+    return try prepareSweep(grid, dataset: dataset, database: database, retry: retry, queueBatch: queueBatch, quiet: quiet)
 }
 
 /// Reads a validated grid's data set, saying what was noted while reading it.
@@ -145,11 +153,12 @@ func readSweepDataset(_ grid: GridFile) throws -> Dataset {
     return dataset
 }
 
-/// Checks the protocol on `dataset`, opens the database, and stores and queues the sweep.
+/// Checks the protocol on `dataset`, opens the database, and stores and queues the sweep,
+/// saying how many of its cells are queued when some are left for later batches.
 /// - Throws: ``ExpError/rejected(_:)`` for an impossible protocol (before the database is
 ///   opened, so a refused command leaves no database file behind) or a changed grid or data.
-func prepareSweep(_ grid: GridFile, dataset: Dataset, database: String,
-                  retry: RetryPolicy = RetryPolicy()) throws -> (RunStore, Dataset, PreparedSweep) {
+func prepareSweep(_ grid: GridFile, dataset: Dataset, database: String, retry: RetryPolicy = RetryPolicy(),
+                  queueBatch: Int = SweepPlanner.defaultQueueBatch, quiet: Bool = false) throws -> (RunStore, Dataset, PreparedSweep) {
     do { _ = try SweepPlanner.splits(for: grid.evaluation, dataset: dataset) } catch {
         throw ExpError.rejected("\(grid.url.path): protocol: \(error)")
     }
@@ -157,10 +166,17 @@ func prepareSweep(_ grid: GridFile, dataset: Dataset, database: String,
     do {
         // Once per process, before anything is written: a full scan of the file.
         try store.requireUndamaged()
-        let prepared = try SweepPlanner.prepare(grid: grid, dataset: dataset, store: store, toolVersion: toolVersion, retry: retry)
+        let prepared = try SweepPlanner.prepare(grid: grid, dataset: dataset, store: store, toolVersion: toolVersion, retry: retry,
+                                                queueBatch: queueBatch) { queued, planned in
+            if !quiet, queued < planned {
+                note("queued \(queued) of \(planned) cells; the others are queued \(queueBatch) at a time as workers need them")
+            }
+        }
         return (store, prepared.dataset, prepared)
     } catch let error as TrackerError {
         throw ExpError.rejected("\(grid.url.path): \(error)")
+    } catch let error as GridChangeError {
+        throw ExpError.rejected("\(error)")
     } catch {
         throw ExpError.database(error, path: database)
     }

@@ -7,7 +7,8 @@ import Tracker
 /// transaction that is rolled back; a database that does not exist yet is not created (a
 /// scratch copy stands in for it and is removed).
 /// - Throws: as ``prepareSweep(_:dataset:database:retry:)``.
-func previewSweep(_ grid: GridFile, database: String, retry: RetryPolicy) throws -> (Dataset, PreparedSweep) {
+func previewSweep(_ grid: GridFile, database: String, retry: RetryPolicy,
+                  queueBatch: Int = SweepPlanner.defaultQueueBatch) throws -> (Dataset, PreparedSweep) {
     let dataset = try readSweepDataset(grid)
     do { _ = try SweepPlanner.splits(for: grid.evaluation, dataset: dataset) } catch {
         throw ExpError.rejected("\(grid.url.path): protocol: \(error)")
@@ -25,9 +26,12 @@ func previewSweep(_ grid: GridFile, database: String, retry: RetryPolicy) throws
     }
     do {
         if exists { try store.requireUndamaged() }
-        return (dataset, try SweepPlanner.preview(grid: grid, dataset: dataset, store: store, toolVersion: toolVersion, retry: retry))
+        return (dataset, try SweepPlanner.preview(grid: grid, dataset: dataset, store: store, toolVersion: toolVersion, retry: retry,
+                                                  queueBatch: queueBatch))
     } catch let error as TrackerError {
         throw ExpError.rejected("\(grid.url.path): \(error)")
+    } catch let error as GridChangeError {
+        throw ExpError.rejected("\(error)")
     } catch {
         throw ExpError.database(error, path: database)
     }
@@ -39,7 +43,12 @@ func printDryRun(_ prepared: PreparedSweep, dataset: Dataset, retry: RetryPolicy
     print("dry run of sweep '\(prepared.name)' on \(dataset.name): nothing is stored")
     let first = prepared.cellCount - prepared.newCells
     let range = prepared.newCells == 0 ? "" : prepared.newCells == 1 ? " (cell \(first))" : " (cells \(first)-\(prepared.cellCount - 1))"
-    print("would add \(prepared.newCells) cells\(range), \(prepared.cellCount) in all")
+    print("would add \(prepared.newCells) cells\(range), \(prepared.cellCount) in all" + (prepared.newCells == 0 ? "" : ":"))
+    let shown = 20
+    if let added = try? prepared.cells.cells(from: first, limit: min(prepared.newCells, shown)).prefix(shown) {
+        added.forEach { print("  cell \($0.index): \($0.config) seed \($0.seed) repeat \($0.repeat) outer fold \($0.outerFold) fold \($0.fold)") }
+    }
+    if prepared.newCells > shown { print("  ... and \(prepared.newCells - shown) more") }
     print("would requeue \(prepared.requeue.requeued.count) runs" + (prepared.requeue.requeued.isEmpty ? "" : ":"))
     prepared.requeue.requeued.forEach { print("  " + describe($0)) }
     let skipped = prepared.requeue.skipped

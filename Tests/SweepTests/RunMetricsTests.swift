@@ -66,22 +66,6 @@ import TestSupport
         #expect(with.benchmark == Benchmark(testAccuracy: 0.961, source: "the seed network: 49 of 51 test rows"))
         #expect(without.benchmark == nil)
         #expect(try with.configurations.map { try canonicalJSON($0) } == without.configurations.map { try canonicalJSON($0) })
-        #expect(with.identity == without.identity)
-        #expect(with.identity == without.text)
-    }
-
-    @Test func theIdentityLeavesOutOnlyTheBenchmarkWhereverItStands() {
-        let base = #"{"name": "a", "seeds": [1], "grid": {}}"#
-        for text in [#"{"benchmark": {"test_accuracy": 1, "source": "x"}, "name": "a", "seeds": [1], "grid": {}}"#,
-                     #"{"name": "a", "benchmark": {"test_accuracy": 1, "source": "x"}, "seeds": [1], "grid": {}}"#,
-                     #"{"name": "a", "seeds": [1], "grid": {}, "benchmark": {"test_accuracy": 1, "source": "x"}}"#] {
-            #expect(GridFile.identity(of: text) == base, "\(text)")
-        }
-        #expect(GridFile.identity(of: #"{"benchmark": 1}"#) == "{}")
-        // Everything else still counts, white space included; a nested "benchmark" is no benchmark.
-        #expect(GridFile.identity(of: base.replacingOccurrences(of: "[1]", with: "[1, 2]")) != base)
-        #expect(GridFile.identity(of: #"{"grid": {"benchmark": 1}}"#) == #"{"grid": {"benchmark": 1}}"#)
-        #expect(GridFile.identity(of: "not json") == "not json")
     }
 
     @Test func aResumeWithAnotherBenchmarkUpdatesItAndNothingElse() throws {

@@ -60,7 +60,7 @@ import Testing
             let gridProblem: GridError.Problem?
             do {
                 let grid = try grid(text)
-                #expect(grid.configurations == [configuration], "\(name) \(value)")
+                #expect(Array(grid.configurations) == [configuration], "\(name) \(value)")
                 gridProblem = nil
             } catch let error as GridError {
                 #expect(error.problems.count == 1, "\(error)")

@@ -81,13 +81,15 @@ import TestSupport
         #expect(try store.connection.scalar("SELECT COUNT(*) FROM runs WHERE status = 'finished' AND attempt = 1")?.int == 4)
     }
 
+    /// A grid that drops a stored cell cannot continue the sweep (docs/sweeps.md, "Extending a sweep").
     @Test func aChangedGridUnderTheSameNameIsRefused() throws {
         let dir = temporaryDirectory()
         let db = dir.appendingPathComponent("runs.db").path
         try runSweep(grid(gridText(name: "same", seeds: [1], grid: #"{"epochs": [5]}"#)), db: db, jobs: 1)
-        #expect(throws: TrackerError.gridChanged(sweep: "same")) {
+        let error = try #require(throws: GridChangeError.self) {
             try runSweep(grid(gridText(name: "same", seeds: [1], grid: #"{"epochs": [6]}"#)), db: db, jobs: 1)
         }
+        #expect(error.sweep == "same" && error.differences.map(\.description) == ["grid.epochs: 5 stored, missing now"])
     }
 
     @Test func defaultSeedsAreStoredOnEveryRun() throws {

@@ -28,8 +28,7 @@ private var testExecutable: String? {
             let store = try RunStore(path: path, readOnly: false, migrations: loggingMigrations(who: index))
             return try store.connection.userVersion
         }
-        let versions = loggingMigrations(who: 0).map(\.version)
-        let latest = versions.last!
+        let latest = loggingMigrations(who: 0).count
         for result in results {
             switch result {
             case .success(let version): #expect(version == latest)
@@ -37,7 +36,7 @@ private var testExecutable: String? {
             }
         }
         let counts = try appliedCounts(path)
-        #expect(counts == Dictionary(uniqueKeysWithValues: versions.map { ($0, 1) }))
+        #expect(counts == Dictionary(uniqueKeysWithValues: (1...latest).map { ($0, 1) }))
     }
 
     @Test(.tags(.slow), .skippedWhenFast, .enabled(if: testExecutable != nil, "needs the test binary on Linux"))
@@ -56,8 +55,7 @@ private var testExecutable: String? {
                                         ["--testing-library", "swift-testing", "--filter", "trackerChildOpensStore"], environment: own)
             return (result.status, result.stdout, result.stderr)
         }
-        let versions = loggingMigrations(who: 0).map(\.version)
-        let latest = versions.last!
+        let latest = loggingMigrations(who: 0).count
         for (index, outcome) in outcomes.enumerated() {
             guard case .success(let (status, output, error)) = outcome else {
                 Issue.record("child \(index) did not start: \(outcome)")
@@ -68,7 +66,7 @@ private var testExecutable: String? {
                     "child \(index) did not report:\n\(output)\n\(error)")
         }
         let counts = try appliedCounts(path)
-        #expect(counts == Dictionary(uniqueKeysWithValues: versions.map { ($0, 1) }))
+        #expect(counts == Dictionary(uniqueKeysWithValues: (1...latest).map { ($0, 1) }))
         #expect(Set(try Connection(path: path).query("SELECT who FROM migration_log") { $0.int(0)! }).isSubset(of: Set(0..<8)))
     }
 
@@ -89,7 +87,7 @@ private var testExecutable: String? {
         }
         let store = try RunStore(path: path, readOnly: false, migrations: loggingMigrations(who: index))
         let version = try store.connection.userVersion
-        #expect(version == loggingMigrations(who: index).last?.version)
+        #expect(version == loggingMigrations(who: index).count)
         print("child \(index) opened version \(version)")
     }
 

@@ -12,7 +12,7 @@ import Foundation
 ///   at learning rate 0.1, seed 1 (8 search runs); each outer fold chose [8] and its refit
 ///   run scored 72 of its 75 outer test rows.
 ///
-/// Tags and notes: `iris-lr` has the sweep tags `stage=baseline` and `owner=ana` and a note;
+/// Tags and notes: `iris` has the sweep tags `stage=baseline` and `owner=ana` and a note;
 /// its finished runs at learning rate 0.1 are tagged `reviewed=yes`, and run 1 has a note.
 ///
 /// Metrics follow a deterministic formula, so the same file is built every time.
@@ -76,7 +76,10 @@ enum ExampleDatabase {
                 name: name, datasetID: dataset.id!, grid: "{\"name\": \"\(name)\", \"dataset\": \"../iris.data\"}",
                 gridPath: "Data/grids/\(name).json", protocolJSON: protocolJSON, toolVersion: "0.1.0"))
             let queued = cells(configs, seeds: [1, 2, 3], splitID: split, splitSeed: 0)
-            try store.enqueue(sweepID: sweep.id!, datasetID: dataset.id!, cells: queued)
+            try store.addGridVersion(sweepID: sweep.id!, canonical: "{\"dataset\":\"../iris.data\",\"name\":\"\(name)\"}", grid: sweep.grid,
+                                     gridPath: sweep.gridPath, firstSeenAt: "2026-11-29T09:10:19.123Z", firstCellIndex: 0,
+                                     cellsAdded: queued.count)
+            try store.queueNextCells(sweepID: sweep.id!, datasetID: dataset.id!) { _, _ in queued }
             let toTrain = name == "iris" ? queued.count - 2 : queued.count
             for _ in 0..<toTrain {
                 guard let claim = try store.claimNext(sweepID: sweep.id!, host: "lab-1", pid: 4242) else { break }
@@ -93,9 +96,9 @@ enum ExampleDatabase {
             }
         }
         try buildNested(store, datasetID: dataset.id!)
-        try store.setTags([("stage", "baseline"), ("owner", "ana")], on: .sweep("iris-lr"))
-        try store.setNote("Learning rate 5 diverges for two of three seeds.", on: .sweep("iris-lr"))
-        let reviewed = try store.runSummaries(RunSelection(sweep: "iris-lr", status: .finished, conditions: [
+        try store.setTags([("stage", "baseline"), ("owner", "ana")], on: .sweep("iris"))
+        try store.setNote("Learning rate 5 diverges for two of three seeds.", on: .sweep("iris"))
+        let reviewed = try store.runSummaries(RunSelection(sweep: "iris", status: .finished, conditions: [
             .init(field: .configuration(key: "learning_rate", fallback: .null), comparison: .equal, value: .real(0.1))]))
         for run in reviewed { try store.setTags([("reviewed", "yes")], on: .run(run.runID)) }
         try store.setNote("Checked by hand: its curve is smooth.", on: .run(1))
