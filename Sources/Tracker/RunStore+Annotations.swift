@@ -20,13 +20,6 @@ extension RunStore {
         }
     }
 
-    /// True when the file has the tables of tags and notes. A database of an older schema
-    /// opened read-only has none, and reads as having no tags and notes.
-    /// - Throws: ``SQLiteError``.
-    public func hasAnnotations() throws -> Bool {
-        try connection.scalar("SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table' AND name = 'run_tags'")?.int == 1
-    }
-
     /// Sets tags on a run or a sweep, all in one transaction: a new key is added, a known key
     /// takes the new value (its `updated_at` changes only when the value does), as MLflow's
     /// `set_tag`. Later pairs with the same key win.
@@ -72,7 +65,6 @@ extension RunStore {
     /// - Throws: ``AnnotationError/noTarget(_:)``; ``SQLiteError``.
     public func tags(of target: AnnotationTarget) throws -> [Tag] {
         let t = try resolve(target)
-        guard try hasAnnotations() else { return [] }
         return try connection.query("SELECT key, value, updated_at FROM \(t.tags) WHERE \(t.column) = ? ORDER BY key",
                                     [.integer(t.id)], readTag)
     }
@@ -108,7 +100,6 @@ extension RunStore {
     /// - Throws: ``AnnotationError/noTarget(_:)``; ``SQLiteError``.
     public func note(of target: AnnotationTarget) throws -> Note? {
         let t = try resolve(target)
-        guard try hasAnnotations() else { return nil }
         return try connection.query("SELECT note, updated_at FROM \(t.notes) WHERE \(t.column) = ?", [.integer(t.id)]) { s in
             Note(text: try s.required(s.string, "note"), updatedAt: try s.required(s.string, "updated_at"))
         }.first
@@ -119,7 +110,6 @@ extension RunStore {
     /// - Parameter sweep: a sweep's name; nil for every sweep.
     /// - Throws: ``SQLiteError``.
     public func runAnnotations(sweep: String? = nil) throws -> (tags: [Int64: [Tag]], notes: [Int64: String]) {
-        guard try hasAnnotations() else { return ([:], [:]) }
         var tags: [Int64: [Tag]] = [:]
         for (id, tag) in try connection.query("""
             SELECT t.run_id, t.key, t.value, t.updated_at FROM run_tags t

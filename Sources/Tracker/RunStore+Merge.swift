@@ -55,19 +55,10 @@ extension RunStore {
         if let mine = DatabaseFile.identity(self.path), mine == DatabaseFile.identity(path) {
             throw DatabaseFileError.sameFile(path: self.path, other: path)
         }
+        // An older file is read through its upgraded temporary copy (see `RunStore.upgradedCopy`).
         let reader = try RunStore(path: path, readOnly: true)
-        var attached = DatabaseFile.uri(path, reader.isImmutable ? ["mode=ro", "immutable=1"] : ["mode=ro"])
-        var temporary: URL?
-        defer { temporary.map { try? FileManager.default.removeItem(at: $0.deletingLastPathComponent()) } }
-        if try reader.connection.userVersion < Migrations.latestVersion {
-            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("exp-merge-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            let copy = folder.appendingPathComponent("source.db")
-            temporary = copy
-            try reader.connection.run("VACUUM INTO ?", [.text(copy.path)])
-            try Connection(path: copy.path).migrate(backup: false)
-            attached = DatabaseFile.uri(copy.path, ["mode=ro"])
-        }
+        let attached = reader.upgradedCopy.map { DatabaseFile.uri($0, ["mode=ro"]) }
+            ?? DatabaseFile.uri(path, reader.isImmutable ? ["mode=ro", "immutable=1"] : ["mode=ro"])
         try connection.run("ATTACH DATABASE ? AS source", [.text(attached)])
         defer { try? connection.execute("DETACH DATABASE source") }
         return try write {

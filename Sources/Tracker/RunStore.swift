@@ -10,11 +10,16 @@ import Foundation
 public final class RunStore {
     /// The open connection. Every SQL string lives in this module: other modules call the
     /// store's typed queries.
-    let connection: Connection
+    private(set) var connection: Connection
     /// The path of the database file.
-    public var path: String { connection.path }
+    public let path: String
     /// The backup written before this open migrated an older schema, if any.
     public private(set) var backupPath: String?
+    /// True when the file is read as immutable because nothing can be written beside it.
+    public let isImmutable: Bool
+    /// The temporary, upgraded copy read instead of an older-schema file opened read-only
+    /// (removed when the store is released); nil when the file itself is read.
+    public private(set) var upgradedCopy: String?
 
     /// Opens or creates the database at `path` and brings its schema up to date.
     ///
@@ -29,24 +34,29 @@ public final class RunStore {
     /// ``isImmutable``).
     /// - Parameters:
     ///   - path: the database file (created when missing, unless `readOnly`).
-    ///   - readOnly: open for queries only; the schema is not upgraded.
+    ///   - readOnly: open for queries only; the file is never written (an older schema is read
+    ///     through an upgraded temporary copy, ``upgradedCopy``).
+    ///   - asStored: with `readOnly`, read an older schema as it is, without the upgraded copy
+    ///     (`exp db check`, which reports on the file itself).
     /// - Throws: ``DatabaseFileError`` for a directory, and when `readOnly` for a missing or
     ///   empty file or a WAL file on read-only storage;
     ///   ``SchemaError/newerDatabase(path:found:supported:)`` for a file from a newer `exp`;
     ///   ``SQLiteError`` when the file is not a database or cannot be opened.
-    public convenience init(path: String, readOnly: Bool = false) throws {
-        try self.init(path: path, readOnly: readOnly, migrations: Migrations.all)
+    public convenience init(path: String, readOnly: Bool = false, asStored: Bool = false) throws {
+        try self.init(path: path, readOnly: readOnly, migrations: Migrations.all, asStored: asStored)
     }
 
     /// Opens the store with another list of migrations (tests use it for upgrades).
-    init(path: String, readOnly: Bool, migrations: [Migration]) throws {
+    init(path: String, readOnly: Bool, migrations: [Migration], asStored: Bool = false) throws {
         try DatabaseFile.check(path, forReading: readOnly)
+        self.path = path
         var version = 0
         if readOnly {
             (connection, version) = try Self.openReadOnly(path)
         } else {
             connection = try Connection(path: path)
         }
+        isImmutable = connection.isImmutable
         try connection.execute("PRAGMA foreign_keys = ON")
         if !readOnly {
             // A file from a newer exp is refused before anything is written to it (switching it
@@ -57,14 +67,34 @@ public final class RunStore {
         if version > latest {
             throw SchemaError.newerDatabase(path: path, found: version, supported: latest)
         }
-        if readOnly { return }
+        if readOnly {
+            if !asStored && version > 0 && version < latest { try readUpgradedCopy(migrations) }
+            return
+        }
         try retryingWhileBusy { try connection.execute("PRAGMA journal_mode = WAL") }
         try connection.execute("PRAGMA synchronous = NORMAL")
         backupPath = try retryingWhileBusy { try connection.migrate(migrations) }
     }
 
-    /// True when the file is read as immutable because nothing can be written beside it.
-    public var isImmutable: Bool { connection.isImmutable }
+    deinit {
+        if let copy = upgradedCopy { try? FileManager.default.removeItem(atPath: (copy as NSString).deletingLastPathComponent) }
+    }
+
+    /// Reads an older-schema file opened read-only through a copy brought up to date in a
+    /// temporary folder (`VACUUM INTO`, then the migrations), so that every query sees the
+    /// current schema — columns added later read as they do for rows stored before them —
+    /// while the file itself is never written.
+    /// - Throws: ``SQLiteError``; ``SchemaError`` from a migration.
+    private func readUpgradedCopy(_ migrations: [Migration]) throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("exp-read-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let copy = folder.appendingPathComponent("upgraded.db").path
+        upgradedCopy = copy
+        try connection.run("VACUUM INTO ?", [.text(copy)])
+        try Connection(path: copy).migrate(migrations, backup: false)
+        connection = try Connection(path: copy, readOnly: true)
+        try connection.execute("PRAGMA foreign_keys = ON")
+    }
 
     /// A read-only connection to `path` and the file's schema version, falling back to an
     /// immutable one where SQLite cannot create the `-shm` file of a WAL database.

@@ -23,7 +23,7 @@ struct DatabaseCommand: ParsableCommand {
         func run() throws {
             let store: RunStore
             do {
-                store = try openStore(database.db, readOnly: true)
+                store = try openStore(database.db, readOnly: true, asStored: true)
             } catch ExpError.database(let error as SchemaError, let path) {
                 // A newer schema is a finding of the check, and input this exp refuses (exit 2).
                 if case let .newerDatabase(_, found, supported) = error {

@@ -222,11 +222,11 @@ func checkpointWritableStores() {
 }
 
 /// Opens the database. Opened `readOnly`, nothing is written or created (see
-/// ``RunStore/init(path:readOnly:)``); a file read as immutable is said so on standard error.
+/// ``RunStore/init(path:readOnly:asStored:)``); a file read as immutable is said so on standard error.
 /// - Throws: ``ExpError/database(_:path:)`` for a missing (when `readOnly`), refused or unreadable file.
-func openStore(_ path: String, readOnly: Bool = false) throws -> RunStore {
+func openStore(_ path: String, readOnly: Bool = false, asStored: Bool = false) throws -> RunStore {
     do {
-        let store = try RunStore(path: path, readOnly: readOnly)
+        let store = try RunStore(path: path, readOnly: readOnly, asStored: asStored)
         openedDatabase = path
         if store.isImmutable { noteImmutable(path) }
         if !readOnly {

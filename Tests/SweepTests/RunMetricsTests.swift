@@ -88,9 +88,10 @@ import TestSupport
         #expect(try store.sweep(named: "bench")?.benchmark == nil)
 
         let otherSeeds = try grid(withBenchmark(Self.benchmarkText).replacingOccurrences(of: "[1]", with: "[1, 2]"))
-        #expect(throws: TrackerError.gridChanged(sweep: "bench")) {
-            try SweepPlanner.prepare(grid: otherSeeds, dataset: dataset, store: store, toolVersion: "test")
-        }
+        // Another seed extends the sweep (docs/sweeps.md, "Extending a sweep") and sets the benchmark again.
+        let extended = try SweepPlanner.prepare(grid: otherSeeds, dataset: dataset, store: store, toolVersion: "test")
+        #expect(extended.newCells == 2)
+        #expect(try store.sweep(named: "bench")?.benchmark == Benchmark(testAccuracy: 0.961, source: "the seed network: 49 of 51 test rows"))
     }
 
     @Test func aBadBenchmarkIsRefusedWithItsPath() {

@@ -120,20 +120,14 @@ import TestSupport
         let scratch = try Scratch()
         defer { scratch.cleanup() }
         let path = scratch.path("v4.db")
-        do {
-            let store = try RunStore(path: path, readOnly: false, migrations: Array(Migrations.all.prefix(4)))
-            let fixture = try prepare(store)
-            try store.enqueue(sweepID: fixture.sweepID, datasetID: fixture.datasetID,
-                              cells: cells([Config(learningRate: 0.1, hidden: 8)], seeds: [1], splitID: fixture.splitID))
-        }
+        try loadOldDatabase(into: path, version: 4)
         let reader = try RunStore(path: path, readOnly: true)
-        #expect(try reader.connection.userVersion == 4)
-        #expect(try reader.hasAnnotations() == false)
+        #expect(try Connection(path: path, readOnly: true).userVersion == 4)
         #expect(try reader.tags(of: .run(1)).isEmpty)
-        #expect(try reader.note(of: .sweep("iris-lr")) == nil)
+        #expect(try reader.note(of: .sweep("fixture-v2")) == nil)
         #expect(try reader.runAnnotations().tags.isEmpty)
         let selection = RunSelection(conditions: [.init(field: .tag(key: "k"), comparison: .notEqual, value: .text("v"))])
-        #expect(try reader.runSummaries(selection).map(\.runID) == [1])
+        #expect(try reader.runSummaries(selection).map(\.runID) == Array(1...8))
         // Opened to write, it is upgraded and takes tags.
         let writer = try RunStore(path: path)
         try writer.setTags([("k", "v")], on: .run(1))

@@ -6,11 +6,34 @@ import TestSupport
 /// Database files as they travel: opened read-only without writing or creating anything,
 /// merged without writing into the sources, upgraded once by one process.
 @Suite struct DatabaseFileTests {
-    /// `Fixtures/runs-v2.sql` loaded into a file at `path`: an older schema with runs.
-    private func loadVersionTwo(into path: String) throws {
-        let url = try #require(Bundle.module.url(forResource: "runs-v2", withExtension: "sql", subdirectory: "Fixtures"))
-        let db = try Connection(path: path)
-        try db.execute(try String(contentsOf: url, encoding: .utf8))
+    /// An older file opened read-only is read through an upgraded temporary copy: queries see
+    /// the current schema (columns added since read NULL), the file keeps its bytes and
+    /// version, and the copy is gone once the store is released.
+    @Test func anOlderFileReadOnlyIsReadThroughAnUpgradedCopy() throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanup() }
+        let path = scratch.path("runs.db")
+        try loadOldDatabase(into: path, version: 4)
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        var copy: String?
+        do {
+            let store = try RunStore(path: path, readOnly: true)
+            copy = store.upgradedCopy
+            #expect(copy != nil)
+            #expect(store.path == path)
+            let sweep = try #require(try store.sweep(named: "fixture-v2"))
+            #expect(sweep.benchmark == nil)
+            let runs = try store.runSummaries(RunSelection(sweep: "fixture-v2"))
+            #expect(runs.count == 8)
+            #expect(try store.tags(of: .run(1)).isEmpty)
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+        #expect(try Connection(path: path, readOnly: true).userVersion == 4)
+        #expect(try scratch.files() == ["runs.db"])
+        #expect(!FileManager.default.fileExists(atPath: try #require(copy)))
+        // The current schema is read directly.
+        #expect(try RunStore(path: scratch.path("new.db")).upgradedCopy == nil)
+        #expect(try RunStore(path: scratch.path("new.db"), readOnly: true).upgradedCopy == nil)
     }
 
     @Test func readOnlyOpeningNeverCreatesAndNamesTheProblem() throws {
@@ -34,7 +57,7 @@ import TestSupport
         let scratch = try Scratch()
         defer { scratch.cleanup() }
         let path = scratch.path("runs.db")
-        try loadVersionTwo(into: path)
+        try loadVersionTwoDatabase(into: path)
         let lock = NSLock()
         var backups: [String?] = []
         var failures: [String] = []
@@ -61,7 +84,7 @@ import TestSupport
         let folder = scratch.url.appendingPathComponent("shards")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: false)
         let source = folder.appendingPathComponent("old.db").path
-        try loadVersionTwo(into: source)
+        try loadVersionTwoDatabase(into: source)
         let before = try Data(contentsOf: URL(fileURLWithPath: source))
         let target = try RunStore(path: scratch.path("all.db"))
         let summary = try target.merge(from: source)
@@ -97,7 +120,7 @@ import TestSupport
         let scratch = try Scratch()
         defer { scratch.cleanup() }
         let path = scratch.path("runs.db")
-        try loadVersionTwo(into: path)
+        try loadVersionTwoDatabase(into: path)
         let store = try RunStore(path: path)
         let writer = try Connection(path: path)
         try writer.execute("BEGIN IMMEDIATE; UPDATE runs SET error = 'uncommitted'")

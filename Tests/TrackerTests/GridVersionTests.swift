@@ -57,21 +57,16 @@ import TestSupport
         let scratch = try Scratch()
         defer { scratch.cleanup() }
         let path = scratch.path("runs.db")
-        let four = Array(Migrations.all.prefix { $0.version <= 4 })
-        #expect(four.count == 4)
-        do {
-            let old = try RunStore(path: path, readOnly: false, migrations: four)
-            let fixture = try prepare(old)
-            try old.enqueue(sweepID: fixture.sweepID, datasetID: fixture.datasetID,
-                            cells: cells([Config(learningRate: 0.1, hidden: 8), Config(learningRate: 0.01, hidden: 8)], seeds: [1, 2, 3],
-                                         splitID: fixture.splitID))
-            _ = try prepare(old, sweep: "empty")
-        }
+        try loadOldDatabase(into: path, version: 4)
+        try Connection(path: path).run("""
+            INSERT INTO sweeps (name, dataset_id, grid, grid_sha256, grid_path, protocol, created_at, tool_version)
+            SELECT 'empty', dataset_id, grid, grid_sha256, grid_path, protocol, created_at, tool_version FROM sweeps
+            """)
         let upgraded = try RunStore(path: path)
         let sweeps = try upgraded.connection.query("SELECT name, planned_cells, queued_cells FROM sweeps ORDER BY name") {
             "\($0.string(0)!) \($0.int(1)!) \($0.int(2)!)"
         }
-        #expect(sweeps == ["empty 0 0", "iris-lr 6 6"])
+        #expect(sweeps == ["empty 0 0", "fixture-v2 8 8"])
         #expect(try upgraded.connection.scalar("SELECT COUNT(*) FROM sweep_grids")?.int == 0)
     }
 

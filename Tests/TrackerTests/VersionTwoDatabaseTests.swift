@@ -8,18 +8,11 @@ import TestSupport
 /// `sqlite3 .dump` of a small iris sweep: finished, failed and diverged runs with params, epoch
 /// metrics and weights. Opening it with this version must migrate it and change no stored value.
 @Suite struct VersionTwoDatabaseTests {
-    private func load(into path: String) throws {
-        let url = try #require(Bundle.module.url(forResource: "runs-v2", withExtension: "sql", subdirectory: "Fixtures"))
-        let db = try Connection(path: path)
-        try db.execute(try String(contentsOf: url, encoding: .utf8))
-        #expect(try db.userVersion == 2)
-    }
-
     @Test func aVersionTwoDatabaseOpensAndEveryStoredValueReadsBackUnchanged() throws {
         let scratch = try Scratch()
         defer { scratch.cleanup() }
         let path = scratch.path("runs.db")
-        try load(into: path)
+        try loadVersionTwoDatabase(into: path)
         let old = try Connection(path: path, readOnly: true)
         let versionTwoTables = Array(RunStore.tables.prefix { $0 != "selections" })
         let columns = try Dictionary(uniqueKeysWithValues: versionTwoTables.map { table in

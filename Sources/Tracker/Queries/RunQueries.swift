@@ -104,7 +104,7 @@ extension RunStore {
     /// The runs `selection` picks, in its order.
     /// - Throws: ``SQLiteError``; `misuse` for a column or key ``RunSelection`` does not know.
     public func runSummaries(_ selection: RunSelection) throws -> [RunSummary] {
-        let clauses = try selection.clauses(bindingsAfter: 3, tagsStored: try hasAnnotations())
+        let clauses = try selection.clauses(bindingsAfter: 3)
         return try connection.query("""
             SELECT run_id, sweep, dataset, config_sha256, seed, fold, repeat, outer_fold, phase, status, validation_accuracy, validation_loss, test_accuracy,
                    train_accuracy, best_epoch, epochs_run, duration_seconds, config,

@@ -57,7 +57,7 @@ public struct RunSelection: Sendable, Equatable {
     /// ``RankingMetric/added`` joined from `runs` by run id.
     static let source = """
         (SELECT v.*, \(RankingMetric.added.flatMap { ["m.\($0.validationColumn)", "m.\($0.testColumn)"] }.joined(separator: ", "))
-         FROM run_summary v JOIN runs m ON m.run_id = v.run_id)
+         FROM run_summary v JOIN runs m ON m.run_id = v.run_id) AS run_summary
         """
 
     /// Only runs of this sweep (nil: every sweep).
@@ -82,11 +82,9 @@ public struct RunSelection: Sendable, Equatable {
 
     /// The SQL of the selection's WHERE conditions and ORDER BY, with their bindings after the
     /// first `offset` ones.
-    /// - Parameter tagsStored: false for a file without `run_tags` (an older schema read
-    ///   only), where no run has a tag.
     /// - Throws: ``SQLiteError`` (misuse) for a column not in ``columns`` or a key that is no
     ///   plain name or tag key.
-    func clauses(bindingsAfter offset: Int, tagsStored: Bool = true) throws -> (conditions: String, order: String, bindings: [SQLValue]) {
+    func clauses(bindingsAfter offset: Int) throws -> (conditions: String, order: String, bindings: [SQLValue]) {
         var bindings: [SQLValue] = []
         func placeholder(_ value: SQLValue) -> String {
             bindings.append(value)
@@ -108,7 +106,6 @@ public struct RunSelection: Sendable, Equatable {
                 guard (try? Tag.validate(key: key)) != nil else {
                     throw SQLiteError(.misuse, message: "no tag key '\(key)'", sql: nil)
                 }
-                guard tagsStored else { return "NULL" }
                 return "(SELECT t.value FROM run_tags t WHERE t.run_id = run_summary.run_id AND t.key = \(placeholder(.text(key))))"
             }
         }
