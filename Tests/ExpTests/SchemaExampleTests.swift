@@ -23,9 +23,13 @@ import TestSupport
         try String(contentsOf: repositoryRoot.appendingPathComponent("docs/schema.md"), encoding: .utf8)
     }
 
-    /// A folder whose `runs.db` holds the sweep `iris`: 2 learning rates x 2 seeds, 30 epochs.
+    /// A folder whose `runs.db` holds the sweep `iris`: 2 learning rates x 2 seeds, 30 epochs,
+    /// with run 1 tagged `reviewed=yes` as the tags example assumes.
     static func quickStartFolder() throws -> URL {
-        try sweptIrisFolder(name: "iris", seeds: [1, 2], grid: #"{"epochs": [30], "hidden_layers": [[8]], "learning_rate": [0.1, 0.5]}"#)
+        let dir = try sweptIrisFolder(name: "iris", seeds: [1, 2], grid: #"{"epochs": [30], "hidden_layers": [[8]], "learning_rate": [0.1, 0.5]}"#)
+        let tagged = try exp(["tag", "1", "reviewed=yes"], in: dir)
+        try #require(tagged.status == 0, "\(tagged.stderr)")
+        return dir
     }
 
     @Test(.enabled(if: sqlite3 != nil || required, "needs the sqlite3 shell (apt-get install sqlite3)"))
@@ -36,7 +40,9 @@ import TestSupport
         #expect(blocks.filter { block in Self.mayBeEmpty.contains { block.contains($0) } }.count == Self.mayBeEmpty.count)
         let dir = try Self.quickStartFolder()
         for block in blocks {
-            let result = try runProgram(shell, ["-readonly", "-bail", "-header", "runs.db", block], in: dir)
+            // A leading line break keeps a block that opens with an SQL comment (`--`) from
+            // being read as a command-line option.
+            let result = try runProgram(shell, ["-readonly", "-bail", "-header", "runs.db", "\n" + block], in: dir)
             #expect(result.status == 0 && result.stderr.isEmpty, "\(result.stderr)\n\(block)")
             if !Self.mayBeEmpty.contains(where: { block.contains($0) }) {
                 // A header line and at least one row.
