@@ -20,7 +20,7 @@ public struct Migration: Sendable, Equatable {
 /// The migrations compiled into this binary (by the `EmbedMigrations` build plugin) from the
 /// repository's `migrations/` folder.
 public enum Migrations {
-    /// Every migration, in version order (1, 2, 3, ...).
+    /// Every migration, in version order (increasing numbers, e.g. 1, 2, 3, ...).
     public static let all: [Migration] = embeddedMigrations.map { entry in
         let digits = entry.file.prefix { $0.isNumber }
         guard let version = Int(digits), version > 0 else {
@@ -37,7 +37,7 @@ public enum Migrations {
 public enum SchemaError: Error, CustomStringConvertible, Equatable, Sendable {
     /// The file was written by a newer `exp` whose schema this binary does not know.
     case newerDatabase(path: String, found: Int, supported: Int)
-    /// A list of migrations whose versions are not 1, 2, 3, ... in order.
+    /// A list of migrations whose versions do not increase from 1 (e.g. 1, 2, 3, ...).
     case badMigrationNumbers([Int])
     /// The migrations to `version` would leave rows referring to rows that do not exist (as
     /// `PRAGMA foreign_key_check` reports them: `table` rowid -> `parent`); nothing was changed.
@@ -50,7 +50,7 @@ public enum SchemaError: Error, CustomStringConvertible, Equatable, Sendable {
             return "\(path) has schema version \(found), newer than this exp supports (\(supported)); "
                 + "use a newer exp, or another --db"
         case let .badMigrationNumbers(numbers):
-            return "migrations must be numbered 1, 2, 3, ... without gaps; found \(numbers)"
+            return "migrations must be numbered 1, 2, 3, ... in increasing order; found \(numbers)"
         case let .foreignKeyViolations(version, violations):
             let shown = violations.prefix(5).map { "\($0.table) row \($0.rowID.map(String.init) ?? "?") -> \($0.parent)" }
             return "the upgrade to schema version \(version) would leave \(violations.count) broken references ("
@@ -90,7 +90,8 @@ extension Connection {
     /// commit, `PRAGMA foreign_key_check` must find no broken reference that was not there
     /// before the upgrade, or the upgrade is rolled back.
     /// - Parameters:
-    ///   - migrations: versions 1, 2, 3, ... in order, each script run as given.
+    ///   - migrations: versions in increasing order from 1 (a number may be left out while
+    ///     migrations are written in parallel), each script run as given.
     ///   - backup: write the copy of an older schema (off for a temporary copy).
     /// - Returns: the path of the backup, when this call upgraded the file and wrote one.
     /// - Throws: ``SchemaError/newerDatabase(path:found:supported:)`` when the file's
@@ -102,7 +103,7 @@ extension Connection {
     @discardableResult
     public func migrate(_ migrations: [Migration] = Migrations.all, backup: Bool = true) throws -> String? {
         let numbers = migrations.map(\.version)
-        guard numbers == Array(1..<(numbers.count + 1)) else {
+        guard numbers.first.map({ $0 == 1 }) ?? true, zip(numbers, numbers.dropFirst()).allSatisfy({ $0 < $1 }) else {
             throw SchemaError.badMigrationNumbers(numbers)
         }
         let latest = numbers.last ?? 0

@@ -142,7 +142,7 @@ func divergedResult(epoch: Int = 3) -> RunResult {
 @discardableResult
 func claimAndRecord(_ store: RunStore, sweepID: Int64, _ result: RunResult, pid: Int = 4242) throws -> ClaimedRun {
     let claim = try #require(try store.claimNext(sweepID: sweepID, host: "testhost", pid: pid))
-    try store.record(runID: claim.runID, result)
+    try store.record(claim, result)
     return claim
 }
 
@@ -182,7 +182,8 @@ func onThreads<T>(_ count: Int, _ body: @escaping (Int) throws -> T) -> [Result<
 /// `migration_log`, plus a synthetic last migration so that there are at least two.
 func loggingMigrations(who: Int) -> [Migration] {
     var list = Migrations.all
-    list.append(Migration(version: list.count + 1, file: String(format: "%04d_synthetic.sql", list.count + 1),
+    let next = Migrations.latestVersion + 1
+    list.append(Migration(version: next, file: String(format: "%04d_synthetic.sql", next),
                           sql: "CREATE TABLE synthetic_extra (id INTEGER PRIMARY KEY, note TEXT);"))
     return list.map { migration in
         var logged = migration
