@@ -62,12 +62,13 @@ struct SingleNodeSlurm {
         if try run("/bin/sh", ["-c", "munge -n | unmunge"]).status != 0 {
             // The package's key is in /etc/munge; munged needs its folders owned by munge.
             let folders = "/run/munge /var/log/munge /var/lib/munge /etc/munge"
-            let started = try run("/bin/sh", ["-c", "mkdir -p \(folders) && chown munge:munge \(folders) && runuser -u munge -- munged"])
+            _ = try run("/bin/sh", ["-c", "mkdir -p \(folders) && chown munge:munge \(folders)"])
+            let started = try startDaemon(["runuser", "-u", "munge", "--", "munged"])
             try #require(started.status == 0, "munged did not start: \(started.stderr)")
             startedMunge = true
         }
         for daemon in ["slurmctld", "slurmd"] {
-            let started = try run(daemon, [])
+            let started = try startDaemon([which(daemon) ?? "/usr/sbin/\(daemon)"])
             try #require(started.status == 0, "\(daemon) did not start: \(started.stderr)")
         }
         let deadline = Date().addingTimeInterval(60)
@@ -76,6 +77,14 @@ struct SingleNodeSlurm {
             try #require(Date() < deadline, "the node is not idle: \(state)")
             usleep(200_000)
         }
+    }
+
+    /// Runs a daemon that detaches itself, with no file descriptor of this process but its
+    /// standard ones (one it kept open would keep `Process` waiting for it to end), and with
+    /// every signal unblocked and default (this process's threads block most of them).
+    private func startDaemon(_ command: [String]) throws -> ProgramResult {
+        try run("/bin/bash", ["-c", #"for fd in /proc/$$/fd/*; do n=${fd##*/}; (( n > 2 )) && eval "exec $n>&-"; done; exec env --default-signal "$@""#,
+                              "bash"] + command)
     }
 
     /// Runs a program (found on `PATH` or in `/usr/sbin`) with the cluster's environment.
@@ -96,6 +105,7 @@ struct SingleNodeSlurm {
             kill(pid, SIGTERM)
             let deadline = Date().addingTimeInterval(10)
             while kill(pid, 0) == 0, Date() < deadline { usleep(50_000) }
+            if kill(pid, 0) == 0 { kill(pid, SIGKILL) }
         }
     }
 }
