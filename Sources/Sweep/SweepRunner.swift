@@ -200,8 +200,9 @@ public final class SweepRunner {
             return true
         }
         while group.wait(timeout: .now() + .milliseconds(50)) == .timedOut, !stopNowIfAsked() {}
-        let drained = DispatchSemaphore(value: 0)
-        writer.async { drained.signal() }
+        let drained = DispatchGroup()
+        drained.enter()
+        writer.async { drained.leave() }
         while drained.wait(timeout: .now() + .milliseconds(50)) == .timedOut { _ = stopNowIfAsked() }
         heartbeat.cancel()
         summary.counts = (try? writer.sync { try store.statusCounts(sweepID: sweep.sweepID, shard: options.shard) }) ?? [:]
