@@ -313,8 +313,9 @@ extension RunStore {
         }
     }
 
-    /// ``claimNext(sweepID:owner:shard:)`` for a process known only by host and pid (its claims
-    /// count as gone after ``ClaimOwner/defaultHeartbeatTimeout`` without a heartbeat).
+    /// ``claimNext(sweepID:owner:shard:)`` for a process known only by host and pid, as tests
+    /// and benchmarks claim (its claims count as gone after ``ClaimOwner/defaultHeartbeatTimeout``
+    /// without a heartbeat).
     public func claimNext(sweepID: Int64, host: String, pid: Int, shard: (index: Int, count: Int)? = nil) throws -> ClaimedRun? {
         try claimNext(sweepID: sweepID, owner: ClaimOwner(host: host, pid: pid), shard: shard)
     }
