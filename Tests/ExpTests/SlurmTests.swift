@@ -25,10 +25,14 @@ import Tracker
         let cluster = try SingleNodeSlurm(in: dir.appendingPathComponent("slurm"))
         defer { cluster.stop() }
 
-        // The script as documented, four tasks of one CPU each (overriding its four).
+        // The script as documented, four tasks of one CPU each (overriding its four), with a
+        // node-local folder of their own as a cluster gives each job.
         let script = repositoryRoot.appendingPathComponent("scripts/slurm-sweep.sh").path
+        let local = dir.appendingPathComponent("node-local")
+        try FileManager.default.createDirectory(at: local, withIntermediateDirectories: true)
+        let environment = ["EXP": try expExecutable().path, "TMPDIR": local.path]
         let submitted = try cluster.run("sbatch", ["--array=0-3", "--wait", "--cpus-per-task=1", script, grid.path, "results"],
-                                        in: dir, environment: ["EXP": try expExecutable().path])
+                                        in: dir, environment: environment)
         let logs = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix("exp-sweep-") }.sorted()
             .map { (try? String(contentsOf: dir.appendingPathComponent($0), encoding: .utf8)) ?? "" }.joined(separator: "\n")
         try #require(submitted.status == 0, "sbatch: \(submitted.stdout)\(submitted.stderr)\n\(logs)")
@@ -38,6 +42,16 @@ import Tracker
             #expect(scalar(shard, "SELECT COUNT(*) FROM runs WHERE status = 'finished'")?.int == 6, "shard \(index)")
             #expect(scalar(shard, "SELECT COUNT(*) FROM runs WHERE status = 'finished' AND cell_index % 4 != \(index)")?.int == 0)
         }
+
+        #expect(try FileManager.default.contentsOfDirectory(atPath: local.path).isEmpty, "the node-local copies are removed")
+
+        // A shard resubmitted alone resumes from its copy: nothing is trained again.
+        let trained = scalar(shards[2], "SELECT group_concat(started_at) FROM runs")?.string
+        let again = try cluster.run("sbatch", ["--array=2", "--wait", "--cpus-per-task=1", script, grid.path, "results"],
+                                    in: dir, environment: environment.merging(["EXP_SHARDS": "4"]) { $1 })
+        #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
+        #expect(scalar(shards[2], "SELECT group_concat(started_at) FROM runs")?.string == trained)
+        #expect(scalar(shards[2], "SELECT COUNT(*) FROM runs WHERE status = 'finished' AND attempt = 1")?.int == 6)
 
         let merged = try exp(["merge", "merged.db"] + shards, in: dir)
         #expect(merged.status == 0, "\(merged.stderr)")
