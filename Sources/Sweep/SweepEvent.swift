@@ -18,9 +18,17 @@ public enum SweepEvent: Sendable, Equatable {
     /// A database error: workers claim no further run, and the sweep ends once the runs in
     /// flight end (reported once, for the first error).
     case storeError(String)
+    /// This process's result for `runID` came after another process had taken the run over
+    /// (this one had looked gone: paused or stalled past its heartbeat timeout); it was dropped,
+    /// and the new owner's result stands.
+    case resultDropped(runID: Int64)
+    /// Runs another process held, whose process is gone, put back in the queue by this one to
+    /// train (see ``Tracker/ClaimOwner``).
+    case tookOver([LostRun])
 
     /// The stored status a run event stands for: `running` for ``claimed(runID:)``, the run's
-    /// terminal status for the others, `nil` for ``storeError(_:)``.
+    /// terminal status for the others, `nil` for ``storeError(_:)``, ``resultDropped(runID:)``
+    /// and ``tookOver(_:)``.
     public var status: RunStatus? {
         switch self {
         case .claimed: return .running
@@ -28,7 +36,7 @@ public enum SweepEvent: Sendable, Equatable {
         case .diverged: return .diverged
         case .failed: return .failed
         case .interrupted: return .interrupted
-        case .storeError: return nil
+        case .storeError, .resultDropped, .tookOver: return nil
         }
     }
 }

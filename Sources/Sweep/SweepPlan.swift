@@ -60,7 +60,7 @@ public struct PlannedSplit: Sendable {
 /// How ``SweepPlanner/prepare(grid:dataset:store:toolVersion:retry:)`` treats failed runs.
 public struct RetryPolicy: Sendable, Equatable {
     /// The most claims of a run that keeps failing; see
-    /// ``Tracker/RunStore/requeueUnfinished(sweepID:host:staleAfter:maxAttempts:retryFailed:isAlive:)``.
+    /// ``Tracker/RunStore/requeueUnfinished(sweepID:observer:maxAttempts:retryFailed:isAlive:)``.
     public var maxAttempts: Int
     /// Requeue every failed run, whatever its attempts (`--retry-failed`).
     public var retryFailed: Bool
@@ -207,7 +207,7 @@ public enum SweepPlanner {
             try prepared.queueNextBatch(store: store)
             let counts = try store.cellCounts(sweepID: sweep.id!)
             progress(counts.queued, counts.planned)
-            prepared.requeue = try store.requeueUnfinished(sweepID: sweep.id!, host: ProcessInfo.processInfo.hostName,
+            prepared.requeue = try store.requeueUnfinished(sweepID: sweep.id!, observer: .thisProcess(),
                                                            maxAttempts: retry.maxAttempts, retryFailed: retry.retryFailed,
                                                            isAlive: processIsAlive)
             let refitSplits = stored.filter { $0.split.phase == .refit }
@@ -241,9 +241,4 @@ public enum SweepPlanner {
         encoder.outputFormatting = [.sortedKeys]
         return String(decoding: try! encoder.encode(evaluation), as: UTF8.self)
     }
-}
-
-/// True when a process with this id exists on this machine.
-func processIsAlive(_ pid: Int) -> Bool {
-    kill(pid_t(pid), 0) == 0 || errno == EPERM
 }

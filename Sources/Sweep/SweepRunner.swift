@@ -14,14 +14,18 @@ public struct SweepSummary: Sendable {
     public var cancelled = false
     /// Runs in flight that were stored `interrupted` because of ``SweepCancellation/stopNow()``.
     public var interrupted: [Int64] = []
+    /// Runs in flight that could not be stored `interrupted` on ``SweepCancellation/stopNow()``
+    /// (another connection held the write lock): they stay `running` until a resume, or a live
+    /// peer, finds this process gone.
+    public var leftRunning: [Int64] = []
     /// A store error that stopped the workers, if any.
     public var storeError: String?
 
-    /// True when no run of the sweep is left to do: every run finished or diverged, or is
-    /// being trained by another process sharing the database (this process has recorded all of
-    /// its own before it returns).
+    /// True when no run of the sweep (of the shard, with one) is left to do: every run
+    /// finished or diverged. The runner waits for runs other processes train, so none is left
+    /// `running` unless a signal or a store error stopped it.
     public var complete: Bool {
-        [RunStatus.queued, .failed, .interrupted].allSatisfy { (counts[$0] ?? 0) == 0 }
+        [RunStatus.queued, .running, .failed, .interrupted].allSatisfy { (counts[$0] ?? 0) == 0 }
     }
 }
 
@@ -33,10 +37,15 @@ public struct SweepOptions: Sendable {
     public var shard: (index: Int, count: Int)?
     /// Written into every run as `tool_version`.
     public var toolVersion: String
-    public init(jobs: Int, shard: (index: Int, count: Int)? = nil, toolVersion: String) {
+    /// Seconds after this process's last heartbeat at which peers may take its runs over
+    /// (stored with each claim, see ``Tracker/ClaimOwner``); it beats every sixth of it.
+    public var heartbeatTimeout: Double
+    public init(jobs: Int, shard: (index: Int, count: Int)? = nil, toolVersion: String,
+                heartbeatTimeout: Double = ClaimOwner.defaultHeartbeatTimeout) {
         self.jobs = max(1, jobs)
         self.shard = shard
         self.toolVersion = toolVersion
+        self.heartbeatTimeout = heartbeatTimeout
     }
 }
 
@@ -44,7 +53,10 @@ public struct SweepOptions: Sendable {
 ///
 /// One serial queue owns the ``RunStore`` (the process's single writer): workers claim cells
 /// through it and hand it their results, so training threads never wait on SQLite while it
-/// writes. Claims are atomic in the database, so several processes can share a sweep. Results
+/// writes. Claims are atomic in the database, so several processes can share a sweep: each
+/// claim carries a token, and only its holder stores the run's result. When the queue is empty
+/// while runs are still `running`, here or in a peer, the workers wait for them, and every
+/// heartbeat period take over those whose process is gone (``Tracker/ClaimOwner``). Results
 /// do not depend on the number of workers: each run's randomness comes from its own seed.
 ///
 /// The runner knows nothing of terminals or signals: it reports ``SweepEvent``s and obeys a
@@ -52,8 +64,14 @@ public struct SweepOptions: Sendable {
 public final class SweepRunner {
     private let writer = DispatchQueue(label: "exp.sweep.writer")
     private let lock = NSLock()
-    private var inFlight = Set<Int64>()
+    /// This process's claims whose results are not stored yet, by run id.
+    private var inFlight: [Int64: ClaimedRun] = [:]
     private var stopping = false
+    /// Set when the runner stopped waiting for other connections' locks (a stop now): the
+    /// `SQLITE_BUSY` errors that follow are that stop, not store errors.
+    private var gaveUpOnLocks = false
+    /// When this process last looked for runs whose process is gone.
+    private var lastLivenessCheck = Date.distantPast
     /// Set on the writer queue when runs in flight were stored `interrupted`: their results,
     /// should they still arrive, are dropped.
     private var abandoned = false
@@ -87,12 +105,12 @@ public final class SweepRunner {
                     cancellation: SweepCancellation = SweepCancellation(),
                     events: @escaping @Sendable (SweepEvent) -> Void = { _ in }) -> SweepSummary {
         var summary = SweepSummary()
-        let host = ProcessInfo.processInfo.hostName
-        let pid = Int(getpid())
+        let owner = ClaimOwner.thisProcess(heartbeatTimeout: options.heartbeatTimeout)
         let heartbeat = DispatchSource.makeTimerSource(queue: writer)
-        heartbeat.schedule(deadline: .now() + 10, repeating: 10)
+        heartbeat.schedule(deadline: .now() + owner.heartbeatPeriod, repeating: owner.heartbeatPeriod)
         heartbeat.setEventHandler { [self] in
-            try? store.heartbeat(runIDs: Array(locked { inFlight }))
+            // A claim taken over meanwhile is not refreshed; its result is dropped when it comes.
+            _ = try? store.heartbeat(Array(locked { inFlight.values }))
         }
         heartbeat.resume()
 
@@ -105,35 +123,44 @@ public final class SweepRunner {
                     let claimed: Result<ClaimedRun?, Error> = writer.sync {
                         Result {
                             guard !cancellation.isStopping else { return nil }
-                            var claim = try store.claimNext(sweepID: sweep.sweepID, host: host, pid: pid, shard: options.shard)
+                            var claim = try store.claimNext(sweepID: sweep.sweepID, owner: owner, shard: options.shard)
                             // Cells are queued in batches: the queue is empty, so the next batch is.
                             while claim == nil, try sweep.queueNextBatch(store: store) > 0 {
-                                claim = try store.claimNext(sweepID: sweep.sweepID, host: host, pid: pid, shard: options.shard)
+                                claim = try store.claimNext(sweepID: sweep.sweepID, owner: owner, shard: options.shard)
                             }
                             // The queue is empty: folds whose search runs are all done choose
                             // their configuration and queue its refit runs (never in a shard).
                             if claim == nil, options.shard == nil, let plan = sweep.refit,
                                try RefitPhase.selectReady(plan, sweepID: sweep.sweepID, store: store) > 0 {
-                                claim = try store.claimNext(sweepID: sweep.sweepID, host: host, pid: pid, shard: nil)
+                                claim = try store.claimNext(sweepID: sweep.sweepID, owner: owner, shard: nil)
                             }
                             if let claim {
-                                locked { _ = inFlight.insert(claim.runID) }
+                                locked { inFlight[claim.runID] = claim }
                                 events(.claimed(runID: claim.runID))
                             }
                             return claim
                         }
                     }
                     guard case .success(let claimOrNil) = claimed, let claim = claimOrNil else {
-                        if case .failure(let error) = claimed { writer.sync { stop(with: error, store: store, events: events) } }
-                        // Runs still training, here or in a live peer sharing the database, may
-                        // complete a fold whose refit runs are then queued: wait for them rather
-                        // than exit with work left. A dead peer's runs stop heartbeating (every
-                        // 10 s) and no longer hold the wait after 30 s.
-                        if case .success = claimed, sweep.refit != nil, options.shard == nil,
-                           !locked({ inFlight.isEmpty })
-                            || (try? writer.sync { try store.hasLiveRuns(sweepID: sweep.sweepID, heartbeatWithin: 30) }) == true {
+                        if case .failure(let error) = claimed {
+                            writer.sync { stop(with: error, store: store, events: events) }
+                            break
+                        }
+                        // Nothing to claim, but runs are still running, here or in a peer: they
+                        // may finish (and complete a fold whose refit runs are then queued),
+                        // fail, or belong to a process that is gone: wait, and take those over.
+                        let running = writer.sync {
+                            Result { try waitsForRunningRuns(sweep.sweepID, owner: owner, shard: options.shard, store: store,
+                                                             events: events) }
+                        }
+                        switch running {
+                        case .success(true):
                             Thread.sleep(forTimeInterval: 0.05)
                             continue
+                        case .success(false):
+                            break
+                        case .failure(let error):
+                            writer.sync { stop(with: error, store: store, events: events) }
                         }
                         break
                     }
@@ -149,34 +176,72 @@ public final class SweepRunner {
                     writer.async { [self] in
                         guard !locked({ abandoned }) else { return }
                         do {
-                            try store.record(runID: claim.runID, result)
+                            try store.record(claim, result)
                             events(Self.event(runID: claim.runID, result))
+                            locked { trained += 1 }
+                        } catch is ClaimLostError {
+                            events(.resultDropped(runID: claim.runID))
                         } catch {
+                            // Given up on another program's write lock to stop now: the run is
+                            // still this process's, for interruptRunsInFlight to report.
+                            if isGiveUp(error) { return }
                             stop(with: error, store: store, events: events)
                         }
-                        locked {
-                            inFlight.remove(claim.runID)
-                            trained += 1
-                        }
+                        locked { _ = inFlight.removeValue(forKey: claim.runID) }
                     }
                 }
             }
         }
-        while group.wait(timeout: .now() + .milliseconds(50)) == .timedOut {
-            if cancellation.isStoppingNow {
-                summary.interrupted = interruptRunsInFlight(store: store, events: events)
-                break
-            }
+        // Waits for the workers, then for the writer to store the results handed to it, until
+        // asked to stop now: then no more waiting for another program's write lock, the runs
+        // in flight are marked interrupted where possible, and their threads are left behind.
+        var stoppedNow = false
+        func stopNowIfAsked() -> Bool {
+            guard !stoppedNow, cancellation.isStoppingNow else { return stoppedNow }
+            stoppedNow = true
+            locked { gaveUpOnLocks = true }
+            store.stopWaitingForLocks()
+            (summary.interrupted, summary.leftRunning) = interruptRunsInFlight(store: store, events: events)
+            return true
         }
-        writer.sync {}
+        while group.wait(timeout: .now() + .milliseconds(50)) == .timedOut, !stopNowIfAsked() {}
+        let drained = DispatchGroup()
+        drained.enter()
+        writer.async { drained.leave() }
+        while drained.wait(timeout: .now() + .milliseconds(50)) == .timedOut { _ = stopNowIfAsked() }
         heartbeat.cancel()
-        summary.counts = (try? writer.sync { try store.statusCounts(sweepID: sweep.sweepID) }) ?? [:]
+        summary.counts = (try? writer.sync { try store.statusCounts(sweepID: sweep.sweepID, shard: options.shard) }) ?? [:]
         summary.cancelled = cancellation.isStopping
         locked {
             summary.storeError = storeError
             summary.trained = trained
         }
         return summary
+    }
+
+    /// Whether a worker with nothing to claim should wait: true while a run of the sweep (of
+    /// the shard) is `running`. Every heartbeat period it first takes over the runs whose
+    /// process is gone (after refreshing this process's own heartbeats, so a process that was
+    /// paused never takes its own runs), which the workers then claim. Called on the writer queue.
+    private func waitsForRunningRuns(_ sweepID: Int64, owner: ClaimOwner, shard: (index: Int, count: Int)?, store: RunStore,
+                                     events: @Sendable (SweepEvent) -> Void) throws -> Bool {
+        let now = Date()
+        if now.timeIntervalSince(locked { lastLivenessCheck }) >= owner.heartbeatPeriod {
+            locked { lastLivenessCheck = now }
+            try store.heartbeat(Array(locked { inFlight.values }))
+            let lost = try store.takeOverLostRuns(sweepID: sweepID, observer: owner, shard: shard, isAlive: processIsAlive)
+            if !lost.isEmpty {
+                events(.tookOver(lost))
+                return true
+            }
+        }
+        return try store.hasRunningRuns(sweepID: sweepID, shard: shard)
+    }
+
+    /// True for the `SQLITE_BUSY` of a statement that gave up waiting because the runner was
+    /// told to stop now.
+    private func isGiveUp(_ error: Error) -> Bool {
+        locked { gaveUpOnLocks } && (error as? SQLiteError)?.isBusy == true
     }
 
     /// The event for a stored result.
@@ -191,27 +256,34 @@ public final class SweepRunner {
 
     /// Stores the runs in flight `interrupted` and checkpoints the database, on the writer
     /// queue; results arriving later for them are dropped.
-    private func interruptRunsInFlight(store: RunStore, events: @Sendable (SweepEvent) -> Void) -> [Int64] {
+    /// - Returns: the runs stored `interrupted`, and those left `running` because the write
+    ///   could not be made (another connection holding the write lock).
+    private func interruptRunsInFlight(store: RunStore, events: @Sendable (SweepEvent) -> Void) -> (marked: [Int64], left: [Int64]) {
         writer.sync {
-            let left = locked { () -> [Int64] in
+            let claims = locked { () -> [ClaimedRun] in
                 abandoned = true
                 stopping = true
-                return inFlight.sorted()
+                return inFlight.values.sorted { $0.runID < $1.runID }
             }
             do {
-                try store.markInterrupted(runIDs: left)
-                try store.checkpoint()
-                events(.interrupted(runIDs: left))
+                let marked = try store.markInterrupted(claims)
+                try? store.checkpoint()
+                events(.interrupted(runIDs: marked))
+                return (marked, [])
             } catch {
                 stop(with: error, store: store, events: events)
+                return ([], claims.map(\.runID))
             }
-            return left
         }
     }
 
     /// Stops every worker after a store error; the first error is reported. Called on the
     /// writer queue.
     private func stop(with failure: Error, store: RunStore, events: @Sendable (SweepEvent) -> Void) {
+        if isGiveUp(failure) {
+            locked { stopping = true }
+            return
+        }
         // In the user's terms where Tracker knows them: a full disk, a damaged file.
         let error = "\(DatabaseFileError(failure, path: store.path).map { $0 as Error } ?? failure)"
         let first = locked { () -> Bool in

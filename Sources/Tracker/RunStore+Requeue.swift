@@ -1,7 +1,7 @@
 import Foundation
 
 /// A run put back in the queue, or left `failed` at its attempt limit, by
-/// ``RunStore/requeueUnfinished(sweepID:host:staleAfter:maxAttempts:retryFailed:isAlive:)``.
+/// ``RunStore/requeueUnfinished(sweepID:observer:maxAttempts:retryFailed:isAlive:)``.
 public struct RequeuedRun: Sendable, Equatable {
     public var runID: Int64
     public var cellIndex: Int
@@ -17,7 +17,7 @@ public struct RequeuedRun: Sendable, Equatable {
     public var error: String?
 }
 
-/// What ``RunStore/requeueUnfinished(sweepID:host:staleAfter:maxAttempts:retryFailed:isAlive:)`` did.
+/// What ``RunStore/requeueUnfinished(sweepID:observer:maxAttempts:retryFailed:isAlive:)`` did.
 public struct RequeueOutcome: Sendable, Equatable {
     /// Runs put back in the queue, in cell order.
     public var requeued: [RequeuedRun]
@@ -36,36 +36,26 @@ extension RunStore {
     public static let defaultMaxAttempts = 3
 
     /// Puts back in the queue the sweep's runs that were interrupted, left `running` by a
-    /// process that is gone (on this host when `isAlive(pid)` is false, on any host when its
-    /// heartbeat is older than `staleAfter` seconds), or failed with attempts to spare. Their
-    /// next claim counts one more attempt.
+    /// process that is gone (as `observer` sees it, see ``ClaimOwner``), or failed with
+    /// attempts to spare. Their next claim counts one more attempt.
     ///
     /// An interrupted run (a signal, a lost process) is always requeued: it did not fail. A
     /// failed run is requeued while its `attempt` is below `maxAttempts`; after that it stays
     /// `failed` with its error unless `retryFailed` is set (`exp sweep --retry-failed`).
     /// - Parameters:
-    ///   - host: this machine's host name, as given to ``claimNext(sweepID:host:pid:shard:)``.
-    ///   - staleAfter: seconds without a heartbeat after which a running run is taken as lost.
+    ///   - observer: this process, as it claims runs (``claimNext(sweepID:owner:shard:)``).
     ///   - maxAttempts: the most claims of a run that keeps failing (at least 1).
     ///   - retryFailed: requeue every failed run, whatever its attempts.
-    ///   - isAlive: whether a process id on this host is still running.
+    ///   - isAlive: whether a process id of `observer`'s PID namespace is still running.
     /// - Throws: ``SQLiteError``.
     @discardableResult
-    public func requeueUnfinished(sweepID: Int64, host: String, staleAfter: Double = 120, maxAttempts: Int = defaultMaxAttempts,
+    public func requeueUnfinished(sweepID: Int64, observer: ClaimOwner, maxAttempts: Int = defaultMaxAttempts,
                                   retryFailed: Bool = false, isAlive: (Int) -> Bool) throws -> RequeueOutcome {
         try write {
-            let cutoff = timestamp(Date().addingTimeInterval(-staleAfter))
-            let running = try connection.query("""
-                SELECT run_id, host, pid, heartbeat_at FROM runs WHERE sweep_id = ? AND status = 'running'
-                """, [.integer(sweepID)]) { s in
-                (try s.required(s.id, "run_id"), try s.string("host"), try s.int("pid"), try s.string("heartbeat_at"))
-            }
-            for (runID, runHost, pid, heartbeat) in running {
-                let gone = (runHost == host && pid.map { !isAlive($0) } ?? true) || (heartbeat ?? "") < cutoff
-                if gone {
-                    try connection.run("UPDATE runs SET status = 'interrupted', error = 'the process running it stopped' WHERE run_id = ?",
-                                       [.integer(runID)])
-                }
+            for run in try lostRuns(sweepID: sweepID, observer: observer, shard: nil, isAlive: isAlive) {
+                try connection.run("""
+                    UPDATE runs SET status = 'interrupted', claim_token = NULL, error = 'the process running it stopped' WHERE run_id = ?
+                    """, [.integer(run.runID)])
             }
             let unfinished = try connection.query("""
                 SELECT run_id, cell_index, config, seed, fold, status, attempt, error FROM runs
@@ -82,7 +72,7 @@ extension RunStore {
                     outcome.skipped.append(run)
                     continue
                 }
-                try connection.run("UPDATE runs SET status = 'queued', host = NULL, pid = NULL, heartbeat_at = NULL WHERE run_id = ?",
+                try connection.run("UPDATE runs SET status = 'queued', host = NULL, pid = NULL, heartbeat_at = NULL, claim_token = NULL WHERE run_id = ?",
                                    [.integer(run.runID)])
                 outcome.requeued.append(run)
             }

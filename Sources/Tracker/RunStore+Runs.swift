@@ -5,7 +5,7 @@ import Foundation
 public enum RunStatus: String, Sendable, CaseIterable, Codable {
     /// Written by the planner; waiting for a worker.
     case queued
-    /// Claimed by a process (`host`, `pid`), which refreshes `heartbeat_at` while training.
+    /// Claimed by a process (`host`, `pid`, `claim_token`), which refreshes `heartbeat_at` while training.
     case running
     /// Trained to the end (or stopped early); metrics and weights stored.
     case finished
@@ -118,9 +118,12 @@ public struct ClaimedRun: Sendable, Equatable {
     public var splitID: Int64
     /// 1 on the first claim, one more on each retry.
     public var attempt: Int
+    /// The claim's random token (`runs.claim_token`): only its holder may store the run's
+    /// result, heartbeat or interruption, until another process takes the run over.
+    public var token: String
 
     /// A claimed run with these parts.
-    public init(runID: Int64, cellIndex: Int, config: String, seed: Int, fold: Int, splitID: Int64, attempt: Int) {
+    public init(runID: Int64, cellIndex: Int, config: String, seed: Int, fold: Int, splitID: Int64, attempt: Int, token: String) {
         self.runID = runID
         self.cellIndex = cellIndex
         self.config = config
@@ -128,6 +131,7 @@ public struct ClaimedRun: Sendable, Equatable {
         self.fold = fold
         self.splitID = splitID
         self.attempt = attempt
+        self.token = token
     }
 }
 
@@ -289,67 +293,75 @@ extension RunStore {
         }
     }
 
-    /// Atomically takes the next queued run of the sweep (lowest cell index) for this process:
-    /// it becomes `running` with this host and pid, a fresh heartbeat, and its attempt counted.
-    /// Two writers never claim the same run.
+    /// Atomically takes the next queued run of the sweep (lowest cell index) for `owner`: it
+    /// becomes `running` with the owner's host, pid, boot id, PID namespace and heartbeat
+    /// timeout, a new random claim token, a fresh heartbeat, and its attempt counted. Two
+    /// writers never claim the same run.
     /// - Parameter shard: when given, only cells whose `cell_index % count == index` are taken.
     /// - Returns: the claimed run, or nil when none is queued.
     /// - Throws: ``SQLiteError``; a precondition failure for a shard with `count < 1` or an
     ///   index outside `0..<count`.
-    public func claimNext(sweepID: Int64, host: String, pid: Int, shard: (index: Int, count: Int)? = nil) throws -> ClaimedRun? {
-        if let shard { precondition(shard.count >= 1 && (0..<shard.count).contains(shard.index), "bad shard \(shard)") }
+    public func claimNext(sweepID: Int64, owner: ClaimOwner, shard: (index: Int, count: Int)? = nil) throws -> ClaimedRun? {
+        let shardFilter = shardCondition(shard)
         return try write {
-            let now = timestamp()
-            let shardFilter = shard.map { "AND cell_index % \($0.count) = \($0.index)" } ?? ""
-            return try connection.query("""
-                UPDATE runs SET status = 'running', attempt = attempt + 1, host = ?, pid = ?, heartbeat_at = ?,
-                                started_at = NULL, ended_at = NULL, error = NULL
+            try connection.query("""
+                UPDATE runs SET status = 'running', attempt = attempt + 1, host = ?, pid = ?, boot_id = ?, pid_namespace = ?,
+                                heartbeat_timeout = ?, claim_token = ?, heartbeat_at = ?, started_at = NULL, ended_at = NULL, error = NULL
                 WHERE run_id = (SELECT run_id FROM runs WHERE sweep_id = ? AND status = 'queued' \(shardFilter)
                                 ORDER BY cell_index LIMIT 1)
-                RETURNING run_id, cell_index, config, seed, fold, split_id, attempt
-                """, [.text(host), .of(pid), .text(now), .integer(sweepID)]) { s in
+                RETURNING run_id, cell_index, config, seed, fold, split_id, attempt, claim_token
+                """, [.text(owner.host), .of(owner.pid), .of(owner.bootID), .of(owner.pidNamespace), .of(owner.heartbeatTimeout),
+                      .text(UUID().uuidString.lowercased()), .text(timestamp()), .integer(sweepID)]) { s in
                 ClaimedRun(runID: try s.required(s.id, "run_id"), cellIndex: try s.required(s.int, "cell_index"),
                            config: try s.required(s.string, "config"), seed: try s.required(s.int, "seed"),
                            fold: try s.required(s.int, "fold"), splitID: try s.required(s.id, "split_id"),
-                           attempt: try s.required(s.int, "attempt"))
+                           attempt: try s.required(s.int, "attempt"), token: try s.required(s.string, "claim_token"))
             }.first
         }
     }
 
-    /// Refreshes the heartbeat (`heartbeat_at`, now) of the given runs that are still `running`.
+    /// ``claimNext(sweepID:owner:shard:)`` for a process known only by host and pid, as tests
+    /// and benchmarks claim (its claims count as gone after ``ClaimOwner/defaultHeartbeatTimeout``
+    /// without a heartbeat).
+    public func claimNext(sweepID: Int64, host: String, pid: Int, shard: (index: Int, count: Int)? = nil) throws -> ClaimedRun? {
+        try claimNext(sweepID: sweepID, owner: ClaimOwner(host: host, pid: pid), shard: shard)
+    }
+
+    /// Refreshes the heartbeat (`heartbeat_at`, now) of the given claims that are still held:
+    /// the run is `running` with the claim's token.
+    /// - Returns: the ids of the claims no longer held (taken over by another process, or no
+    ///   longer running), in the order given.
     /// - Throws: ``SQLiteError``.
-    public func heartbeat(runIDs: [Int64]) throws {
-        guard !runIDs.isEmpty else { return }
-        try write {
+    @discardableResult
+    public func heartbeat(_ claims: [ClaimedRun]) throws -> [Int64] {
+        guard !claims.isEmpty else { return [] }
+        return try write {
             let now = timestamp()
-            for id in runIDs {
-                try connection.run("UPDATE runs SET heartbeat_at = ? WHERE run_id = ? AND status = 'running'", [.text(now), .integer(id)])
-            }
+            return try claims.filter { claim in
+                try connection.run("UPDATE runs SET heartbeat_at = ? WHERE run_id = ? AND claim_token = ? AND status = 'running'",
+                                   [.text(now), .integer(claim.runID), .text(claim.token)]) == 0
+            }.map(\.runID)
         }
     }
 
-    /// True when a run of the sweep is `running` with a heartbeat newer than `seconds` ago: some
-    /// live process (this one or a peer) is still training it.
-    /// - Throws: ``SQLiteError``.
-    public func hasLiveRuns(sweepID: Int64, heartbeatWithin seconds: TimeInterval) throws -> Bool {
-        try connection.scalar("""
-            SELECT EXISTS (SELECT 1 FROM runs WHERE sweep_id = ? AND status = 'running' AND heartbeat_at >= ?) AS live
-            """, [.integer(sweepID), .text(timestamp(Date().addingTimeInterval(-seconds)))])?.int == 1
-    }
-
-    /// Stores a run's outcome — status, summary metrics, every epoch's metrics and the weights —
-    /// in one transaction, replacing anything an earlier attempt left. NaN metrics are stored
-    /// as NULL; infinite losses are stored as infinities. `duration_seconds` is
+    /// Stores a claimed run's outcome — status, summary metrics, every epoch's metrics and the
+    /// weights — in one transaction, replacing anything an earlier attempt left, provided the
+    /// claim is still held (the run is `running` with the claim's token). NaN metrics are
+    /// stored as NULL; infinite losses are stored as infinities. `duration_seconds` is
     /// `endedAt - startedAt` in seconds.
-    /// - Throws: ``TrackerError/notFound(_:)`` for an unknown run; ``SQLiteError`` when a value
-    ///   breaks a constraint (e.g. an accuracy outside [0, 1], empty weights); nothing is
-    ///   stored then.
-    public func record(runID: Int64, _ result: RunResult) throws {
+    /// - Throws: ``ClaimLostError`` when another process took the run over (its
+    ///   result is kept) or it is no longer running; ``TrackerError/notFound(_:)`` for an unknown
+    ///   run; ``SQLiteError`` when a value breaks a constraint (e.g. an accuracy outside [0, 1],
+    ///   empty weights). Nothing is stored then.
+    public func record(_ claim: ClaimedRun, _ result: RunResult) throws {
+        let runID = claim.runID
         try write {
             let id = SQLValue.integer(runID)
-            guard try connection.scalar("SELECT 1 FROM runs WHERE run_id = ?", [id]) != nil else {
+            guard let held = try connection.query("SELECT status = 'running' AND claim_token IS ? AS held FROM runs WHERE run_id = ?",
+                                                   [.text(claim.token), id], { s in try s.required(s.int, "held") == 1 }).first else {
                 throw TrackerError.notFound("run \(runID)")
             }
+            guard held else { throw ClaimLostError(runID: runID) }
             try connection.run("DELETE FROM epoch_metrics WHERE run_id = ?", [id])
             try connection.run("DELETE FROM weights WHERE run_id = ?", [id])
             let insertMetric = try connection.prepare("""
@@ -391,32 +403,41 @@ extension RunStore {
         }
     }
 
-    /// Marks runs this process was training as `interrupted` (on Ctrl-C or SIGTERM); runs no
-    /// longer `running` are left alone. ``requeueUnfinished(sweepID:host:staleAfter:isAlive:)``
-    /// queues them again.
-    /// - Throws: ``SQLiteError``.
-    public func markInterrupted(runIDs: [Int64]) throws {
-        guard !runIDs.isEmpty else { return }
-        try write {
-            for id in runIDs {
+    /// Marks the claimed runs that are still held `interrupted` (on Ctrl-C, SIGTERM or SIGHUP);
+    /// runs no longer `running` with the claim's token are left alone.
+    /// ``requeueUnfinished(sweepID:observer:maxAttempts:retryFailed:isAlive:)`` queues them again.
+    /// - Returns: the ids of the runs marked, in the order given.
+    /// - Throws: ``SQLiteError`` (nothing is marked then).
+    @discardableResult
+    public func markInterrupted(_ claims: [ClaimedRun]) throws -> [Int64] {
+        guard !claims.isEmpty else { return [] }
+        return try write {
+            let now = timestamp()
+            return try claims.filter { claim in
                 try connection.run("""
                     UPDATE runs SET status = 'interrupted', ended_at = ?, error = 'stopped by a signal'
-                    WHERE run_id = ? AND status = 'running'
-                    """, [.text(timestamp()), .integer(id)])
-            }
+                    WHERE run_id = ? AND claim_token = ? AND status = 'running'
+                    """, [.text(now), .integer(claim.runID), .text(claim.token)]) == 1
+            }.map(\.runID)
         }
     }
 
     /// Counts of the sweep's runs by status (statuses without runs are absent); `queued`
     /// includes the planned cells not written as runs yet (``CellCounts/unqueued``).
+    /// - Parameter shard: when given, only the cells whose `cell_index % count == index`.
     /// - Throws: ``SQLiteError``.
-    public func statusCounts(sweepID: Int64) throws -> [RunStatus: Int] {
+    public func statusCounts(sweepID: Int64, shard: (index: Int, count: Int)? = nil) throws -> [RunStatus: Int] {
         var counts: [RunStatus: Int] = [:]
-        let unqueued = try connection.scalar("SELECT MAX(0, planned_cells - queued_cells) AS unqueued FROM sweeps WHERE sweep_id = ?",
-                                             [.integer(sweepID)])?.int ?? 0
+        let cells = try cellCounts(sweepID: sweepID)
+        let unqueued = shard.map { shard in
+            // Cell indices below x that fall in the shard: i % count == index, 0 <= i < x.
+            func below(_ x: Int) -> Int { max(0, (x - shard.index + shard.count - 1) / shard.count) }
+            return below(max(cells.planned, cells.queued)) - below(cells.queued)
+        } ?? cells.unqueued
         if unqueued > 0 { counts[.queued] = unqueued }
         for (status, count) in try connection.query(
-            "SELECT status, COUNT(*) AS runs FROM runs WHERE sweep_id = ? GROUP BY status", [.integer(sweepID)], { s in
+            "SELECT status, COUNT(*) AS runs FROM runs WHERE sweep_id = ? \(shardCondition(shard)) GROUP BY status",
+            [.integer(sweepID)], { s in
                 (try readStatus(s), try s.required(s.int, "runs"))
             }) {
             counts[status, default: 0] += count

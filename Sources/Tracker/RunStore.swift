@@ -151,9 +151,18 @@ public final class RunStore {
                 // One row: busy (1 when the checkpoint stopped short), log frames, checkpointed frames.
                 if try connection.scalar("PRAGMA wal_checkpoint(TRUNCATE)")?.int == 0 { return true }
             } catch let error as SQLiteError where error.isBusy {}
-            if Date() >= deadline { return false }
+            // After stopWaitingForLocks(), one try only.
+            if Date() >= deadline || connection.hasStoppedWaitingForLocks { return false }
             usleep(50_000)
         }
+    }
+
+    /// From now on, every statement that finds another connection's lock gives up at once
+    /// (`SQLITE_BUSY`) instead of waiting up to 60 seconds, also one waiting right now, and
+    /// ``checkpointBeforeExit(within:)`` tries once. Unlike every other method, safe to call from
+    /// any thread: a process told to stop at once calls it while its writer may be blocked.
+    public func stopWaitingForLocks() {
+        connection.stopWaitingForLocks()
     }
 
     /// Writes a consistent copy of the whole database to a new file at `path` (`VACUUM INTO`),
@@ -196,6 +205,13 @@ public func timestamp(_ date: Date = Date()) -> String {
     timestampLock.lock()
     defer { timestampLock.unlock() }
     return timestampFormatter.string(from: date)
+}
+
+/// The time a timestamp column holds (text written by ``timestamp(_:)``), or nil for other text.
+func date(fromTimestamp text: String) -> Date? {
+    timestampLock.lock()
+    defer { timestampLock.unlock() }
+    return timestampFormatter.date(from: text)
 }
 
 private let timestampLock = NSLock()

@@ -17,7 +17,7 @@ enum ExitStatus: Equatable {
     /// the argument parser's 64), a grid, data or configuration file that is refused, a run,
     /// sweep or data set not in the database, a missing or unusable database.
     case rejectedInput
-    /// Stopped by this signal (`SIGINT` 2, `SIGTERM` 15).
+    /// Stopped by this signal (`SIGHUP` 1, `SIGINT` 2, `SIGTERM` 15).
     case signal(Int32)
 
     /// 0, 1, 2 or 128 + the signal's number.

@@ -37,13 +37,22 @@ final class ProgressReporter: @unchecked Sendable {
         self.live = live
     }
 
-    /// Counts a run that ended; other events print nothing.
+    /// Counts a run that ended, and says so when a result was dropped or runs were taken over;
+    /// other events print nothing.
     func handle(_ event: SweepEvent) {
         switch event {
         case .finished(_, let accuracy), .diverged(_, let accuracy):
             record(status: event.status!, validationAccuracy: accuracy)
         case .failed:
             record(status: .failed, validationAccuracy: nil)
+        case .resultDropped(let runID):
+            message("exp: dropped this process's late result of run \(runID): another process took the run over "
+                    + "while this one sent no heartbeat (paused or stalled); its result is kept")
+        case .tookOver(let runs):
+            for run in runs {
+                let owner = run.pid.map { "pid \($0)" + (run.host.map { " on \($0)" } ?? "") } ?? "a process"
+                message("exp: took over run \(run.runID) (cell \(run.cellIndex)) from \(owner), which is gone")
+            }
         case .claimed, .interrupted, .storeError:
             break
         }

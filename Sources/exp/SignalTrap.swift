@@ -1,18 +1,20 @@
 import Foundation
 import Sweep
 
-/// Turns `SIGINT` and `SIGTERM` into a sweep's cancellation while it runs.
+/// Turns `SIGINT`, `SIGTERM` and `SIGHUP` (a closed terminal or SSH session) into a sweep's
+/// cancellation while it runs.
 ///
 /// The first signal stops claiming and gives runs in flight `grace` seconds to finish; then
-/// (or at once, on a second signal) it asks the runner to stop now, which stores the runs still
-/// in flight `interrupted` and checkpoints the database. The process then exits with
-/// 128 + the first signal's number (see ``ExitStatus``).
+/// (or at once, on a second signal) it asks the runner to stop now, which stops waiting for
+/// any other program's write lock, stores the runs still in flight `interrupted` when it can,
+/// and checkpoints the database. The process then exits with 128 + the first signal's number
+/// (see ``ExitStatus``).
 final class SignalTrap: @unchecked Sendable {
     private let lock = NSLock()
     private var first: Int32?
     private let queue = DispatchQueue(label: "exp.signals")
     private var sources: [DispatchSourceSignal] = []
-    private static let numbers = [SIGINT, SIGTERM]
+    private static let numbers = [SIGINT, SIGTERM, SIGHUP]
 
     /// Installs the handlers; they stay until ``remove()``.
     /// - Parameters:

@@ -46,6 +46,10 @@ struct SweepCommand: ParsableCommand {
 
     @Option(name: .long, help: "Write this many planned cells to the queue at a time, as workers need them.")
     var queueBatch: Int = SweepPlanner.defaultQueueBatch
+    @Option(name: .long, help: ArgumentHelp(
+        "Seconds without a heartbeat after which other processes may take this one's runs over.",
+        discussion: "It refreshes its heartbeats every sixth of this; see docs/sweeps.md."))
+    var heartbeatTimeout: Double = ClaimOwner.defaultHeartbeatTimeout
 
     func validate() throws {
         if maxCells < 1 { throw ValidationError("--max-cells must be at least 1") }
@@ -53,6 +57,7 @@ struct SweepCommand: ParsableCommand {
         if queueBatch < 1 { throw ValidationError("--queue-batch must be at least 1") }
         if !(1...maximumJobs).contains(jobs) { throw ValidationError("--jobs must be between 1 and \(maximumJobs)") }
         if let shard, parseShard(shard) == nil { throw ValidationError("--shard must be I/N with 0 <= I < N, e.g. 0/4") }
+        if !(heartbeatTimeout >= 1) { throw ValidationError("--heartbeat-timeout must be at least 1 (seconds)") }
     }
 
     func run() throws {
@@ -76,15 +81,17 @@ struct SweepCommand: ParsableCommand {
             + protocolShape(grid.evaluation) + ") on \(dataset.name) "
             + "(\(dataset.rowCount) rows x \(dataset.featureCount) features, \(dataset.classNames.count) classes), "
             + "\(jobs) jobs -> \(database.db)\(resumed)")
-        let summary = try runSweep(prepared, store: store, jobs: jobs, shard: shard.flatMap(parseShard), quiet: quiet) { summary in
+        let summary = try runSweep(prepared, store: store, jobs: jobs, shard: shard.flatMap(parseShard),
+                                   heartbeatTimeout: heartbeatTimeout, quiet: quiet) { summary in
             let counts = RunStatus.allCases.compactMap { status in summary.counts[status].map { "\($0) \(status.rawValue)" } }
             note("runs: " + counts.joined(separator: ", "))
         }
         try printBest(store: store, sweepID: prepared.sweepID, nested: grid.evaluation.outerFolds != nil)
-        if shard == nil, !summary.complete {
+        if !summary.complete {
             let failures = try store.failures(sweepID: prepared.sweepID, limit: 5).map { "\($0.count) failed: \($0.error ?? "unknown error")" }
             failures.forEach(note)
-            throw ExpError.incomplete("the sweep is not complete; run the same command again to resume "
+            let what = shard.map { "shard \($0) of the sweep" } ?? "the sweep"
+            throw ExpError.incomplete("\(what) is not complete; run the same command again to resume "
                                       + "(a failed run is tried at most --max-attempts times in all; --retry-failed tries it again)")
         }
     }

@@ -116,7 +116,7 @@ final class Fixture {
                 result.divergedEpoch = spec.status == .diverged ? 3 : nil
                 result.error = spec.status == .failed ? "synthetic failure" : nil
             }
-            try store.record(runID: claimed.runID, result)
+            try store.record(claimed, result)
         }
         return sweep.id!
     }

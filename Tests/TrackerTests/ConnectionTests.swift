@@ -155,7 +155,7 @@ import TestSupport
         #expect(try db.scalar("PRAGMA journal_mode")?.string == "wal")
         #expect(try db.scalar("PRAGMA synchronous")?.int == 1)  // NORMAL
         #expect(try db.scalar("PRAGMA foreign_keys")?.int == 1)
-        #expect(try db.scalar("PRAGMA busy_timeout")?.int == 60_000)
+        #expect(db.busyTimeout == 60)
         // Foreign keys are enforced.
         let error = try #require(throws: SQLiteError.self) {
             try db.run("INSERT INTO sweeps (name, dataset_id, grid, grid_sha256, protocol, created_at, tool_version) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -183,5 +183,38 @@ import TestSupport
             try store.connection.run("UPDATE datasets SET name = 'again'")
             #expect(try reader.connection.scalar("SELECT name FROM datasets")?.string == "renamed")
         }
+    }
+
+    /// A writer waits for another connection's write lock up to its busy timeout, and gives up
+    /// at once — also in the middle of a wait — after stopWaitingForLocks().
+    @Test func aWriterGivesUpWaitingForALockWhenToldToStop() throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanup() }
+        let path = scratch.path("runs.db")
+        _ = try RunStore(path: path)
+        let holder = try Connection(path: path)
+        try holder.execute("BEGIN IMMEDIATE")
+        defer { try? holder.execute("ROLLBACK") }
+
+        let patient = try RunStore(path: path)
+        patient.connection.setBusyTimeout(0.3)
+        var started = Date()
+        let timedOut = try #require(throws: SQLiteError.self) { try patient.write {} }
+        #expect(timedOut.isBusy)
+        #expect(Date().timeIntervalSince(started) >= 0.3)
+
+        // With the usual minute, a wait in progress ends soon after the stop.
+        patient.connection.setBusyTimeout(60)
+        DispatchQueue.global().asyncAfter(deadline: .now() + 0.3) { patient.stopWaitingForLocks() }
+        started = Date()
+        let stopped = try #require(throws: SQLiteError.self) { try patient.write {} }
+        #expect(stopped.isBusy)
+        #expect(Date().timeIntervalSince(started) < 5)
+        #expect(patient.connection.hasStoppedWaitingForLocks)
+        // From then on, without waiting at all; and the exit checkpoint tries once.
+        started = Date()
+        #expect(throws: SQLiteError.self) { try patient.write {} }
+        #expect(try patient.checkpointBeforeExit(within: 3) == false)
+        #expect(Date().timeIntervalSince(started) < 1)
     }
 }

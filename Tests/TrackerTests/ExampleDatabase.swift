@@ -92,7 +92,7 @@ enum ExampleDatabase {
                     outcome = RunResult(status: .failed, startedAt: outcome.startedAt, endedAt: outcome.startedAt.addingTimeInterval(0.2))
                     outcome.error = "split has no rows of class virginica"
                 }
-                try store.record(runID: claim.runID, outcome)
+                try store.record(claim, outcome)
             }
         }
         try buildNested(store, datasetID: dataset.id!)
@@ -144,7 +144,7 @@ enum ExampleDatabase {
                 } else {
                     (outcome.testConfusion, outcome.testAccuracy, outcome.testLoss) = (nil, nil, nil)
                 }
-                try store.record(runID: claim.runID, outcome)
+                try store.record(claim, outcome)
             }
         }
         try train(search, test: false)

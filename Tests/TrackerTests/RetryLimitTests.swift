@@ -21,6 +21,9 @@ import TestSupport
         return try claimAndRecord(store, sweepID: sweepID, result)
     }
 
+    /// The process that requeues, in a namespace of its own.
+    let observer = ClaimOwner(host: "testhost", pid: 1)
+
     func status(_ runID: Int64) throws -> String? {
         try store.connection.scalar("SELECT status FROM runs WHERE run_id = ?", [.integer(runID)])?.string
     }
@@ -34,7 +37,7 @@ import TestSupport
         for round in 1...5 {
             let run = try fail(fixture.sweepID, "diverging gradients \(round)")
             attempts.append(run.attempt)
-            let outcome = try store.requeueUnfinished(sweepID: fixture.sweepID, host: "testhost") { _ in true }
+            let outcome = try store.requeueUnfinished(sweepID: fixture.sweepID, observer: observer) { _ in true }
             if run.attempt < RunStore.defaultMaxAttempts {
                 #expect(outcome.requeued.map(\.runID) == [run.runID])
                 #expect(outcome.skipped.isEmpty)
@@ -50,11 +53,11 @@ import TestSupport
         #expect(try status(runID) == "failed")
         #expect(try store.connection.scalar("SELECT error FROM runs")?.string == "diverging gradients 3")
         // A later resume leaves it alone; retrying on purpose queues it once more.
-        #expect(try store.requeueUnfinished(sweepID: fixture.sweepID, host: "testhost") { _ in true }.skipped.count == 1)
-        let retried = try store.requeueUnfinished(sweepID: fixture.sweepID, host: "testhost", retryFailed: true) { _ in true }
+        #expect(try store.requeueUnfinished(sweepID: fixture.sweepID, observer: observer) { _ in true }.skipped.count == 1)
+        let retried = try store.requeueUnfinished(sweepID: fixture.sweepID, observer: observer, retryFailed: true) { _ in true }
         #expect(retried.requeued.map(\.runID) == [runID])
         #expect(try fail(fixture.sweepID, "again").attempt == 4)
-        #expect(try store.requeueUnfinished(sweepID: fixture.sweepID, host: "testhost") { _ in true }.requeued.isEmpty)
+        #expect(try store.requeueUnfinished(sweepID: fixture.sweepID, observer: observer) { _ in true }.requeued.isEmpty)
     }
 
     @Test func interruptedRunsAreAlwaysRequeuedAndTheLimitIsConfigurable() throws {
@@ -65,9 +68,9 @@ import TestSupport
                                        splitID: fixture.splitID))
         let failed = try fail(fixture.sweepID, "out of memory")
         let interrupted = try #require(try store.claimNext(sweepID: fixture.sweepID, host: "testhost", pid: 1))
-        try store.markInterrupted(runIDs: [interrupted.runID])
+        try store.markInterrupted([interrupted])
         // With one attempt allowed the failed run stays failed; the interrupted one did not fail.
-        let outcome = try store.requeueUnfinished(sweepID: fixture.sweepID, host: "testhost", maxAttempts: 1) { _ in true }
+        let outcome = try store.requeueUnfinished(sweepID: fixture.sweepID, observer: observer, maxAttempts: 1) { _ in true }
         #expect(outcome.requeued.map(\.runID) == [interrupted.runID])
         #expect(outcome.skipped.map(\.runID) == [failed.runID])
         #expect(try status(failed.runID) == "failed")

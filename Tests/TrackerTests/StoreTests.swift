@@ -91,10 +91,17 @@ import TestSupport
         let first = try claimAndRecord(store, sweepID: fixture.sweepID, finishedResult(validationAccuracy: 0.5, epochs: 6))
         #expect(try store.connection.scalar("SELECT COUNT(*) FROM epoch_metrics WHERE run_id = ?", [.integer(first.runID)])?.int == 6)
 
+        // The next attempt (a new claim of the same run) replaces the first one's results.
+        let id = SQLValue.integer(first.runID)
+        func claimAgain() throws -> ClaimedRun {
+            try store.connection.run("UPDATE runs SET status = 'queued' WHERE run_id = ?", [id])
+            return try #require(try store.claimNext(sweepID: fixture.sweepID, host: "testhost", pid: 4242))
+        }
+        let secondClaim = try claimAgain()
         var second = finishedResult(validationAccuracy: 0.75, epochs: 3, seconds: 4)
         second.weights = [(kind: "final", data: Data([1, 2, 3]))]
-        try store.record(runID: first.runID, second)
-        let id = SQLValue.integer(first.runID)
+        #expect(throws: ClaimLostError(runID: first.runID)) { try store.record(first, second) }
+        try store.record(secondClaim, second)
         #expect(try store.connection.query("SELECT epoch FROM epoch_metrics WHERE run_id = ? ORDER BY epoch", [id]) { $0.int(0)! } == [1, 2, 3])
         #expect(try store.connection.query("SELECT kind FROM weights WHERE run_id = ?", [id]) { $0.string(0)! } == ["final"])
         #expect(try store.weights(runID: first.runID) == Data([1, 2, 3]))
@@ -110,12 +117,15 @@ import TestSupport
         #expect(try store.connection.scalar("SELECT sha256 FROM weights WHERE run_id = ?", [id])?.string == sha256Hex(Data([1, 2, 3])))
 
         // A result that breaks a constraint stores nothing, and the earlier one stays.
+        let thirdClaim = try claimAgain()
         var broken = finishedResult(validationAccuracy: 1.5)
         broken.epochs = []
-        #expect(throws: SQLiteError.self) { try store.record(runID: first.runID, broken) }
+        #expect(throws: SQLiteError.self) { try store.record(thirdClaim, broken) }
         #expect(try store.connection.scalar("SELECT COUNT(*) FROM epoch_metrics WHERE run_id = ?", [id])?.int == 3)
         #expect(try store.connection.scalar("SELECT final_validation_accuracy FROM runs WHERE run_id = ?", [id])?.double == 0.75)
-        #expect(throws: TrackerError.notFound("run 999")) { try store.record(runID: 999, second) }
+        var unknown = thirdClaim
+        unknown.runID = 999
+        #expect(throws: TrackerError.notFound("run 999")) { try store.record(unknown, second) }
     }
 
     @Test func requeueUnfinishedRequeuesInterruptedFailedAndDeadRuns() throws {
@@ -123,20 +133,25 @@ import TestSupport
         let fixture = try prepare(store)
         let configs = (1...6).map { Config(learningRate: Double($0) / 10, hidden: 8) }
         try store.enqueue(sweepID: fixture.sweepID, datasetID: fixture.datasetID, cells: cells(configs, seeds: [1], splitID: fixture.splitID))
+        let observer = ClaimOwner(host: "testhost", pid: 1, bootID: "boot-1", pidNamespace: "pid:[1]")
+        func owner(_ pid: Int, namespace: String = "pid:[1]") -> ClaimOwner {
+            ClaimOwner(host: "testhost", pid: pid, bootID: "boot-1", pidNamespace: namespace)
+        }
         let finished = try claimAndRecord(store, sweepID: fixture.sweepID, finishedResult(validationAccuracy: 0.9), pid: 100)
         var failedResult = RunResult(status: .failed, startedAt: Date(), endedAt: Date())
         failedResult.error = "out of memory"
         let failed = try claimAndRecord(store, sweepID: fixture.sweepID, failedResult, pid: 100)
-        let interrupted = try #require(try store.claimNext(sweepID: fixture.sweepID, host: "testhost", pid: 100))
-        try store.markInterrupted(runIDs: [interrupted.runID])
-        let dead = try #require(try store.claimNext(sweepID: fixture.sweepID, host: "testhost", pid: 200))
-        let alive = try #require(try store.claimNext(sweepID: fixture.sweepID, host: "testhost", pid: 300))
-        let elsewhere = try #require(try store.claimNext(sweepID: fixture.sweepID, host: "otherhost", pid: 200))
+        let interrupted = try #require(try store.claimNext(sweepID: fixture.sweepID, owner: owner(100)))
+        #expect(try store.markInterrupted([interrupted]) == [interrupted.runID])
+        let dead = try #require(try store.claimNext(sweepID: fixture.sweepID, owner: owner(200)))
+        let alive = try #require(try store.claimNext(sweepID: fixture.sweepID, owner: owner(300)))
+        // Another PID namespace on the same host: its pid 200 is not this namespace's pid 200.
+        let elsewhere = try #require(try store.claimNext(sweepID: fixture.sweepID, owner: owner(200, namespace: "pid:[2]")))
         #expect([finished, failed, interrupted, dead, alive, elsewhere].map(\.attempt) == [1, 1, 1, 1, 1, 1])
         #expect(try store.claimNext(sweepID: fixture.sweepID, host: "testhost", pid: 100) == nil)
 
-        // pid 200 is gone on this host; the other host's run has a fresh heartbeat, so it stays.
-        let requeued = try store.requeueUnfinished(sweepID: fixture.sweepID, host: "testhost") { $0 != 200 }
+        // pid 200 is gone in this namespace; the other namespace's run has a fresh heartbeat, so it stays.
+        let requeued = try store.requeueUnfinished(sweepID: fixture.sweepID, observer: observer) { $0 != 200 }
         #expect(requeued.requeued.map(\.runID) == [failed.runID, interrupted.runID, dead.runID])
         #expect(requeued.requeued.map(\.status) == [.failed, .interrupted, .interrupted])
         #expect(requeued.requeued.first?.error == "out of memory")
@@ -158,10 +173,10 @@ import TestSupport
         #expect(again.map(\.attempt) == [2, 2, 2])
         #expect(try store.connection.scalar("SELECT error FROM runs WHERE run_id = ?", [.integer(failed.runID)]) == .null)
 
-        // A heartbeat older than staleAfter counts as lost, on any host.
+        // A heartbeat older than the claim's window counts as lost, whatever the namespace.
         try store.connection.run("UPDATE runs SET heartbeat_at = '2000-01-01T00:00:00.000Z' WHERE run_id = ?", [.integer(elsewhere.runID)])
-        try store.heartbeat(runIDs: [alive.runID])
-        #expect(try store.requeueUnfinished(sweepID: fixture.sweepID, host: "testhost", staleAfter: 60) { _ in true }
+        #expect(try store.heartbeat([alive]).isEmpty)
+        #expect(try store.requeueUnfinished(sweepID: fixture.sweepID, observer: observer) { _ in true }
                     .requeued.map(\.runID) == [elsewhere.runID])
         #expect(try status(elsewhere) == "queued")
         #expect(try status(alive) == "running")

@@ -142,7 +142,7 @@ func divergedResult(epoch: Int = 3) -> RunResult {
 @discardableResult
 func claimAndRecord(_ store: RunStore, sweepID: Int64, _ result: RunResult, pid: Int = 4242) throws -> ClaimedRun {
     let claim = try #require(try store.claimNext(sweepID: sweepID, host: "testhost", pid: pid))
-    try store.record(runID: claim.runID, result)
+    try store.record(claim, result)
     return claim
 }
 

@@ -209,7 +209,7 @@ case "store":
         result.testConfusion = [[10, 0, 0], [0, 9, 1], [0, 1, 9]]
         result.weights = [("final", weights), ("best", weights)]
         let start = clock.now
-        try! store.record(runID: claim.runID, result)
+        try! store.record(claim, result)
         recordTime += clock.now - start
     }
     try! store.checkpoint(truncating: true)
