@@ -111,8 +111,8 @@ private var testExecutable: String? {
             var claimed: [ClaimedRun] = []
             while let claim = try store.claimNext(sweepID: sweepID, host: "testhost", pid: 1000 + worker) {
                 claimed.append(claim)
-                try store.heartbeat(runIDs: [claim.runID])
-                try store.record(runID: claim.runID, finishedResult(validationAccuracy: 0.5 + Double(claim.cellIndex) / 100, epochs: 3))
+                try store.heartbeat([claim])
+                try store.record(claim, finishedResult(validationAccuracy: 0.5 + Double(claim.cellIndex) / 100, epochs: 3))
             }
             return claimed
         }
