@@ -48,6 +48,9 @@ public struct LeaderboardRow: Sendable, Equatable {
     /// True when its mean validation accuracy is within one validation row's worth of the row
     /// above (Tracker's `Ranking`): the order between the two follows the tie rule, not a finding.
     public var tiesAbove = false
+    /// Set on a row that stands for an ensemble, not a configuration: the rank of the
+    /// configuration whose finished models it combines (``init(ensembleOf:)``). Shown, never ranked.
+    public var ensembleOf: Int? = nil
 }
 
 /// The seed's baseline configuration: every hyperparameter at its default in

@@ -10,6 +10,15 @@ struct LeaderboardColumn {
     var cell: (LeaderboardRow) -> (text: String, sortKey: Double?)
 }
 
+/// One column of the summary table, one row per sweep.
+struct SummaryColumn {
+    var header: String
+    var numeric = true
+    /// True for a long text cell that may wrap (the configuration's label).
+    var wraps = false
+    var cell: (SweepReport) -> String
+}
+
 /// The wording both report formats share, as plain text; each format escapes it.
 struct ReportText {
     let benchmark: Double
@@ -26,11 +35,12 @@ struct ReportText {
     /// columns scroll into view after them.
     func columns(_ report: SweepReport) -> [LeaderboardColumn] {
         var columns = [LeaderboardColumn(header: "Rank") { row in
-            ("\(row.rank)" + (row.tiesAbove ? " (tie)" : "") + (row.isBaseline ? " (baseline)" : ""), Double(row.rank))
+            if let rank = row.ensembleOf { return ("ensemble of \(rank)", Double(rank) + 0.5) }
+            return ("\(row.rank)" + (row.tiesAbove ? " (tie)" : "") + (row.isBaseline ? " (baseline)" : ""), Double(row.rank))
         }]
         columns += [
             LeaderboardColumn(header: "Runs counted") { row in
-                ("\(row.finishedRuns)/\(row.runs)", Double(row.finishedRuns))
+                row.ensembleOf == nil ? ("\(row.finishedRuns)/\(row.runs)", Double(row.finishedRuns)) : ("\(row.runs) models", Double(row.runs))
             },
             LeaderboardColumn(header: "Val. acc. mean") { row in
                 (Format.percent(row.validationAccuracyMean), row.validationAccuracyMean)
@@ -54,7 +64,7 @@ struct ReportText {
             LeaderboardColumn(header: "Best epoch") { row in (Format.number(row.bestEpochMean, digits: 0), row.bestEpochMean) },
             LeaderboardColumn(header: "Time (s)") { row in (Format.number(row.durationSecondsMean, digits: 2), row.durationSecondsMean) },
             LeaderboardColumn(header: "Diverged / failed") { row in
-                ("\(row.divergedRuns)/\(row.failedRuns)", Double(row.divergedRuns + row.failedRuns))
+                row.ensembleOf == nil ? ("\(row.divergedRuns)/\(row.failedRuns)", Double(row.divergedRuns + row.failedRuns)) : ("–", nil)
             },
         ]
         for name in report.parameters.varying {
@@ -65,6 +75,32 @@ struct ReportText {
             })
         }
         return columns
+    }
+
+    /// The summary table's columns, one row per sweep: its best configuration by validation and,
+    /// for a nested sweep, the outer estimate with the outer test rows behind it.
+    func summaryColumns() -> [SummaryColumn] {
+        func best(_ report: SweepReport) -> LeaderboardRow? { report.rows.first { $0.finishedRuns > 0 } }
+        return [
+            SummaryColumn(header: "Sweep", numeric: false) { $0.info.name },
+            SummaryColumn(header: "Data set", numeric: false) { "\($0.info.dataset.name) v\($0.info.dataset.version)" },
+            SummaryColumn(header: "Val. acc. mean") { Format.percent(best($0)?.validationAccuracyMean) },
+            SummaryColumn(header: "Test acc. mean") { Format.percent(best($0)?.testAccuracyMean) },
+            SummaryColumn(header: "Test rows right (95% CI)") { Self.rowsRight(best($0)?.testEvidence, interval: true) },
+            SummaryColumn(header: "Outer estimate (95% CI)") { report in
+                report.outer.map { "\(Format.percent($0.chosen.accuracy)) \(Format.interval($0.chosen.interval))" } ?? "–"
+            },
+            SummaryColumn(header: "Outer test rows right") { report in report.outer.map(Self.outerRows) ?? "–" },
+            SummaryColumn(header: "Best configuration by validation", numeric: false, wraps: true) { report in
+                best(report).map(report.label(of:)) ?? "–"
+            },
+        ]
+    }
+
+    /// `432/450 (150 rows × 3 repeats)`: the outer test rows right and the distinct rows behind them.
+    static func outerRows(_ outer: OuterEstimate) -> String {
+        "\(outer.chosen.correct)/\(outer.chosen.rows) (\(outer.distinctRows) rows"
+            + (outer.repeats > 1 ? " × \(outer.repeats) repeats)" : ")")
     }
 
     /// `iris v1: 150 rows × 4 features, 3 classes`
@@ -139,7 +175,11 @@ struct ReportText {
         var lines = report.isNested ? outerLines(report) : []
         let runs = "\(best.finishedRuns) finished run\(best.finishedRuns == 1 ? "" : "s")"
         let spread = best.finishedRuns > 1 ? " (std \(Format.points(best.validationAccuracyStd)))" : ""
-        lines.append((report.isNested ? "Best of grid (optimistic: chosen and judged on the same inner folds, pooled over every outer fold): " : "Best by validation: ") + "\(report.label(of: best)), mean validation accuracy \(Format.percent(best.validationAccuracyMean))\(spread) over \(runs).")
+        if best.validationAccuracyMean == nil, !report.isNested {
+            lines.append("No validation rows (validation_fraction 0): \(report.label(of: best)) is the sweep's one configuration, trained on every non-test row over \(runs), with nothing to choose.")
+        } else {
+            lines.append((report.isNested ? "Best of grid (optimistic: chosen and judged on the same inner folds, pooled over every outer fold): " : "Best by validation: ") + "\(report.label(of: best)), mean validation accuracy \(Format.percent(best.validationAccuracyMean))\(spread) over \(runs).")
+        }
         if report.earlyStoppingOnScoredRows {
             lines.append("Early stopping watched the scored rows: this k-fold sweep stops early (early_stopping_patience > 0) on each fold's validation rows, the same rows that rank the configurations, so every validation figure here is optimistic. The protocol key early_stopping_fraction gives early stopping rows of its own.")
         }
@@ -163,11 +203,7 @@ struct ReportText {
         let models = evidence.models == 1 ? "its one model" : "its \(evidence.models) models combined (mean class probability per row)"
         lines.append("On the \(evidence.rows) distinct test rows, \(models) classify \(evidence.correct) correctly: \(Format.percent(evidence.accuracy)), exact 95% interval \(Format.interval(evidence.interval)) (Clopper–Pearson)."
             + (evidence.models > 1 ? " Its runs share these rows: they are \(evidence.rows) rows of evidence, not \(evidence.models) independent results." : ""))
-        let p = AccuracyInference.probabilityOfAtLeast(correct: evidence.correct, total: evidence.rows, accuracy: benchmark)
-        let reading = p >= 0.05
-            ? "\(evidence.correct)/\(evidence.rows) is consistent with a true accuracy of \(benchmarkText)"
-            : "\(evidence.correct)/\(evidence.rows) would be unusual for a true accuracy of \(benchmarkText)"
-        lines.append("\(reading): a classifier whose true accuracy is exactly \(benchmarkText) scores \(evidence.correct)/\(evidence.rows) or better with probability p = \(Self.probability(p)). The benchmark was measured on other rows, so this is no paired comparison.")
+        lines.append(benchmarkReading(correct: evidence.correct, rows: evidence.rows))
         if let paired = best.versusBaseline {
             lines.append("Against the baseline configuration on the same \(paired.sharedRows) test rows: " + Self.pairedSentence(paired, other: "the baseline"))
         }
@@ -181,6 +217,22 @@ struct ReportText {
         return lines + baselineLines(report)
     }
 
+    /// `432/450 is consistent with a true accuracy of 96.1%: ... or worse with probability
+    /// p = 0.52. ...`: how likely a classifier of exactly the benchmark's accuracy scores as well
+    /// as `correct` of `rows` (at or above the benchmark: that many or more,
+    /// ``AccuracyInference/probabilityOfAtLeast(correct:total:accuracy:)``) or as badly (below
+    /// it: that many or fewer, ``AccuracyInference/probabilityOfAtMost(correct:total:accuracy:)``),
+    /// in words; below 0.05 the score is called unusual for that accuracy.
+    func benchmarkReading(correct: Int, rows: Int) -> String {
+        let above = Double(correct) >= benchmark * Double(rows)
+        let p = above ? AccuracyInference.probabilityOfAtLeast(correct: correct, total: rows, accuracy: benchmark)
+            : AccuracyInference.probabilityOfAtMost(correct: correct, total: rows, accuracy: benchmark)
+        let reading = p >= 0.05
+            ? "\(correct)/\(rows) is consistent with a true accuracy of \(benchmarkText)"
+            : "\(correct)/\(rows) would be unusual for a true accuracy of \(benchmarkText)"
+        return "\(reading): a classifier whose true accuracy is exactly \(benchmarkText) scores \(correct)/\(rows) or \(above ? "better" : "worse") with probability p = \(Self.probability(p)). The benchmark was measured on other rows, so this is no paired comparison."
+    }
+
     /// The headline of a nested sweep: the outer estimate, each outer fold's choice, and the
     /// paired comparisons on the same outer rows.
     private func outerLines(_ report: SweepReport) -> [String] {
@@ -190,7 +242,8 @@ struct ReportText {
         let perRow = outer.repeats > 1 ? "\(outer.distinctRows) distinct rows × \(outer.repeats) repeats, each row counted once per repeat" : "\(outer.distinctRows) distinct rows"
         var lines = ["Outer estimate (nested cross-validation: each outer fold chose on its inner folds only, refitted the choice on its outer training rows and was scored once on its outer test rows): "
             + "\(outer.chosen.correct)/\(outer.chosen.rows) outer test rows right (\(perRow); the refit seeds combined per row): \(Format.percent(outer.chosen.accuracy)), "
-            + "exact 95% interval \(Format.interval(outer.chosen.interval)) (Clopper–Pearson). This is the estimate of the whole procedure, search included."]
+            + "exact 95% interval \(Format.interval(outer.chosen.interval)) (Clopper–Pearson). This is the estimate of the whole procedure, search included.",
+            benchmarkReading(correct: outer.chosen.correct, rows: outer.chosen.rows)]
         var counts: [String: Int] = [:], order: [String] = []
         for choice in outer.choices {
             if counts[choice.configSHA256] == nil { order.append(choice.configSHA256) }
@@ -211,7 +264,7 @@ struct ReportText {
                 + "The outer estimate against it: " + Self.pairedSentence(paired, other: "the baseline"))
         }
         if outer.repeats > 1 {
-            lines.append("Rows repeat across the \(outer.repeats) repeats, so the interval and the paired tests, on counts pooled over repeats, are narrower than \(outer.distinctRows) rows alone would give.")
+            lines.append("Rows repeat across the \(outer.repeats) repeats, so the interval, the probability against the benchmark and the paired tests, on counts pooled over repeats, are narrower than \(outer.distinctRows) rows alone would give.")
         }
         return lines
     }
@@ -223,14 +276,19 @@ struct ReportText {
             + (baseline.testEvidence.map { ", \($0.correct)/\($0.rows) test rows right" } ?? "") + "."]
     }
 
-    var footnotes: [String] {
-        [
+    /// The notes under a sweep's table; the ensemble's only when the table has its row.
+    func footnotes(_ report: SweepReport) -> [String] {
+        var notes = [
             "Runs counted: finished runs / all runs of the configuration. Means and std are over finished runs only; diverged and failed runs are counted, never averaged in.",
             "Std: sample standard deviation (divisor n − 1) over runs, in percentage points: the spread over seeds (and folds), not an interval. Runs of one configuration share their rows, so they are not independent evidence.",
             "Rows right: the configuration's finished models scored again on their own validation or test rows, combined per row by their mean class probability; each distinct row counts once. 95% CI: exact Clopper–Pearson interval for the accuracy, at the level of those rows.",
             "Vs. baseline: test rows this configuration gets right and the baseline wrong (+), and the reverse (−), on the rows both scored; p: McNemar's exact test. Nothing is marked as beating the \(benchmarkText) benchmark on a point estimate.",
             "Best epoch: mean epoch of the lowest validation loss. Time: mean training time in seconds.",
         ]
+        if let ensemble = report.ensemble, let rank = ensemble.ensembleOf {
+            notes.append("Ensemble of \(rank): the \(ensemble.runs) finished models of configuration \(rank) (its seeds and folds) as one classifier, their class probabilities averaged per row, as exp predict --ensemble predicts. Its accuracies are its rows right over the distinct rows scored, not means over runs; chosen on the same validation rows, its validation accuracy is as optimistic as the configuration's.")
+        }
+        return notes
     }
 
     func footer(databasePath: String, generatedAt: Date) -> String {
