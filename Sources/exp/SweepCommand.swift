@@ -79,8 +79,12 @@ struct SweepCommand: ParsableCommand {
         if let s = try store.bestConfiguration(sweepID: sweepID) {
             let scope = nested ? "over the search runs of every outer fold, an optimistic figure" : "over \(s.finishedRuns) runs"
             let test = s.testAccuracyMean.map { String(format: ", mean test accuracy %.2f%%", $0 * 100) } ?? ", no test rows"
-            print(String(format: "best configuration (by mean validation accuracy %@): %@\n  validation accuracy %.2f%% ± %.2f",
-                         scope, s.config, (s.validationAccuracyMean ?? .nan) * 100, (s.validationAccuracyStd ?? 0) * 100) + test)
+            if let validation = s.validationAccuracyMean {
+                print(String(format: "best configuration (by mean validation accuracy %@): %@\n  validation accuracy %.2f%% ± %.2f",
+                             scope, s.config, validation * 100, (s.validationAccuracyStd ?? 0) * 100) + test)
+            } else {
+                print("configuration (the only one; no validation rows, validation_fraction 0): \(s.config)\n  over \(s.finishedRuns) runs" + test)
+            }
         }
         let scores = try store.refitScores(sweepID: sweepID)
         guard !scores.isEmpty else { return }

@@ -94,7 +94,7 @@ extension RunStore {
     /// finished run, nil while none has finished.
     /// - Throws: ``SQLiteError``.
     public func bestConfiguration(sweepID: Int64) throws -> LeaderboardEntry? {
-        try leaderboard(sweepID: sweepID).first { $0.validationAccuracyMean != nil }
+        try leaderboard(sweepID: sweepID).first { $0.finishedRuns > 0 }
     }
 
 }
