@@ -143,13 +143,13 @@ struct ReportText {
     /// `+3 / −1 (p = 0.62)`: rows only this configuration gets right, rows only the baseline gets
     /// right, McNemar's exact p-value.
     static func pairedText(_ paired: PairedComparison) -> String {
-        "+\(paired.better) / −\(paired.worse) (p = \(probability(paired.p)))"
+        "+\(paired.better) / −\(paired.worse) (\(pValue(paired.p)))"
     }
 
     /// `right on 3 rows the baseline gets wrong, wrong on 1 it gets right (McNemar exact p = 0.62): no evidence of a difference.`
     static func pairedSentence(_ paired: PairedComparison, other: String) -> String {
         let finding = paired.p < 0.05 ? "a difference unlikely to be chance" : "no evidence of a difference"
-        return "right on \(paired.better) row\(paired.better == 1 ? "" : "s") \(other) gets wrong, wrong on \(paired.worse) \(other) gets right (McNemar exact p = \(probability(paired.p))): \(finding)."
+        return "right on \(paired.better) row\(paired.better == 1 ? "" : "s") \(other) gets wrong, wrong on \(paired.worse) \(other) gets right (McNemar exact \(pValue(paired.p))): \(finding)."
     }
 
     /// `Over the 10 folds, on each fold's held-out rows against the baseline: +2.1 pp on average (corrected resampled t-test, ...: t = 1.20, 9 degrees of freedom, p = 0.26): no evidence of a difference. ...`
@@ -158,12 +158,12 @@ struct ReportText {
         let mean = (folds.meanDifference >= 0 ? "+" : "−") + Format.points(abs(folds.meanDifference))
         return "Over the \(folds.folds) folds, on each fold's held-out rows against the baseline: \(mean) on average "
             + "(corrected resampled t-test, Nadeau and Bengio 2003: t = \(String(format: "%.2f", folds.t)), \(folds.folds - 1) degrees of freedom, "
-            + "p = \(probability(folds.p))): \(finding). Those rows also chose the best configuration, so the difference is optimistic for it."
+            + "\(pValue(folds.p))): \(finding). Those rows also chose the best configuration, so the difference is optimistic for it."
     }
 
-    /// A p-value or probability with two significant decimals, `< 0.001` below that.
-    static func probability(_ p: Double) -> String {
-        p < 0.001 ? "< 0.001" : String(format: p < 0.01 ? "%.3f" : "%.2f", p)
+    /// A p-value or probability as `p = 0.62` (two decimals; three below 0.01), or `p < 0.001`.
+    static func pValue(_ p: Double) -> String {
+        p < 0.001 ? "p < 0.001" : "p = " + String(format: p < 0.01 ? "%.3f" : "%.2f", p)
     }
 
     /// Sentences saying plainly what the best configuration by validation achieves on test, at
@@ -230,7 +230,7 @@ struct ReportText {
         let reading = p >= 0.05
             ? "\(correct)/\(rows) is consistent with a true accuracy of \(benchmarkText)"
             : "\(correct)/\(rows) would be unusual for a true accuracy of \(benchmarkText)"
-        return "\(reading): a classifier whose true accuracy is exactly \(benchmarkText) scores \(correct)/\(rows) or \(above ? "better" : "worse") with probability p = \(Self.probability(p)). The benchmark was measured on other rows, so this is no paired comparison."
+        return "\(reading): a classifier whose true accuracy is exactly \(benchmarkText) scores \(correct)/\(rows) or \(above ? "better" : "worse") with probability \(Self.pValue(p)). The benchmark was measured on other rows, so this is no paired comparison."
     }
 
     /// The headline of a nested sweep: the outer estimate, each outer fold's choice, and the

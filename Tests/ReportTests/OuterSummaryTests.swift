@@ -58,7 +58,7 @@ private func nestedReport() -> SweepReport {
     #expect(lines.firstIndex { $0.hasPrefix("Outer estimate") }! + 1 == lines.firstIndex { $0.hasPrefix(expected) }!)
     // 400 of 450 against 96.1% is far below: said so, not "consistent" (P(X ≥ 400) would be 1.00).
     #expect(ReportText(benchmark: 0.961).benchmarkReading(correct: 400, rows: 450)
-        .hasPrefix("400/450 would be unusual for a true accuracy of 96.1%: a classifier whose true accuracy is exactly 96.1% scores 400/450 or worse with probability p = < 0.001."))
+        .hasPrefix("400/450 would be unusual for a true accuracy of 96.1%: a classifier whose true accuracy is exactly 96.1% scores 400/450 or worse with probability p < 0.001."))
     // 29/30 is above it: the chance of that or better, as the 0.67.
     #expect(ReportText(benchmark: 0.961).benchmarkReading(correct: 29, rows: 30)
         .hasPrefix("29/30 is consistent with a true accuracy of 96.1%: a classifier whose true accuracy is exactly 96.1% scores 29/30 or better with probability p = 0.67."))
