@@ -15,6 +15,8 @@ outer estimate `exp report` gives for the sweep; exp's own figure is printed bes
 refit runs' stored test confusion matrices (pooled over its seeds, so each row counts once per
 seed and repeat: `exp report` combines the seeds per row for its headline).
 
+    scripts/nested.sh nested.db reports-nested      # every step below, for Iris, Wine and Breast Cancer
+
     swift build -c release --product exp
     .build/release/exp sweep Data/grids/iris-nested.json --db nested.db
     .build/release/exp report --db nested.db --out reports-nested

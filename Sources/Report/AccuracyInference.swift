@@ -47,6 +47,13 @@ public enum AccuracyInference {
         1 - SpecialFunctions.binomialCDF(correct - 1, trials: total, probability: accuracy)
     }
 
+    /// The probability that a classifier whose true accuracy is `accuracy` classifies at most
+    /// `correct` of `total` independent rows correctly: `P(X ≤ k)`, `X ~ Binomial(n, accuracy)`.
+    /// A small value means the observed score is unusually low for such a classifier.
+    public static func probabilityOfAtMost(correct: Int, total: Int, accuracy: Double) -> Double {
+        SpecialFunctions.binomialCDF(correct, trials: total, probability: accuracy)
+    }
+
     /// McNemar's exact test (McNemar 1947; the exact binomial form, Edwards 1948) of two
     /// classifiers scored on the same rows: of the rows exactly one of them gets right,
     /// `onlyFirst` were right by the first only and `onlySecond` by the second only. Under the

@@ -54,23 +54,15 @@ struct HTMLReport {
 
     private func summary() -> Node<HTML.BodyContext> {
         guard !reports.isEmpty else { return .p("No sweep in the database.") }
+        let columns = text.summaryColumns()
         return .section(
             .h2("Summary"),
             .div(.class("table-wrap"), .table(
-                .thead(.tr(.group((["Sweep", "Data set"] + (text.metric == .accuracy ? [] : ["Val. \(text.metricHeader) mean"])
-                                   + ["Val. acc. mean", "Test acc. mean", "Test rows right (95% CI)",
-                                      "Best configuration by validation"]).map { .th(t($0)) }))),
+                .thead(.tr(.group(columns.map { .th(t($0.header)) }))),
                 .tbody(.group(reports.map { report in
-                    let best = report.rows.first { $0.finishedRuns > 0 }
-                    let d = report.info.dataset
-                    return .tr(
-                        .td(t(report.info.name)), .td(t("\(d.name) v\(d.version)")),
-                        .if(text.metric != .accuracy, .td(.class("num"), t(text.figure(best?.validationMean(text.metric))))),
-                        .td(.class("num"), t(Format.percent(best?.validationAccuracyMean))),
-                        .td(.class("num"), t(Format.percent(best?.testAccuracyMean))),
-                        .td(.class("num"), t(ReportText.rowsRight(best?.testEvidence, interval: true))),
-                        .td(.class("config"), t(best.map(report.label(of:)) ?? "–"))
-                    )
+                    .tr(.group(columns.map { column in
+                        .td(.class(column.numeric ? "num" : (column.wraps ? "config" : "")), t(column.cell(report)))
+                    }))
                 }))
             ))
         )
@@ -107,7 +99,8 @@ struct HTMLReport {
         guard !rows.isEmpty else { return .p("No configuration has runs yet.") }
         let columns = text.columns(report)
         let shownTop = min(top, report.rows.count)
-        let caption = "Top \(shownTop) of \(report.rows.count) configurations" + (rows.count > shownTop ? ", then the baseline" : "")
+        let configurations = rows.filter { $0.ensembleOf == nil }.count
+        let caption = "Top \(shownTop) of \(report.rows.count) configurations" + (configurations > shownTop ? ", then the baseline" : "")
             + ". Click a header to sort."
         return .group(
             .div(.class("table-wrap"), .table(
@@ -120,6 +113,7 @@ struct HTMLReport {
                 .tbody(.group(rows.map { row in
                     var classes = [String]()
                     if row.isBaseline { classes.append("baseline") }
+                    if row.ensembleOf != nil { classes.append("ensemble") }
                     if row.divergedRuns + row.failedRuns > 0 { classes.append("unstable") }
                     return .tr(
                         .class(classes.joined(separator: " ")),
@@ -136,7 +130,7 @@ struct HTMLReport {
                     )
                 }))
             )),
-            .ul(.class("notes"), .group(text.footnotes.map { .li(t($0)) }))
+            .ul(.class("notes"), .group(text.footnotes(report).map { .li(t($0)) }))
         )
     }
 
@@ -172,6 +166,7 @@ struct HTMLReport {
     th[aria-sort=descending] button::after{content:" ▼"}
     .num{text-align:right;font-variant-numeric:tabular-nums}
     tr.baseline td{background:var(--mark)}
+    tr.ensemble td{font-style:italic}
     tr.unstable td{color:var(--warn)}
     figure{margin:1.5rem 0;overflow-x:auto}
     svg.chart{max-width:100%;height:auto;display:block}

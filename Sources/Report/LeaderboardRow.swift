@@ -57,6 +57,9 @@ public struct LeaderboardRow: Sendable, Equatable {
 
     /// The mean of `metric` on the validation rows, nil when no finished run has it.
     public func validationMean(_ metric: RankingMetric) -> Double? { validationMetrics[metric]?.mean }
+    /// Set on a row that stands for an ensemble, not a configuration: the rank of the
+    /// configuration whose finished models it combines (``init(ensembleOf:)``). Shown, never ranked.
+    public var ensembleOf: Int? = nil
 }
 
 /// The seed's baseline configuration: every hyperparameter at its default in

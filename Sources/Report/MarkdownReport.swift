@@ -63,20 +63,9 @@ struct MarkdownReport {
     private func summary() -> [String] {
         guard !reports.isEmpty else { return ["No sweep in the database.", ""] }
         var out = ["## Summary", ""]
-        let rows = reports.map { report -> [String] in
-            let best = report.rows.first { $0.finishedRuns > 0 }
-            let d = report.info.dataset
-            let ranked = text.metric == .accuracy ? [] : [text.figure(best?.validationMean(text.metric))]
-            return [e(report.info.name), e("\(d.name) v\(d.version)")] + ranked
-                + [Format.percent(best?.validationAccuracyMean),
-                   Format.percent(best?.testAccuracyMean),
-                   ReportText.rowsRight(best?.testEvidence, interval: true),
-                   best.map { e(report.label(of: $0)) } ?? "–"]
-        }
-        let ranked = text.metric == .accuracy ? [] : [e("Val. \(text.metricHeader) mean")]
-        out += table(["Sweep", "Data set"] + ranked + ["Val. acc. mean", "Test acc. mean", "Test rows right (95% CI)",
-                      "Best configuration by validation"], rows,
-                     rightAligned: [false, false] + ranked.map { _ in true } + [true, true, true, false])
+        let columns = text.summaryColumns()
+        let rows = reports.map { report in columns.map { e($0.cell(report)) } }
+        out += table(columns.map { e($0.header) }, rows, rightAligned: columns.map(\.numeric))
         out.append("")
         return out
     }
@@ -105,11 +94,12 @@ struct MarkdownReport {
             out += ["No configuration has runs yet.", ""]
         } else {
             let rows = shown.map { row in columns.map { e($0.cell(row).text) } }
-            out.append(e("Top \(min(top, report.rows.count)) of \(report.rows.count) configurations") + (shown.count > min(top, report.rows.count) ? e(", then the baseline:") : ":"))
+            let configurations = shown.filter { $0.ensembleOf == nil }.count
+            out.append(e("Top \(min(top, report.rows.count)) of \(report.rows.count) configurations") + (configurations > min(top, report.rows.count) ? e(", then the baseline:") : ":"))
             out.append("")
             out += table(columns.map { e($0.header) }, rows, rightAligned: columns.map(\.numeric))
             out.append("")
-            out += text.footnotes.map { "- " + e($0) }
+            out += text.footnotes(report).map { "- " + e($0) }
             out.append("")
         }
         if let files = charts[report.info.name] {

@@ -11,6 +11,15 @@ struct LeaderboardColumn {
     var cell: (LeaderboardRow) -> (text: String, sortKey: Double?)
 }
 
+/// One column of the summary table, one row per sweep.
+struct SummaryColumn {
+    var header: String
+    var numeric = true
+    /// True for a long text cell that may wrap (the configuration's label).
+    var wraps = false
+    var cell: (SweepReport) -> String
+}
+
 /// The wording both report formats share, as plain text; each format escapes it.
 struct ReportText {
     /// The validation metric that ranks.
@@ -65,10 +74,11 @@ struct ReportText {
     /// columns scroll into view after them.
     func columns(_ report: SweepReport) -> [LeaderboardColumn] {
         var columns = [LeaderboardColumn(header: "Rank") { row in
-            ("\(row.rank)" + (row.tiesAbove ? " (tie)" : "") + (row.isBaseline ? " (baseline)" : ""), Double(row.rank))
+            if let rank = row.ensembleOf { return ("ensemble of \(rank)", Double(rank) + 0.5) }
+            return ("\(row.rank)" + (row.tiesAbove ? " (tie)" : "") + (row.isBaseline ? " (baseline)" : ""), Double(row.rank))
         }]
         columns.append(LeaderboardColumn(header: "Runs counted") { row in
-            ("\(row.finishedRuns)/\(row.runs)", Double(row.finishedRuns))
+            row.ensembleOf == nil ? ("\(row.finishedRuns)/\(row.runs)", Double(row.finishedRuns)) : ("\(row.runs) models", Double(row.runs))
         })
         let metric = self.metric
         if metric != .accuracy {
@@ -111,7 +121,7 @@ struct ReportText {
             LeaderboardColumn(header: "Best epoch") { row in (Format.number(row.bestEpochMean, digits: 0), row.bestEpochMean) },
             LeaderboardColumn(header: "Time (s)") { row in (Format.number(row.durationSecondsMean, digits: 2), row.durationSecondsMean) },
             LeaderboardColumn(header: "Diverged / failed") { row in
-                ("\(row.divergedRuns)/\(row.failedRuns)", Double(row.divergedRuns + row.failedRuns))
+                row.ensembleOf == nil ? ("\(row.divergedRuns)/\(row.failedRuns)", Double(row.divergedRuns + row.failedRuns)) : ("–", nil)
             },
         ]
         for name in report.parameters.varying {
@@ -122,6 +132,35 @@ struct ReportText {
             })
         }
         return columns
+    }
+
+    /// The summary table's columns, one row per sweep: its best configuration by validation and,
+    /// for a nested sweep, the outer estimate with the outer test rows behind it.
+    func summaryColumns() -> [SummaryColumn] {
+        func best(_ report: SweepReport) -> LeaderboardRow? { report.rows.first { $0.finishedRuns > 0 } }
+        return [
+            SummaryColumn(header: "Sweep", numeric: false) { $0.info.name },
+            SummaryColumn(header: "Data set", numeric: false) { "\($0.info.dataset.name) v\($0.info.dataset.version)" },
+        ] + (metric == .accuracy ? [] : [
+            SummaryColumn(header: "Val. \(metricHeader) mean") { figure(best($0)?.validationMean(metric)) },
+        ]) + [
+            SummaryColumn(header: "Val. acc. mean") { Format.percent(best($0)?.validationAccuracyMean) },
+            SummaryColumn(header: "Test acc. mean") { Format.percent(best($0)?.testAccuracyMean) },
+            SummaryColumn(header: "Test rows right (95% CI)") { Self.rowsRight(best($0)?.testEvidence, interval: true) },
+            SummaryColumn(header: "Outer estimate (95% CI)") { report in
+                report.outer.map { "\(Format.percent($0.chosen.accuracy)) \(Format.interval($0.chosen.interval))" } ?? "–"
+            },
+            SummaryColumn(header: "Outer test rows right") { report in report.outer.map(Self.outerRows) ?? "–" },
+            SummaryColumn(header: "Best configuration by validation", numeric: false, wraps: true) { report in
+                best(report).map(report.label(of:)) ?? "–"
+            },
+        ]
+    }
+
+    /// `432/450 (150 rows × 3 repeats)`: the outer test rows right and the distinct rows behind them.
+    static func outerRows(_ outer: OuterEstimate) -> String {
+        "\(outer.chosen.correct)/\(outer.chosen.rows) (\(outer.distinctRows) rows"
+            + (outer.repeats > 1 ? " × \(outer.repeats) repeats)" : ")")
     }
 
     /// `iris v1: 150 rows × 4 features, 3 classes`
@@ -174,13 +213,13 @@ struct ReportText {
     /// `+3 / −1 (p = 0.62)`: rows only this configuration gets right, rows only the baseline gets
     /// right, McNemar's exact p-value.
     static func pairedText(_ paired: PairedComparison) -> String {
-        "+\(paired.better) / −\(paired.worse) (p = \(probability(paired.p)))"
+        "+\(paired.better) / −\(paired.worse) (\(pValue(paired.p)))"
     }
 
     /// `right on 3 rows the baseline gets wrong, wrong on 1 it gets right (McNemar exact p = 0.62): no evidence of a difference.`
     static func pairedSentence(_ paired: PairedComparison, other: String) -> String {
         let finding = paired.p < 0.05 ? "a difference unlikely to be chance" : "no evidence of a difference"
-        return "right on \(paired.better) row\(paired.better == 1 ? "" : "s") \(other) gets wrong, wrong on \(paired.worse) \(other) gets right (McNemar exact p = \(probability(paired.p))): \(finding)."
+        return "right on \(paired.better) row\(paired.better == 1 ? "" : "s") \(other) gets wrong, wrong on \(paired.worse) \(other) gets right (McNemar exact \(pValue(paired.p))): \(finding)."
     }
 
     /// `Over the 10 folds, on each fold's held-out rows against the baseline: +2.1 pp on average (corrected resampled t-test, ...: t = 1.20, 9 degrees of freedom, p = 0.26): no evidence of a difference. ...`
@@ -189,12 +228,12 @@ struct ReportText {
         let mean = (folds.meanDifference >= 0 ? "+" : "−") + Format.points(abs(folds.meanDifference))
         return "Over the \(folds.folds) folds, on each fold's held-out rows against the baseline: \(mean) on average "
             + "(corrected resampled t-test, Nadeau and Bengio 2003: t = \(String(format: "%.2f", folds.t)), \(folds.folds - 1) degrees of freedom, "
-            + "p = \(probability(folds.p))): \(finding). Those rows also chose the best configuration, so the difference is optimistic for it."
+            + "\(pValue(folds.p))): \(finding). Those rows also chose the best configuration, so the difference is optimistic for it."
     }
 
-    /// A p-value or probability with two significant decimals, `< 0.001` below that.
-    static func probability(_ p: Double) -> String {
-        p < 0.001 ? "< 0.001" : String(format: p < 0.01 ? "%.3f" : "%.2f", p)
+    /// A p-value or probability as `p = 0.62` (two decimals; three below 0.01), or `p < 0.001`.
+    static func pValue(_ p: Double) -> String {
+        p < 0.001 ? "p < 0.001" : "p = " + String(format: p < 0.01 ? "%.3f" : "%.2f", p)
     }
 
     /// Sentences saying plainly what the best configuration by validation achieves on test, at
@@ -206,14 +245,18 @@ struct ReportText {
         var lines = report.isNested ? outerLines(report) : []
         let runs = "\(best.finishedRuns) finished run\(best.finishedRuns == 1 ? "" : "s")"
         let spread = best.finishedRuns > 1 ? " (std \(Format.points(best.validationAccuracyStd)))" : ""
-        if metric != .accuracy, best.validationMean(metric) == nil {
-            lines.append("No finished run of this sweep has a validation \(metric.words) (they were stored before exp stored it), so \(metric.words) ranks nothing here and the order follows the later keys; exp report --metric accuracy ranks them.")
+        if best.validationAccuracyMean == nil, !report.isNested {
+            lines.append("No validation rows (validation_fraction 0): \(report.label(of: best)) is the sweep's one configuration, trained on every non-test row over \(runs), with nothing to choose.")
+        } else {
+            if metric != .accuracy, best.validationMean(metric) == nil {
+                lines.append("No finished run of this sweep has a validation \(metric.words) (they were stored before exp stored it), so \(metric.words) ranks nothing here and the order follows the later keys; exp report --metric accuracy ranks them.")
+            }
+            let ranked = metric == .accuracy || best.validationMean(metric) == nil ? "" : "mean validation \(metric.words) \(figure(best.validationMean(metric)))"
+                + (best.validationMetrics[metric]?.std.map { " (std \(self.spread($0)))" } ?? "") + ", "
+            lines.append((report.isNested ? "Best of grid (optimistic: chosen and judged on the same inner folds, pooled over every outer fold): "
+                          : metric == .accuracy ? "Best by validation: " : "Best by validation \(metric.words): ")
+                         + "\(report.label(of: best)), \(ranked)mean validation accuracy \(Format.percent(best.validationAccuracyMean))\(spread) over \(runs).")
         }
-        let ranked = metric == .accuracy || best.validationMean(metric) == nil ? "" : "mean validation \(metric.words) \(figure(best.validationMean(metric)))"
-            + (best.validationMetrics[metric]?.std.map { " (std \(self.spread($0)))" } ?? "") + ", "
-        lines.append((report.isNested ? "Best of grid (optimistic: chosen and judged on the same inner folds, pooled over every outer fold): "
-                      : metric == .accuracy ? "Best by validation: " : "Best by validation \(metric.words): ")
-                     + "\(report.label(of: best)), \(ranked)mean validation accuracy \(Format.percent(best.validationAccuracyMean))\(spread) over \(runs).")
         if report.earlyStoppingOnScoredRows {
             lines.append("Early stopping watched the scored rows: this k-fold sweep stops early (early_stopping_patience > 0) on each fold's validation rows, the same rows that rank the configurations, so every validation figure here is optimistic. The protocol key early_stopping_fraction gives early stopping rows of its own.")
         }
@@ -238,16 +281,7 @@ struct ReportText {
         let models = evidence.models == 1 ? "its one model" : "its \(evidence.models) models combined (mean class probability per row)"
         lines.append("On the \(evidence.rows) distinct test rows, \(models) classify \(evidence.correct) correctly: \(Format.percent(evidence.accuracy)), exact 95% interval \(Format.interval(evidence.interval)) (Clopper–Pearson)."
             + (evidence.models > 1 ? " Its runs share these rows: they are \(evidence.rows) rows of evidence, not \(evidence.models) independent results." : ""))
-        if let benchmark = report.benchmark {
-            let benchmarkText = Format.percent(benchmark.testAccuracy)
-            let p = AccuracyInference.probabilityOfAtLeast(correct: evidence.correct, total: evidence.rows, accuracy: benchmark.testAccuracy)
-            let reading = p >= 0.05
-                ? "\(evidence.correct)/\(evidence.rows) is consistent with a true accuracy of \(benchmarkText)"
-                : "\(evidence.correct)/\(evidence.rows) would be unusual for a true accuracy of \(benchmarkText)"
-            lines.append("\(reading): a classifier whose true accuracy is exactly \(benchmarkText) scores \(evidence.correct)/\(evidence.rows) or better with probability p = \(Self.probability(p)). The benchmark was measured on other rows, so this is no paired comparison.")
-        } else {
-            lines.append("No benchmark for this sweep: its grid gives no \"benchmark\" (a published test accuracy on this data set and its source), and exp report --benchmark was not given, so no benchmark verdict.")
-        }
+        lines.append(benchmarkReading(correct: evidence.correct, rows: evidence.rows, benchmark: report.benchmark))
         if let paired = best.versusBaseline {
             lines.append("Against the baseline configuration on the same \(paired.sharedRows) test rows: " + Self.pairedSentence(paired, other: "the baseline"))
         }
@@ -261,6 +295,27 @@ struct ReportText {
         return lines + baselineLines(report)
     }
 
+    /// `432/450 is consistent with a true accuracy of 96.1%: ... or worse with probability
+    /// p = 0.52. ...`: how likely a classifier of exactly the benchmark's accuracy scores as well
+    /// as `correct` of `rows` (at or above the benchmark: that many or more,
+    /// ``AccuracyInference/probabilityOfAtLeast(correct:total:accuracy:)``) or as badly (below
+    /// it: that many or fewer, ``AccuracyInference/probabilityOfAtMost(correct:total:accuracy:)``),
+    /// in words; below 0.05 the score is called unusual for that accuracy. Without a benchmark,
+    /// a sentence saying there is none.
+    func benchmarkReading(correct: Int, rows: Int, benchmark: Benchmark?) -> String {
+        guard let benchmark else {
+            return "No benchmark for this sweep: its grid gives no \"benchmark\" (a published test accuracy on this data set and its source), and exp report --benchmark was not given, so no benchmark verdict."
+        }
+        let accuracy = benchmark.testAccuracy, benchmarkText = Format.percent(accuracy)
+        let above = Double(correct) >= accuracy * Double(rows)
+        let p = above ? AccuracyInference.probabilityOfAtLeast(correct: correct, total: rows, accuracy: accuracy)
+            : AccuracyInference.probabilityOfAtMost(correct: correct, total: rows, accuracy: accuracy)
+        let reading = p >= 0.05
+            ? "\(correct)/\(rows) is consistent with a true accuracy of \(benchmarkText)"
+            : "\(correct)/\(rows) would be unusual for a true accuracy of \(benchmarkText)"
+        return "\(reading): a classifier whose true accuracy is exactly \(benchmarkText) scores \(correct)/\(rows) or \(above ? "better" : "worse") with probability \(Self.pValue(p)). The benchmark was measured on other rows, so this is no paired comparison."
+    }
+
     /// The headline of a nested sweep: the outer estimate, each outer fold's choice, and the
     /// paired comparisons on the same outer rows.
     private func outerLines(_ report: SweepReport) -> [String] {
@@ -270,7 +325,8 @@ struct ReportText {
         let perRow = outer.repeats > 1 ? "\(outer.distinctRows) distinct rows × \(outer.repeats) repeats, each row counted once per repeat" : "\(outer.distinctRows) distinct rows"
         var lines = ["Outer estimate (nested cross-validation: each outer fold chose on its inner folds only, refitted the choice on its outer training rows and was scored once on its outer test rows): "
             + "\(outer.chosen.correct)/\(outer.chosen.rows) outer test rows right (\(perRow); the refit seeds combined per row): \(Format.percent(outer.chosen.accuracy)), "
-            + "exact 95% interval \(Format.interval(outer.chosen.interval)) (Clopper–Pearson). This is the estimate of the whole procedure, search included."]
+            + "exact 95% interval \(Format.interval(outer.chosen.interval)) (Clopper–Pearson). This is the estimate of the whole procedure, search included.",
+            benchmarkReading(correct: outer.chosen.correct, rows: outer.chosen.rows, benchmark: report.benchmark)]
         var counts: [String: Int] = [:], order: [String] = []
         for choice in outer.choices {
             if counts[choice.configSHA256] == nil { order.append(choice.configSHA256) }
@@ -291,7 +347,7 @@ struct ReportText {
                 + "The outer estimate against it: " + Self.pairedSentence(paired, other: "the baseline"))
         }
         if outer.repeats > 1 {
-            lines.append("Rows repeat across the \(outer.repeats) repeats, so the interval and the paired tests, on counts pooled over repeats, are narrower than \(outer.distinctRows) rows alone would give.")
+            lines.append("Rows repeat across the \(outer.repeats) repeats, so the interval, the probability against the benchmark and the paired tests, on counts pooled over repeats, are narrower than \(outer.distinctRows) rows alone would give.")
         }
         return lines
     }
@@ -303,14 +359,19 @@ struct ReportText {
             + (baseline.testEvidence.map { ", \($0.correct)/\($0.rows) test rows right" } ?? "") + "."]
     }
 
-    var footnotes: [String] {
-        [
+    /// The notes under a sweep's table; the ensemble's only when the table has its row.
+    func footnotes(_ report: SweepReport) -> [String] {
+        var notes = [
             "Runs counted: finished runs / all runs of the configuration. Means and std are over finished runs only; diverged and failed runs are counted, never averaged in.",
             "Std: sample standard deviation (divisor n − 1) over runs, in percentage points: the spread over seeds (and folds), not an interval. Runs of one configuration share their rows, so they are not independent evidence.",
             "Rows right: the configuration's finished models scored again on their own validation or test rows, combined per row by their mean class probability; each distinct row counts once. 95% CI: exact Clopper–Pearson interval for the accuracy, at the level of those rows.",
             "Vs. baseline: test rows this configuration gets right and the baseline wrong (+), and the reverse (−), on the rows both scored; p: McNemar's exact test. Nothing is marked as beating a benchmark on a point estimate.",
             "Best epoch: mean epoch of the lowest validation loss. Time: mean training time in seconds.",
         ]
+        if let ensemble = report.ensemble, let rank = ensemble.ensembleOf {
+            notes.append("Ensemble of \(rank): the \(ensemble.runs) finished models of configuration \(rank) (its seeds and folds) as one classifier, their class probabilities averaged per row, as exp predict --ensemble predicts. Its accuracies are its rows right over the distinct rows scored, not means over runs; chosen on the same validation rows, its validation accuracy is as optimistic as the configuration's.")
+        }
+        return notes
     }
 
     func footer(databasePath: String, generatedAt: Date) -> String {

@@ -172,8 +172,22 @@ struct SweepReport {
         return rows.contains { row in row.parameters["early_stopping_patience"].flatMap(Double.init).map { $0 > 0 } ?? false }
     }
 
-    /// The rows the table shows: the top `top`, then any baseline row below them.
-    func tableRows(top: Int) -> [LeaderboardRow] { Self.tableRows(rows, top: top) }
+    /// The best configuration's ensemble (``LeaderboardRow/init(ensembleOf:)``). None for a
+    /// nested sweep: its outer estimate already combines each outer fold's refitted choice per row.
+    var ensemble: LeaderboardRow? {
+        guard !isNested, let best = rows.first(where: { $0.finishedRuns > 0 }) else { return nil }
+        return LeaderboardRow(ensembleOf: best)
+    }
+
+    /// The rows the table shows: the top `top`, the best configuration's ensemble right below
+    /// it, then any baseline row below them.
+    func tableRows(top: Int) -> [LeaderboardRow] {
+        var shown = Self.tableRows(rows, top: top)
+        if let ensemble, let index = shown.firstIndex(where: { $0.configSHA256 == ensemble.configSHA256 }) {
+            shown.insert(ensemble, at: index + 1)
+        }
+        return shown
+    }
 
     /// The top `top` of `rows`, then any baseline row below them.
     static func tableRows(_ rows: [LeaderboardRow], top: Int) -> [LeaderboardRow] {

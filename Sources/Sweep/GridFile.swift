@@ -16,7 +16,10 @@ public struct EvaluationProtocol: Codable, Hashable, Sendable {
     /// Share of each class held out as test rows (0 ≤ f < 1). Never used to choose anything.
     /// 0 with `outer_folds`: the outer folds are the test rows.
     public var testFraction: Double
-    /// Share of each class used for validation (holdout only).
+    /// Share of each class used for validation (holdout only). 0 leaves no validation rows: a
+    /// holdout of one configuration, with nothing to choose, trains on every non-test row
+    /// (``problems(with:)``). With folds or outer folds, the folds are the validation rows and
+    /// only 0 is accepted, stored as if left out.
     public var validationFraction: Double?
     /// Number of cross-validation folds (at least 2), instead of a validation fraction.
     public var folds: Int?
@@ -87,12 +90,13 @@ public struct EvaluationProtocol: Codable, Hashable, Sendable {
         var found: [(key: String?, message: String)] = []
         if !(0..<1).contains(testFraction) { found.append(("test_fraction", "must be at least 0 and below 1")) }
         if let folds, folds < 2 { found.append(("folds", "must be at least 2, found \(folds)")) }
-        if validationFraction != nil, folds != nil {
+        let givesValidation = validationFraction.map { $0 != 0 } ?? false
+        if givesValidation, folds != nil {
             found.append((nil, "give either validation_fraction (holdout) or folds (k-fold cross-validation), not both"))
         }
-        if let validation = validationFraction {
-            if !(validation > 0 && validation < 1) {
-                found.append(("validation_fraction", "must be above 0 and below 1"))
+        if let validation = validationFraction, folds == nil, outerFolds == nil, innerFolds == nil {
+            if !(validation >= 0 && validation < 1) {
+                found.append(("validation_fraction", "must be at least 0 and below 1"))
             } else if testFraction + validation >= 1 {
                 found.append((nil, "test_fraction + validation_fraction must leave training rows (sum below 1)"))
             }
@@ -105,7 +109,7 @@ public struct EvaluationProtocol: Codable, Hashable, Sendable {
                           "nested cross-validation needs both outer_folds and inner_folds"))
         }
         if outerFolds != nil || innerFolds != nil {
-            if folds != nil || validationFraction != nil {
+            if folds != nil || givesValidation {
                 found.append((nil, "nested cross-validation (outer_folds, inner_folds) takes neither folds nor validation_fraction"))
             }
             if testFraction != 0 {
@@ -124,6 +128,25 @@ public struct EvaluationProtocol: Codable, Hashable, Sendable {
         }
         if refit == true, folds == nil, outerFolds == nil {
             found.append(("refit", "needs folds or outer_folds (a holdout's validation rows choose, and it has no other training rows)"))
+        }
+        return found
+    }
+
+    /// What is wrong with this protocol for `configurations` (each with every hyperparameter
+    /// set): a holdout without validation rows (`validation_fraction: 0`) has nothing to rank
+    /// configurations on, so it takes exactly one, and nothing for early stopping to watch
+    /// unless `early_stopping_fraction` gives it rows of its own. Each problem names its key.
+    public func problems(with configurations: [[String: GridValue]]) -> [(key: String, message: String)] {
+        guard validationFraction == 0, folds == nil, outerFolds == nil, innerFolds == nil else { return [] }
+        var found: [(key: String, message: String)] = []
+        if configurations.count > 1 {
+            found.append(("validation_fraction", "is 0, which leaves no validation rows to choose among the grid's \(configurations.count) configurations; "
+                          + "give a validation fraction above 0, use folds (k-fold cross-validation), or train one configuration"))
+        }
+        let stopsEarly = configurations.contains { ($0["early_stopping_patience"]?.number ?? 0) > 0 }
+        if stopsEarly, earlyStoppingFraction == nil {
+            found.append(("validation_fraction", "is 0, which leaves early stopping (early_stopping_patience above 0) no rows to watch; "
+                          + "give early_stopping_fraction, or set early_stopping_patience to 0"))
         }
         return found
     }
@@ -212,6 +235,11 @@ extension GridFile {
         }
         for (key, message) in evaluation.problems {
             problems.append(.init(path: key.map { "protocol.\($0)" } ?? "protocol", message: message))
+        }
+        if evaluation.problems.isEmpty {
+            for (key, message) in evaluation.problems(with: configurations.map(schema.normalized)) {
+                problems.append(.init(path: "protocol.\(key)", message: message))
+            }
         }
         for configuration in configurations {
             for (key, value) in configuration.sorted(by: { $0.key < $1.key }) {

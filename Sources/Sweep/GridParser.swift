@@ -16,6 +16,8 @@ struct GridParser {
     let maxCells: Int
     var problems: [GridError.Problem] = []
     var notes: [String] = []
+    /// The protocol object's entries, to place problems found once the grid is read.
+    private var protocolEntries: [String: Node] = [:]
 
     init(file: String, schema: HyperparameterSchema = .current, maxCells: Int = GridFile.defaultMaxCells) {
         self.file = file
@@ -85,6 +87,11 @@ struct GridParser {
             configurations = parseGrid(grid, seedCount: seeds?.count ?? 1, splitCount: evaluation?.searchSplitCount ?? 1)
         } else {
             problem(root, "", "missing key \"grid\" (an object of hyperparameter lists, or a list of such objects)")
+        }
+        if problems.isEmpty, let evaluation {
+            for (key, message) in evaluation.problems(with: configurations) {
+                problem(protocolEntries[key] ?? top["protocol"] ?? root, "protocol.\(key)", message)
+            }
         }
         let benchmark = top["benchmark"].flatMap { parseBenchmark($0) }
         guard problems.isEmpty, let name, let dataset, let evaluation, let seeds else { return nil }
@@ -275,6 +282,7 @@ struct GridParser {
             return EvaluationProtocol(testFraction: 0.2, validationFraction: 0.2, folds: nil, splitSeed: 0)
         }
         guard let entries = mapping(node, "protocol", allowed: Self.protocolKeys) else { return nil }
+        protocolEntries = entries
         let before = problems.count
         let givenTest = entries["test_fraction"].flatMap { number($0, "protocol.test_fraction") }
         let validation = entries["validation_fraction"].flatMap { number($0, "protocol.validation_fraction") }
@@ -296,7 +304,11 @@ struct GridParser {
         }
         guard problems.count == before else { return nil }
         var evaluation = given
-        if folds == nil && outerFolds == nil { evaluation.validationFraction = validation ?? 0.2 }
+        if folds == nil && outerFolds == nil {
+            evaluation.validationFraction = validation ?? 0.2
+        } else {
+            evaluation.validationFraction = nil  // only 0 gets here: the folds are the validation rows
+        }
         return evaluation
     }
 

@@ -100,10 +100,14 @@ struct SweepCommand: ParsableCommand {
         if let s = try store.bestConfiguration(sweepID: sweepID) {
             let scope = nested ? "over the search runs of every outer fold, an optimistic figure" : "over \(counted(s.finishedRuns, "run"))"
             let test = s.testAccuracyMean.map { String(format: ", mean test accuracy %.2f%%", $0 * 100) } ?? ", no test rows"
-            // A standard deviation needs two runs: one run has no spread to show, not a spread of 0.
-            let spread = s.validationAccuracyStd.map { String(format: " ± %.2f", $0 * 100) } ?? " (one run, no spread)"
-            print(String(format: "best configuration (by mean validation accuracy %@): %@\n  validation accuracy %.2f%%",
-                         scope, s.config, (s.validationAccuracyMean ?? .nan) * 100) + spread + test)
+            if let validation = s.validationAccuracyMean {
+                // A standard deviation needs two runs: one run has no spread to show, not a spread of 0.
+                let spread = s.validationAccuracyStd.map { String(format: " ± %.2f", $0 * 100) } ?? " (one run, no spread)"
+                print(String(format: "best configuration (by mean validation accuracy %@): %@\n  validation accuracy %.2f%%",
+                             scope, s.config, validation * 100) + spread + test)
+            } else {
+                print("configuration (the only one; no validation rows, validation_fraction 0): \(s.config)\n  over \(counted(s.finishedRuns, "run"))" + test)
+            }
         }
         let scores = try store.refitScores(sweepID: sweepID)
         guard !scores.isEmpty else { return }

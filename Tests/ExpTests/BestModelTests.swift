@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
+import Tracker
 
 /// `exp best`, `exp predict --sweep NAME --best` and `--ensemble`.
 @Suite struct BestModelTests {
@@ -90,5 +91,33 @@ import TestSupport
         #expect(bare.status == 2 && bare.stderr.contains("--best or --ensemble"), "\(bare.stderr)")
         let evaluated = try exp(["evaluate", "--sweep", "lr", "--best", "new.csv"], in: dir)
         #expect(evaluated.status == 2)  // no label column
+    }
+
+    /// The report's ensemble row and `exp predict --ensemble` are one classifier: on the split's
+    /// validation and test rows, the rows right the report gives are the rows the predictions get right.
+    @Test func theReportsEnsembleRowIsWhatPredictEnsemblePredicts() throws {
+        let dir = try sweptFolder()
+        let lines = try String(contentsOf: repositoryRoot.appendingPathComponent("Data/iris.data"), encoding: .utf8)
+            .split(separator: "\n").filter { !$0.isEmpty }.map { $0.split(separator: ",").map(String.init) }
+        try (lines.map { $0.prefix(4).joined(separator: ",") }.joined(separator: "\n") + "\n")
+            .write(to: dir.appendingPathComponent("all.csv"), atomically: true, encoding: .utf8)
+        let predicted = try exp(["predict", "--sweep", "lr", "--ensemble", "all.csv", "--format", "json"], in: dir)
+        try #require(predicted.status == 0, "\(predicted.stderr)")
+        let classes = try #require(try json(predicted.stdout) as? [[String: Any]]).map { $0["class"] as! String }
+        #expect(classes.count == 150)
+
+        let store = try RunStore(path: dir.appendingPathComponent("runs.db").path, readOnly: true)
+        let sweepID = try #require(try store.sweep(named: "lr")?.id)
+        let split = try store.split(id: try #require(try store.scorableRuns(sweepID: sweepID, configSHA256s: []).first).splitID)
+        func right(_ rows: [Int]) -> Int { rows.filter { classes[$0] == lines[$0][4] }.count }
+
+        let report = try exp(["report", "--out", "out", "--format", "md"], in: dir)
+        try #require(report.status == 0, "\(report.stderr)")
+        let markdown = try String(contentsOf: dir.appendingPathComponent("out/leaderboard.md"), encoding: .utf8)
+        let row = try #require(markdown.split(separator: "\n").first { $0.hasPrefix("| ensemble of 1 |") })
+        let cells = row.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+        #expect(cells[1] == "2 models")
+        #expect(cells[4] == "\(right(split.validation))/\(split.validation.count)", "\(row)")
+        #expect(cells[6].hasPrefix("\(right(split.test))/\(split.test.count) "), "\(row)")  // then the interval
     }
 }

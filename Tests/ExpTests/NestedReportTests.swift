@@ -27,5 +27,9 @@ import TestSupport
     #expect(text.contains("Linear discriminant analysis fitted on each outer training set: "))
     #expect(text.contains("The baseline configuration, its inner-fold models of each outer fold combined per row"))
     #expect(text.contains("Best of grid (optimistic"))
+    #expect(text.contains("\(correct)/150 is consistent with a true accuracy of 96.1%: ")
+        || text.contains("\(correct)/150 would be unusual for a true accuracy of 96.1%: "), "\(text)")
+    #expect(text.contains("| Outer estimate (95% CI) | Outer test rows right |"))
+    #expect(text.contains(" | \(correct)/150 (150 rows) | "), "\(text)")
     #expect(!text.contains("This sweep has no test rows"))
 }

@@ -24,6 +24,29 @@ import TestSupport
         #expect(!result.stdout.contains("nan"))
     }
 
+    /// `validation_fraction: 0`: one configuration trains on every non-test row and the sweep
+    /// says it had nothing to choose; a grid of two is refused before anything is stored.
+    @Test func aSweepWithoutValidationRowsTrainsItsOneConfiguration() throws {
+        let dir = temporaryDirectory()
+        let data = repositoryRoot.appendingPathComponent("Data/iris.data").path
+        try """
+            {"name": "final", "dataset": "\(data)", "protocol": {"test_fraction": 0.2, "validation_fraction": 0}, "seeds": [1, 2],
+             "grid": {"epochs": [6], "hidden_layers": [[6]], "learning_rate": [0.5]}}
+            """.write(to: dir.appendingPathComponent("final.json"), atomically: true, encoding: .utf8)
+        let result = try exp(["sweep", "final.json", "--jobs", "2", "--quiet"], in: dir)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("configuration (the only one; no validation rows, validation_fraction 0): {"), "\(result.stdout)")
+        #expect(result.stdout.contains("over 2 runs, mean test accuracy "))
+        #expect(!result.stdout.contains("nan"))
+
+        let grid = try writeGrid("two", protocolJSON: #"{"validation_fraction": 0}"#, in: dir)
+        let refused = try exp(["sweep", grid, "--db", "two.db", "--quiet"], in: dir)
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("protocol.validation_fraction: is 0, which leaves no validation rows to choose among the grid's 2 configurations"),
+                "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("two.db").path))
+    }
+
     @Test func aNestedSweepPrintsItsOuterEstimateAndEachFoldsChoice() throws {
         let dir = temporaryDirectory()
         let grid = try writeGrid("nested", protocolJSON: #"{"outer_folds": 3, "inner_folds": 2}"#, in: dir)

@@ -83,7 +83,7 @@ private func ensemblePredictions(_ models: [Model], rows: [Int]) -> [Int] {
 
     let text = ReportText().verdict(report).joined(separator: "\n")
     #expect(text.contains("On the 30 distinct test rows"))
-    #expect(text.contains("or better with probability p = "))
+    #expect(text.contains((evidence.accuracy >= 0.961 ? "or better" : "or worse") + " with probability p = "))
     #expect(text.contains("McNemar exact p = "))
     #expect(!text.contains("beat") && !text.contains("nan%") && !text.contains(" nan"))
 }
@@ -125,4 +125,56 @@ private func ensemblePredictions(_ models: [Model], rows: [Int]) -> [Int] {
     })
     let report = try LeaderboardQuery.sweepReport(fixture.store, name: "chain", benchmark: 0.961, top: 10)
     #expect(report.rows.map(\.tiesAbove) == [false, true, false, true])
+}
+
+@Test func theBestConfigurationsEnsembleIsARowOfTheLeaderboardRightBelowIt() throws {
+    let fixture = try Fixture()
+    let good = baseline(["learning_rate": "1", "epochs": "60"])
+    let goodModels = try (1...3).map { try model(epochs: 60, seed: UInt64($0)) }
+    let weakModels = try (1...2).map { try model(epochs: 1, seed: UInt64($0)) }
+    try fixture.sweep("ensemble", runs: goodModels.enumerated().map { run(good, seed: $0.offset + 1, $0.element) }
+        + weakModels.enumerated().map { run(baseline(), seed: $0.offset + 1, $0.element) },
+        featureNames: ["f0", "f1", "f2", "f3"], classNames: ["a", "b", "c"], rows: split, featureValue: feature)
+    let report = try LeaderboardQuery.sweepReport(fixture.store, name: "ensemble", benchmark: 0.961, top: 10)
+    let best = try #require(report.rows.first)
+    #expect(best.parameters["epochs"] == "60")
+
+    // The three models' mean class probabilities per row, on each set of rows.
+    func rightOf(_ rows: [Int]) -> Int {
+        zip(ensemblePredictions(goodModels, rows: rows), rows.map { $0 % 3 }).filter { $0 == $1 }.count
+    }
+    let ensemble = try #require(report.ensemble)
+    #expect(ensemble.ensembleOf == 1 && ensemble.runs == 3 && ensemble.configSHA256 == best.configSHA256)
+    #expect(ensemble.validationAccuracyMean == Double(rightOf(split.validation)) / 30)
+    #expect(ensemble.testAccuracyMean == Double(rightOf(split.test)) / 30)
+    #expect(ensemble.validationAccuracyStd == nil && ensemble.bestEpochMean == nil && !ensemble.isBaseline)
+    #expect(ensemble.versusBaseline == best.versusBaseline && ensemble.versusBaseline != nil)
+    #expect(report.tableRows(top: 10).map(\.ensembleOf) == [nil, 1, nil])
+    #expect(report.tableRows(top: 1).map(\.ensembleOf) == [nil, 1, nil])  // the baseline still follows
+
+    let text = ReportText(benchmark: 0.961)
+    let cells = text.columns(report).map { $0.cell(ensemble).text }
+    #expect(cells.prefix(2) == ["ensemble of 1", "3 models"])
+    #expect(cells[2] == Format.percent(Double(rightOf(split.validation)) / 30) && cells[3] == "–")
+    #expect(cells[4] == "\(rightOf(split.validation))/30")
+    #expect(cells[5] == Format.percent(Double(rightOf(split.test)) / 30))
+    #expect(text.footnotes(report).last?.hasPrefix("Ensemble of 1: the 3 finished models of configuration 1") == true)
+
+    _ = try ReportWriter.write(store: fixture.store, options: ReportOptions(outputDirectory: fixture.output, top: 1))
+    let markdown = try String(contentsOf: fixture.output.appendingPathComponent("leaderboard.md"), encoding: .utf8)
+    #expect(markdown.contains("| ensemble of 1 | 3 models | \(cells[2]) | – | \(cells[4]) | \(cells[5]) |"))
+    #expect(markdown.contains("Top 1 of 2 configurations, then the baseline:"))
+    let html = try String(contentsOf: fixture.output.appendingPathComponent("leaderboard.html"), encoding: .utf8)
+    #expect(occurrences(of: #"<tr class="ensemble">"#, in: html) == 1)
+    #expect(html.contains("Top 1 of 2 configurations, then the baseline. Click a header to sort."))
+}
+
+@Test func aConfigurationOfOneModelHasNoEnsembleRow() throws {
+    let fixture = try Fixture()
+    let single = try model(epochs: 20, seed: 9)
+    try fixture.sweep("single", runs: [run(baseline(["epochs": "20"]), seed: 9, single)],
+                      featureNames: ["f0", "f1", "f2", "f3"], classNames: ["a", "b", "c"], rows: split, featureValue: feature)
+    let report = try LeaderboardQuery.sweepReport(fixture.store, name: "single", benchmark: 0.961, top: 10)
+    #expect(report.rows.first?.testEvidence?.models == 1)
+    #expect(report.ensemble == nil && report.tableRows(top: 10).count == 1)
 }

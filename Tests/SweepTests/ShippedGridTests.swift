@@ -1,4 +1,5 @@
 import Foundation
+import NeuralNet
 import Testing
 import TestSupport
 @testable import Sweep
@@ -8,10 +9,11 @@ import TestSupport
     static let folder = repositoryRoot.appendingPathComponent("Data/grids")
 
     static let grids = ["iris", "bezdek_iris", "wine", "breast_cancer", "digits"]
+    static let nestedGrids = ["iris-nested", "wine-nested", "breast_cancer-nested", "digits-nested"]
 
     @Test func oneGridPerShippedDataSet() throws {
         let files = try FileManager.default.contentsOfDirectory(atPath: Self.folder.path).filter { $0.hasSuffix(".json") }
-        #expect(Set(files) == Set((Self.grids + ["iris-nested"]).map { "\($0).json" }))
+        #expect(Set(files) == Set((Self.grids + Self.nestedGrids).map { "\($0).json" }))
     }
 
     @Test(arguments: grids)
@@ -35,5 +37,34 @@ import TestSupport
         let splits = try SweepPlanner.splits(for: grid.evaluation, dataset: try loadDataset(grid))
         #expect(splits.count == 3 * 10 * 5 + 3 * 10)
         #expect(splits.filter { $0.phase == .refit }.allSatisfy { $0.rows.test.count == 15 })
+    }
+
+    /// The nested search spaces of Wine, Breast Cancer and Digits, fixed before any outer score
+    /// was seen: the baseline, softmax regression (no hidden layer) and tanh (Xavier) and ReLU
+    /// (He) networks, 19 configurations x 2 seeds; Digits with one repeat, as it is long.
+    @Test(arguments: [("wine-nested", 3), ("breast_cancer-nested", 3), ("digits-nested", 1)])
+    func nestedGridsAreTheFixedSearchSpaces(_ name: String, repeats: Int) throws {
+        let grid = try GridFile.load(Self.folder.appendingPathComponent("\(name).json"))
+        #expect(grid.name == name)
+        #expect(grid.configurations.count == 19 && grid.seeds == [1, 2])
+        #expect(grid.evaluation.outerFolds == 10 && grid.evaluation.innerFolds == 5 && grid.evaluation.repeats == repeats)
+        #expect(grid.configurations.filter { $0["init"] == .text("normal") }.count == 1)
+        let splits = try SweepPlanner.splits(for: grid.evaluation, dataset: try loadDataset(grid))
+        #expect(splits.count == repeats * 10 * 5 + repeats * 10)
+    }
+
+    /// N(0, 1) weights (Nielsen ch. 1) now and then leave a seed stuck: every shipped grid draws
+    /// its networks' weights with a scaled init (Xavier, He or N(0, 1/n_in)), except the seed
+    /// network itself (4-3-3 sigmoid, quadratic cost, SGD), which stays the schema's default.
+    @Test(arguments: grids + nestedGrids)
+    func onlyTheSeedNetworkKeepsTheUnscaledInit(_ name: String) throws {
+        #expect(HyperparameterSchema.current.defaults["init"] == .text("normal"))
+        let grid = try GridFile.load(Self.folder.appendingPathComponent("\(name).json"))
+        let unscaled = grid.configurations.filter { $0["init"] == .text("normal") }
+        #expect(unscaled.count < grid.configurations.count)
+        for configuration in unscaled {
+            #expect(configuration["hidden_layers"] == .integers([3]) && configuration["activation"] == .text("sigmoid")
+                    && configuration["loss"] == .text("mse") && configuration["optimizer"] == .text("sgd"), "\(configuration)")
+        }
     }
 }

@@ -126,7 +126,8 @@ extension RunStore {
     /// with a finished run that has the metric, nil while none has.
     /// - Throws: ``SQLiteError``.
     public func bestConfiguration(sweepID: Int64, metric: RankingMetric = .accuracy) throws -> LeaderboardEntry? {
-        try leaderboard(sweepID: sweepID, metric: metric).first { $0.validationMean(metric) != nil }
+        // Accuracy: a sweep without validation rows (validation_fraction 0) still has its one configuration.
+        try leaderboard(sweepID: sweepID, metric: metric).first { $0.finishedRuns > 0 && (metric == .accuracy || $0.validationMean(metric) != nil) }
     }
 
 }
