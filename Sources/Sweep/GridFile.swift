@@ -136,7 +136,7 @@ public struct EvaluationProtocol: Codable, Hashable, Sendable {
     /// set): a holdout without validation rows (`validation_fraction: 0`) has nothing to rank
     /// configurations on, so it takes exactly one, and nothing for early stopping to watch
     /// unless `early_stopping_fraction` gives it rows of its own. Each problem names its key.
-    public func problems(with configurations: [[String: GridValue]]) -> [(key: String, message: String)] {
+    public func problems<C: Collection>(with configurations: C) -> [(key: String, message: String)] where C.Element == [String: GridValue] {
         guard validationFraction == 0, folds == nil, outerFolds == nil, innerFolds == nil else { return [] }
         var found: [(key: String, message: String)] = []
         if configurations.count > 1 {

@@ -152,7 +152,7 @@ private func ensemblePredictions(_ models: [Model], rows: [Int]) -> [Int] {
     #expect(report.tableRows(top: 10).map(\.ensembleOf) == [nil, 1, nil])
     #expect(report.tableRows(top: 1).map(\.ensembleOf) == [nil, 1, nil])  // the baseline still follows
 
-    let text = ReportText(benchmark: 0.961)
+    let text = ReportText()
     let cells = text.columns(report).map { $0.cell(ensemble).text }
     #expect(cells.prefix(2) == ["ensemble of 1", "3 models"])
     #expect(cells[2] == Format.percent(Double(rightOf(split.validation)) / 30) && cells[3] == "–")

@@ -1,6 +1,7 @@
 import Foundation
 import Scoring
 import Testing
+import Tracker
 @testable import Report
 
 /// `P(X ≤ k)` for `X ~ Binomial(n, p)`, summed term by term in logs: a check independent of
@@ -15,6 +16,8 @@ private func lowerTail(_ k: Int, _ n: Int, _ p: Double) -> Double {
 
 /// A nested sweep whose refitted choices get 144 of 150 outer test rows right in each of 3
 /// repeats, scored by 2 seeds each: the README's 432/450.
+private let iris = Benchmark(testAccuracy: 0.961, source: "the seed network on Iris")
+
 private func nestedReport() -> SweepReport {
     var byRepeat: [Int: OuterRows] = [:]
     for r in 0..<3 {
@@ -32,13 +35,15 @@ private func nestedReport() -> SweepReport {
     let row = LeaderboardRow(rank: 1, configSHA256: "abc", config: "{}", parameters: [:], runs: 10, finishedRuns: 10, divergedRuns: 0,
                              failedRuns: 0, pendingRuns: 0, validationAccuracyMean: 0.97, validationAccuracyStd: 0.01,
                              testAccuracyMean: nil, bestEpochMean: nil, durationSecondsMean: nil, isBaseline: false)
-    return SweepReport(info: info, rows: [row], parameters: ParameterSummary(varying: [], constant: [], values: [:]), curves: [],
-                       dots: [], confusion: nil, slug: "iris-nested", outer: OuterEstimate(byRepeat, choices: []))
+    var report = SweepReport(info: info, rows: [row], parameters: ParameterSummary(varying: [], constant: [], values: [:]), curves: [],
+                             dots: [], confusion: nil, slug: "iris-nested", outer: OuterEstimate(byRepeat, choices: []))
+    report.benchmark = iris
+    return report
 }
 
 @Test func theSummaryGivesANestedSweepsOuterEstimateAndTheRowsBehindIt() throws {
     let report = nestedReport()
-    let text = ReportText(benchmark: 0.961)
+    let text = ReportText()
     let cells = Dictionary(uniqueKeysWithValues: text.summaryColumns().map { ($0.header, $0.cell(report)) })
     // Clopper–Pearson 95% for 432 of 450: [93.8, 97.6]% (as the README's nested table).
     #expect(cells["Outer estimate (95% CI)"] == "96.0% [93.8, 97.6]%")
@@ -51,15 +56,15 @@ private func nestedReport() -> SweepReport {
     // 432/450 = 96.0% is just below 96.1%: how often does such a classifier score this or worse?
     let p = lowerTail(432, 450, 0.961)
     #expect(p > 0.4 && p < 0.7)
-    let lines = ReportText(benchmark: 0.961).verdict(nestedReport())
+    let lines = ReportText().verdict(nestedReport())
     let expected = "432/450 is consistent with a true accuracy of 96.1%: a classifier whose true accuracy is exactly 96.1% "
         + "scores 432/450 or worse with probability p = \(String(format: "%.2f", p))."
     #expect(lines.contains { $0.hasPrefix(expected) }, "\(lines)")
     #expect(lines.firstIndex { $0.hasPrefix("Outer estimate") }! + 1 == lines.firstIndex { $0.hasPrefix(expected) }!)
     // 400 of 450 against 96.1% is far below: said so, not "consistent" (P(X ≥ 400) would be 1.00).
-    #expect(ReportText(benchmark: 0.961).benchmarkReading(correct: 400, rows: 450)
+    #expect(ReportText().benchmarkReading(correct: 400, rows: 450, benchmark: iris)
         .hasPrefix("400/450 would be unusual for a true accuracy of 96.1%: a classifier whose true accuracy is exactly 96.1% scores 400/450 or worse with probability p < 0.001."))
     // 29/30 is above it: the chance of that or better, as the issue's 0.67.
-    #expect(ReportText(benchmark: 0.961).benchmarkReading(correct: 29, rows: 30)
+    #expect(ReportText().benchmarkReading(correct: 29, rows: 30, benchmark: iris)
         .hasPrefix("29/30 is consistent with a true accuracy of 96.1%: a classifier whose true accuracy is exactly 96.1% scores 29/30 or better with probability p = 0.67."))
 }
