@@ -17,6 +17,7 @@ extension LeaderboardRow {
         guard models > 1 else { return nil }
         self = best
         ensembleOf = best.rank
+        bestRunID = nil  // many runs: `exp predict --ensemble`
         runs = models
         finishedRuns = models
         divergedRuns = 0

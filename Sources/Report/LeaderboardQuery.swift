@@ -75,7 +75,7 @@ enum LeaderboardQuery {
                 testAccuracyMean: entry.testAccuracyMean, bestEpochMean: entry.bestEpochMean,
                 durationSecondsMean: entry.durationSecondsMean, isBaseline: Baseline.matches(params),
                 validationLossMean: entry.validationLossMean, tiesAbove: entry.tiesAbove,
-                validationMetrics: entry.validationMetrics, testMetricMeans: entry.testMetricMeans)
+                validationMetrics: entry.validationMetrics, testMetricMeans: entry.testMetricMeans, bestRunID: entry.bestRunID)
         }
     }
 

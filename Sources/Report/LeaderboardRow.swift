@@ -54,12 +54,15 @@ public struct LeaderboardRow: Sendable, Equatable {
     public var validationMetrics: [RankingMetric: MetricSummary] = [:]
     /// Every metric's mean on the test rows over the finished runs that have it; reported only.
     public var testMetricMeans: [RankingMetric: Double] = [:]
-
-    /// The mean of `metric` on the validation rows, nil when no finished run has it.
-    public func validationMean(_ metric: RankingMetric) -> Double? { validationMetrics[metric]?.mean }
+    /// The configuration's best finished run (Tracker's `LeaderboardEntry.bestRunID`), for
+    /// `exp predict --run`.
+    public var bestRunID: Int64? = nil
     /// Set on a row that stands for an ensemble, not a configuration: the rank of the
     /// configuration whose finished models it combines (``init(ensembleOf:)``). Shown, never ranked.
     public var ensembleOf: Int? = nil
+
+    /// The mean of `metric` on the validation rows, nil when no finished run has it.
+    public func validationMean(_ metric: RankingMetric) -> Double? { validationMetrics[metric]?.mean }
 }
 
 /// The seed's baseline configuration: every hyperparameter at its default in

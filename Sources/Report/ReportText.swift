@@ -123,6 +123,10 @@ struct ReportText {
             LeaderboardColumn(header: "Diverged / failed") { row in
                 row.ensembleOf == nil ? ("\(row.divergedRuns)/\(row.failedRuns)", Double(row.divergedRuns + row.failedRuns)) : ("–", nil)
             },
+            // For `exp predict --run`: the configuration's best finished run (`exp best`'s rule).
+            LeaderboardColumn(header: "Best run") { row in
+                (row.bestRunID.map { "\($0)" } ?? "–", row.bestRunID.map(Double.init))
+            },
         ]
         for name in report.parameters.varying {
             let order = report.parameters.values[name] ?? []

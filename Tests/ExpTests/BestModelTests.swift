@@ -39,6 +39,24 @@ import Tracker
         #expect(Set(configuration["run_ids"] as? [Int] ?? []) == Set(byConfig[sha]!.map { $0["run_id"] as! Int }))
         #expect(abs((configuration["validation_accuracy_mean"] as? Double ?? -1) - means[sha]!) < 1e-12)
 
+        // The report's leaderboard names the same run as the first configuration's best run,
+        // and every configuration's best run is one of its own finished runs with its highest
+        // validation accuracy.
+        let report = try exp(["report", "--sweep", "lr", "--format", "md", "--out", "out"], in: dir)
+        #expect(report.status == 0, "\(report.stderr)")
+        let markdown = try String(contentsOf: dir.appendingPathComponent("out/leaderboard.md"), encoding: .utf8)
+        let lines = markdown.split(separator: "\n").filter { $0.hasPrefix("| ") }
+        let header = try #require(lines.first { $0.contains("| Best run |") }).split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+        let column = try #require(header.firstIndex(of: "Best run"))
+        let ranked = lines.filter { $0.hasPrefix("| 1 ") || $0.hasPrefix("| 2 ") }.map { $0.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) } }
+        #expect(ranked.count == 2)
+        #expect(ranked.first?[column] == "\(id)")
+        for row in ranked {
+            let run = try #require(runs.first { $0["run_id"] as? Int == Int(row[column]) }, "\(row)")
+            let own = byConfig[run["config_sha256"] as! String]!
+            #expect(own.allSatisfy { ($0["validation_accuracy"] as! Double) <= run["validation_accuracy"] as! Double })
+        }
+
         let missing = try exp(["best", "--sweep", "nosuch"], in: dir)
         #expect(missing.status == 2)
         #expect(missing.stderr.contains("no sweep 'nosuch'") && missing.stderr.contains("lr"), "\(missing.stderr)")

@@ -66,7 +66,7 @@ import Testing
     let markdown = try String(contentsOf: fixture.output.appendingPathComponent("leaderboard.md"), encoding: .utf8)
     #expect(markdown.contains("6 runs: 3 finished, 2 diverged, 1 failed"))
     let lastRow = try #require(markdown.split(separator: "\n").last { $0.hasPrefix("| 3 |") })
-    #expect(lastRow.hasSuffix("| 1/1 | 50 |"))
+    #expect(lastRow.hasSuffix("| 1/1 | – | 50 |"))  // no finished run: no best run
     #expect(lastRow.contains("| 0/2 |"))
 }
 
@@ -112,7 +112,7 @@ private func contentFixture() throws -> Fixture {
     let lines = markdown.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     let header = try #require(lines.first { $0.hasPrefix("| Rank |") })
     // The statistics first, then the hyperparameters that vary.
-    #expect(header == "| Rank | Runs counted | Val. acc. mean | Val. acc. std | Val. rows right | Test acc. mean | Test rows right (95% CI) | Vs. baseline (test rows) | Best epoch | Time (s) | Diverged / failed | hidden\\_layers | learning\\_rate |")
+    #expect(header == "| Rank | Runs counted | Val. acc. mean | Val. acc. std | Val. rows right | Test acc. mean | Test rows right (95% CI) | Vs. baseline (test rows) | Best epoch | Time (s) | Diverged / failed | Best run | hidden\\_layers | learning\\_rate |")
     let tableRows = lines.filter { $0.hasPrefix("| ") && $0.first == "|" && Int($0.dropFirst(2).prefix { $0.isNumber }) != nil }
     // The top 2, then the baseline at rank 5.
     #expect(tableRows.count == 3)

@@ -43,6 +43,12 @@ public struct LeaderboardEntry: Sendable, Equatable {
     /// reported, never ranked on.
     public var testMetricMeans: [RankingMetric: Double] = [:]
 
+    /// The configuration's best finished search run on the ranking metric (then the lowest
+    /// validation loss, then the oldest): the run `exp best` names when the configuration ranks
+    /// first, for `exp predict --run` to follow a report. Nil without a finished run, and in a
+    /// fold's leaderboard.
+    public var bestRunID: Int64? = nil
+
     /// The mean of `metric` on the validation rows, nil when no finished run has it.
     public func validationMean(_ metric: RankingMetric) -> Double? { validationMetrics[metric]?.mean }
 }
@@ -66,7 +72,31 @@ extension RunStore {
     /// - Returns: one entry per configuration; empty for an unknown sweep.
     /// - Throws: ``SQLiteError``.
     public func leaderboard(sweepID: Int64, metric: RankingMetric = .accuracy) throws -> [LeaderboardEntry] {
-        try rankedEntries(view: "leaderboard", sweepID: sweepID, scope: nil, metric: metric)
+        var entries = try rankedEntries(view: "leaderboard", sweepID: sweepID, scope: nil, metric: metric)
+        let best = try bestRunIDs(sweepID: sweepID, metric: metric)
+        for i in entries.indices { entries[i].bestRunID = best[entries[i].configSHA256] }
+        return entries
+    }
+
+    /// Each configuration's best finished search run: the highest value of `metric` on the
+    /// validation rows (lowest for log loss; runs without it last), then the lowest validation
+    /// loss (missing last), then the lowest run id — the order `exp best` sorts a
+    /// configuration's runs in (``RunSelection`` with those sort keys).
+    /// - Returns: run ids by configuration hash.
+    /// - Throws: ``SQLiteError``.
+    func bestRunIDs(sweepID: Int64, metric: RankingMetric) throws -> [String: Int64] {
+        let column = metric.validationColumn
+        let pairs = try connection.query("""
+            SELECT config_sha256, run_id FROM (
+                SELECT config_sha256, run_id, ROW_NUMBER() OVER (
+                    PARTITION BY config_sha256
+                    ORDER BY \(column) IS NULL, \(column) \(metric.higherIsBetter ? "DESC" : "ASC"),
+                             validation_loss IS NULL, validation_loss ASC, run_id ASC) AS place
+                FROM \(RunSelection.source)
+                WHERE sweep = (SELECT name FROM sweeps WHERE sweep_id = ?) AND status = 'finished' AND phase = 'search')
+            WHERE place = 1
+            """, [.integer(sweepID)]) { s in (try s.required(s.string, "config_sha256"), try s.required(s.id, "run_id")) }
+        return Dictionary(pairs, uniquingKeysWith: { first, _ in first })
     }
 
     /// The configurations of one repeat and outer fold of a nested sweep, best first by
