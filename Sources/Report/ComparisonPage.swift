@@ -33,13 +33,7 @@ extension RunComparison {
         } ?? .p("No epoch of these runs is stored.")
         let html = HTML(
             .lang(.english),
-            .head(
-                .meta(.charset(.utf8)),
-                .meta(.name("viewport"), .content("width=device-width, initial-scale=1")),
-                .meta(.name("color-scheme"), .content("light dark")),
-                .element(named: "title", nodes: [t(heading)]),
-                .style(HTMLReport.css + Self.css + chartCSS)
-            ),
+            HTMLReport.head(title: heading, css: HTMLReport.css + Self.css + chartCSS),
             .body(
                 .header(.h1(t(heading))),
                 .main(

@@ -17,16 +17,22 @@ struct HTMLReport {
     /// Escaped text content.
     private func t<Context>(_ string: String) -> Node<Context> { .raw(Escape.html(string)) }
 
+    /// The `<head>` of every page exp writes: UTF-8, the phone viewport, light and dark
+    /// colour schemes, the escaped title and the page's whole style sheet (no network).
+    static func head(title: String, css: String) -> Node<HTML.DocumentContext> {
+        .head(
+            .meta(.charset(.utf8)),
+            .meta(.name("viewport"), .content("width=device-width, initial-scale=1")),
+            .meta(.name("color-scheme"), .content("light dark")),
+            .element(named: "title", nodes: [.raw(Escape.html(title))]),
+            .style(css)
+        )
+    }
+
     func render() -> String {
         let html = HTML(
             .lang(.english),
-            .head(
-                .meta(.charset(.utf8)),
-                .meta(.name("viewport"), .content("width=device-width, initial-scale=1")),
-                .meta(.name("color-scheme"), .content("light dark")),
-                .element(named: "title", nodes: [t("Leaderboard")]),
-                .style(Self.css + chartCSS)
-            ),
+            Self.head(title: "Leaderboard", css: Self.css + chartCSS),
             .body(
                 .header(
                     .h1("Leaderboard"),
