@@ -17,6 +17,12 @@ struct HTMLReport {
     /// Escaped text content.
     private func t<Context>(_ string: String) -> Node<Context> { .raw(Escape.html(string)) }
 
+    /// A hyperparameter's name, escaped, that may wrap after each underscore
+    /// (`learning_<wbr>rate`), so that a wide sweep's columns fit the window.
+    static func breakable<Context>(_ name: String) -> Node<Context> {
+        .raw(Escape.html(name).replacingOccurrences(of: "_", with: "_<wbr>"))
+    }
+
     /// The `<head>` of every page exp writes: UTF-8, the phone viewport, light and dark
     /// colour schemes, the escaped title and the page's whole style sheet (no network).
     static func head(title: String, css: String) -> Node<HTML.DocumentContext> {
@@ -114,7 +120,8 @@ struct HTMLReport {
                 .caption(t(caption)),
                 .thead(.tr(.group(columns.map { column in
                     .th(.attribute(named: "scope", value: "col"), .class(column.isParameter ? "param" : (column.numeric ? "num" : "")),
-                        .element(named: "button", nodes: [Node<HTML.BodyContext>.attribute(named: "type", value: "button"), t(column.header)]))
+                        .element(named: "button", nodes: [Node<HTML.BodyContext>.attribute(named: "type", value: "button"),
+                                                           column.isParameter ? Self.breakable(column.header) : t(column.header)]))
                 }))),
                 .tbody(.group(rows.map { row in
                     var classes = [String]()
@@ -161,7 +168,6 @@ struct HTMLReport {
     th,td{border:1px solid var(--line);padding:.3rem .5rem;white-space:nowrap}
     thead th{background:var(--head);vertical-align:bottom}
     table.sortable thead th{white-space:normal}
-    table.sortable thead th.param{white-space:nowrap}
     td.config{white-space:normal;min-width:18rem}
     table.sortable tr>:first-child{position:sticky;left:0;background:var(--bg);box-shadow:inset -1px 0 var(--line)}
     table.sortable thead tr>:first-child{background:var(--head)}

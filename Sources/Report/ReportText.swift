@@ -371,6 +371,7 @@ struct ReportText {
             "Rows right: the configuration's finished models scored again on their own validation or test rows, combined per row by their mean class probability; each distinct row counts once. 95% CI: exact Clopper–Pearson interval for the accuracy, at the level of those rows.",
             "Vs. baseline: test rows this configuration gets right and the baseline wrong (+), and the reverse (−), on the rows both scored; p: McNemar's exact test. Nothing is marked as beating a benchmark on a point estimate.",
             "Best epoch: mean epoch of the lowest validation loss. Time: mean training time in seconds.",
+            "Best run: the configuration's finished run with the best validation figure (then the lowest validation loss, then the oldest), the run exp best names for rank 1: exp predict --run ID uses its weights.",
         ]
         if let ensemble = report.ensemble, let rank = ensemble.ensembleOf {
             notes.append("Ensemble of \(rank): the \(ensemble.runs) finished models of configuration \(rank) (its seeds and folds) as one classifier, their class probabilities averaged per row, as exp predict --ensemble predicts. Its accuracies are its rows right over the distinct rows scored, not means over runs; chosen on the same validation rows, its validation accuracy is as optimistic as the configuration's.")
