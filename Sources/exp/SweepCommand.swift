@@ -184,12 +184,18 @@ func prepareSweep(_ grid: GridFile, dataset: Dataset, database: String, retry: R
             }
         }
         return (store, prepared.dataset, prepared)
-    } catch let error as TrackerError {
-        throw ExpError.rejected("\(grid.url.path): \(error)")
-    } catch let error as GridChangeError {
-        throw ExpError.rejected("\(error)")
     } catch {
-        throw ExpError.database(error, path: database)
+        throw planningError(error, grid: grid, database: database)
+    }
+}
+
+/// What `exp sweep` reports when preparing `grid` failed: a grid or data file the stored sweep
+/// refuses (exit 2, naming the file), else a problem with the database.
+func planningError(_ error: Error, grid: GridFile, database: String) -> ExpError {
+    switch error {
+    case let error as TrackerError: return .rejected("\(grid.url.path): \(error)")
+    case let error as GridChangeError: return .rejected("\(error)")
+    default: return .database(error, path: database)
     }
 }
 

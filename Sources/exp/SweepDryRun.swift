@@ -28,12 +28,8 @@ func previewSweep(_ grid: GridFile, database: String, retry: RetryPolicy,
         if exists { try store.requireUndamaged() }
         return (dataset, try SweepPlanner.preview(grid: grid, dataset: dataset, store: store, toolVersion: toolVersion, retry: retry,
                                                   queueBatch: queueBatch))
-    } catch let error as TrackerError {
-        throw ExpError.rejected("\(grid.url.path): \(error)")
-    } catch let error as GridChangeError {
-        throw ExpError.rejected("\(error)")
     } catch {
-        throw ExpError.database(error, path: database)
+        throw planningError(error, grid: grid, database: database)
     }
 }
 
