@@ -137,7 +137,7 @@ public struct Hyperparameters: Codable, Hashable, Sendable {
     }
 }
 
-/// Why ``train(_:on:validation:classNames:featureNames:seed:onEpoch:)`` did not return a result.
+/// Why ``train(_:on:validation:classNames:featureNames:seed:resumingFrom:onEpoch:)`` did not return a result.
 public enum TrainingError: Error, Equatable, CustomStringConvertible {
     /// The training loss or a parameter became non-finite (inf/NaN) at this 1-based epoch.
     case diverged(epoch: Int)

@@ -8,11 +8,11 @@ final class Optimizer {
     let momentum: Double
     let count: Int
     /// Velocity `v` (momentum) or first moment `m` (Adam).
-    private let first: UnsafeMutablePointer<Double>
+    let first: UnsafeMutablePointer<Double>
     /// Second moment `v` (Adam).
-    private let second: UnsafeMutablePointer<Double>
+    let second: UnsafeMutablePointer<Double>
     /// Number of updates done (Adam's `t`).
-    private(set) var steps = 0
+    var steps = 0
 
     static let beta1 = 0.9
     static let beta2 = 0.999

@@ -8,7 +8,7 @@ public struct LabeledData: Sendable {
     /// `rows` class indices in `0..<classCount`.
     public var labels: [Int]
 
-    /// Pairs feature rows with labels (checked by ``train(_:on:validation:classNames:featureNames:seed:onEpoch:)``).
+    /// Pairs feature rows with labels (checked by ``train(_:on:validation:classNames:featureNames:seed:resumingFrom:onEpoch:)``).
     public init(features: Matrix, labels: [Int]) {
         self.features = features
         self.labels = labels
@@ -59,14 +59,18 @@ public struct TrainingResult: Sendable {
     public var history: [EpochMetrics]
     /// True when early stopping ended the run before ``Hyperparameters/epochs``.
     public var stoppedEarly: Bool
+    /// Optimizer, generator and best-epoch state after the last epoch (see ``checkpoint``).
+    public var state: TrainingState
 
     /// Memberwise initializer.
-    public init(model: Model, bestModel: Model, bestEpoch: Int, history: [EpochMetrics], stoppedEarly: Bool) {
+    public init(model: Model, bestModel: Model, bestEpoch: Int, history: [EpochMetrics], stoppedEarly: Bool,
+                state: TrainingState) {
         self.model = model
         self.bestModel = bestModel
         self.bestEpoch = bestEpoch
         self.history = history
         self.stoppedEarly = stoppedEarly
+        self.state = state
     }
 }
 
@@ -123,15 +127,21 @@ public let divergenceFactor = 10.0
 ///   - classNames: one name per class (`n_L = classNames.count >= 1`).
 ///   - featureNames: `p` names, or empty.
 ///   - seed: the run's random seed.
+///   - checkpoint: a ``TrainingCheckpoint`` of this run (same data, hyperparameters but
+///     ``Hyperparameters/epochs``, and seed) to continue from: epochs `checkpoint.state.epoch + 1`
+///     through `hp.epochs` are trained, and the result equals, bit for bit (wall-clock times
+///     aside), one run of `hp.epochs`; ``TrainingResult/history`` then holds the new epochs only.
 ///   - onEpoch: called after each epoch whose metrics are all finite, on the calling thread.
 /// - Returns: final and best models, the per-epoch history, and whether early stopping triggered.
 /// - Throws: ``TrainingError/invalidHyperparameters(_:)`` (including early stopping
-///   without validation data), ``TrainingError/invalidData(_:)``, or
+///   without validation data, or `epochs` not beyond the checkpoint's), ``TrainingError/invalidData(_:)``
+///   (also for a checkpoint of another network or scaler), or
 ///   ``TrainingError/diverged(epoch:)`` when a loss or parameter becomes non-finite, or the
 ///   training loss exceeds ``divergenceFactor`` times the larger of its value at the initial
 ///   weights and the loss of uniform guessing (ln k for cross-entropy, k/8 for the quadratic cost).
 public func train(_ hp: Hyperparameters, on training: LabeledData, validation: LabeledData?,
                   classNames: [String], featureNames: [String], seed: UInt64,
+                  resumingFrom checkpoint: TrainingCheckpoint? = nil,
                   onEpoch: ((EpochMetrics) -> Void)? = nil) throws -> TrainingResult {
     try hp.validate(hasValidationRows: validation != nil)
     let p = training.features.columns, k = classNames.count
@@ -176,7 +186,7 @@ public func train(_ hp: Hyperparameters, on training: LabeledData, validation: L
     net.forward(input: xTrain, rows: n)
     let initialLoss = net.lossSum(labels: yTrain, rows: n).0 / Double(n)
     let chanceLoss = hp.loss == .crossEntropy ? log(Double(k)) : 0.125 * Double(k)
-    let divergenceBound = divergenceFactor * max(initialLoss, chanceLoss)
+    var divergenceBound = divergenceFactor * max(initialLoss, chanceLoss)
 
     var order = Array(0..<n)
     var history: [EpochMetrics] = []
@@ -184,10 +194,19 @@ public func train(_ hp: Hyperparameters, on training: LabeledData, validation: L
     var bestLoss = Double.infinity
     var bestEpoch = 0
     var stoppedEarly = false
+    var firstEpoch = 1, elapsedBefore = 0.0
+    if let checkpoint {  // continue the run where the checkpoint ended (Checkpoint.swift)
+        try checkpoint.restore(epochs: hp.epochs, sizes: sizes, activation: hp.activation, loss: hp.loss,
+                               scaler: scaler, net: net, optimizer: optimizer, rng: &rng, bestParams: bestParams,
+                               order: &order)
+        let s = checkpoint.state
+        (firstEpoch, bestLoss, bestEpoch, divergenceBound, elapsedBefore) =
+            (s.epoch + 1, s.bestLoss, s.bestEpoch, s.divergenceBound, s.elapsedSeconds)
+    }
     let clock = ContinuousClock()
     let start = clock.now
 
-    for epoch in 1...hp.epochs {
+    for epoch in firstEpoch...hp.epochs {
         rng.shuffle(&order, by: .multiplyShift)
         var first = 0
         while first < n {
@@ -218,7 +237,7 @@ public func train(_ hp: Hyperparameters, on training: LabeledData, validation: L
             throw TrainingError.diverged(epoch: epoch)
         }
         let elapsed = clock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        let seconds = elapsedBefore + Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         let metrics = EpochMetrics(epoch: epoch, trainLoss: trainLoss, trainAccuracy: Double(trainCorrect) / Double(n),
                                    validationLoss: valLoss, validationAccuracy: valAccuracy,
                                    learningRate: hp.learningRate, elapsedSeconds: seconds)
@@ -243,6 +262,12 @@ public func train(_ hp: Hyperparameters, on training: LabeledData, validation: L
     }
     let best = model(bestParams)
     let final = stoppedEarly ? best : model(net.params)
+    let saved = optimizer.saved
+    let state = TrainingState(epoch: history.last?.epoch ?? firstEpoch - 1, optimizerSteps: saved.steps,
+                              optimizerFirstMoment: saved.first, optimizerSecondMoment: saved.second,
+                              generatorState: rng.state, rowOrder: order, bestEpoch: bestEpoch, bestLoss: bestLoss,
+                              divergenceBound: divergenceBound,
+                              elapsedSeconds: history.last?.elapsedSeconds ?? elapsedBefore)
     return TrainingResult(model: final, bestModel: best, bestEpoch: bestEpoch, history: history,
-                          stoppedEarly: stoppedEarly)
+                          stoppedEarly: stoppedEarly, state: state)
 }
