@@ -19,10 +19,13 @@ public struct MergeSummary: Sendable, Equatable {
 }
 
 extension RunStore {
+    /// The tables whose rows belong to one run and follow it in a merge (tags and notes aside).
+    static let perRunTables = ["params", "epoch_metrics", "weights", "checkpoints", "rungs"]
+
     /// How complete a run's status is: a merge only replaces a run by a strictly more complete one.
     static func completeness(_ status: String) -> Int {
         switch status {
-        case RunStatus.finished.rawValue, RunStatus.diverged.rawValue: return 2
+        case RunStatus.finished.rawValue, RunStatus.diverged.rawValue, RunStatus.pruned.rawValue: return 2
         case RunStatus.failed.rawValue: return 1
         default: return 0
         }
@@ -36,9 +39,9 @@ extension RunStore {
     /// cell counts (the larger stands) and splits are matched or added; each run is matched on
     /// (sweep, configuration hash, seed, repeat, outer fold, fold, phase), and each fold's
     /// selection is copied unless the fold has one. A run missing here is copied with its
-    /// params, epoch metrics and weights; a run here that is
+    /// params, epoch metrics, weights, checkpoint and rung decisions; a run here that is
     /// less complete than the source's (queued, running, interrupted or failed, against a
-    /// finished or diverged one) is replaced by it. Tags and notes follow their runs and sweeps;
+    /// finished, diverged or pruned one) is replaced by it. Tags and notes follow their runs and sweeps;
     /// where both files set one differently, the most recently set value wins (see
     /// ``mergeAnnotations(runIDs:sweepIDs:)``). Merging the same file again changes nothing.
     ///
@@ -106,7 +109,7 @@ extension RunStore {
                         summary.unchanged += 1
                         continue
                     }
-                    for table in ["params", "epoch_metrics", "weights"] {
+                    for table in RunStore.perRunTables {
                         try connection.run("DELETE FROM main.\(table) WHERE run_id = ?", [.integer(id)])
                     }
                     try connection.run("UPDATE main.runs SET (\(list)) = (SELECT \(list) FROM source.runs WHERE run_id = ?) WHERE run_id = ?",
@@ -122,7 +125,7 @@ extension RunStore {
                     runIDs[run.id] = target
                     summary.added += 1
                 }
-                for table in ["params", "epoch_metrics", "weights"] {
+                for table in RunStore.perRunTables {
                     let copied = try connection.query("SELECT name FROM pragma_table_info('\(table)')") { s in try s.required(s.string, "name") }
                         .filter { $0 != "run_id" }.joined(separator: ", ")
                     try connection.run("INSERT INTO main.\(table) (run_id, \(copied)) SELECT ?, \(copied) FROM source.\(table) WHERE run_id = ?",

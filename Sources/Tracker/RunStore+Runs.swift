@@ -15,6 +15,9 @@ public enum RunStatus: String, Sendable, CaseIterable, Codable {
     case failed
     /// The process was stopped or died while training it.
     case interrupted
+    /// Stopped at a rung of a successive-halving or Hyperband search: its configuration was not
+    /// promoted (the `rungs` table says where and on what value; Optuna's term).
+    case pruned
 }
 
 /// Row indices (0-based, into the data set) of one split.
@@ -205,6 +208,14 @@ public struct RunResult: Sendable {
     public var testMetrics: [RankingMetric: Double] = [:]
     /// Safetensors files by kind (`final`, `best`).
     public var weights: [(kind: String, data: Data)] = []
+    /// The training state to continue the run from after its last epoch (NeuralNet's
+    /// `TrainingState.serialized()`), stored in `checkpoints` beside the weights; nil stores none.
+    public var checkpoint: Data?
+    /// For a run continued from its checkpoint (a halving search's promoted run): the epoch it
+    /// continued after. ``epochs`` then holds the new epochs only; the stored ones up to this
+    /// epoch are kept, `epochs_run` counts both, and `duration_seconds` adds this stretch to the
+    /// stored duration. Nil for a run trained from its first epoch.
+    public var continuedFromEpoch: Int?
     /// Why the run failed or diverged, for people.
     public var error: String?
     /// The `exp` version that trained the run.
@@ -362,8 +373,9 @@ extension RunStore {
                 throw TrackerError.notFound("run \(runID)")
             }
             guard held else { throw ClaimLostError(runID: runID) }
-            try connection.run("DELETE FROM epoch_metrics WHERE run_id = ?", [id])
+            try connection.run("DELETE FROM epoch_metrics WHERE run_id = ? AND epoch > ?", [id, .of(result.continuedFromEpoch ?? 0)])
             try connection.run("DELETE FROM weights WHERE run_id = ?", [id])
+            try connection.run("DELETE FROM checkpoints WHERE run_id = ?", [id])
             let insertMetric = try connection.prepare("""
                 INSERT INTO epoch_metrics (run_id, epoch, train_loss, train_accuracy, validation_loss, validation_accuracy,
                                            learning_rate, elapsed_seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -385,8 +397,13 @@ extension RunStore {
                 try connection.run("INSERT INTO weights (run_id, kind, sha256, size_bytes, data) VALUES (?, ?, ?, ?, ?)",
                                    [id, .text(kind), .text(sha256Hex(data)), .of(data.count), .blob([UInt8](data))])
             }
+            if let data = result.checkpoint {
+                try connection.run("INSERT INTO checkpoints (run_id, epoch, sha256, size_bytes, data) VALUES (?, ?, ?, ?, ?)",
+                                   [id, .of((result.continuedFromEpoch ?? 0) + result.epochs.count), .text(sha256Hex(data)), .of(data.count), .blob([UInt8](data))])
+            }
             try connection.run("""
-                UPDATE runs SET status = ?, started_at = ?, ended_at = ?, duration_seconds = ?, heartbeat_at = ?,
+                UPDATE runs SET status = ?, started_at = ?, ended_at = ?,
+                    duration_seconds = \(result.continuedFromEpoch == nil ? "?" : "COALESCE(duration_seconds, 0) + ?"), heartbeat_at = ?,
                     tool_version = ?, git_commit = ?, epochs_run = ?, best_epoch = ?, diverged_epoch = ?,
                     final_train_loss = ?, final_train_accuracy = ?, final_validation_loss = ?, final_validation_accuracy = ?,
                     best_validation_loss = ?, best_validation_accuracy = ?, test_loss = ?, test_accuracy = ?, test_confusion = ?, error = ?,
@@ -394,7 +411,7 @@ extension RunStore {
                 WHERE run_id = ?
                 """, [.text(result.status.rawValue), .text(timestamp(result.startedAt)), .text(timestamp(result.endedAt)),
                       .of(max(0, result.endedAt.timeIntervalSince(result.startedAt))), .text(timestamp(result.endedAt)),
-                      .of(result.toolVersion), .of(result.gitCommit), .of(result.epochs.count), .of(result.bestEpoch),
+                      .of(result.toolVersion), .of(result.gitCommit), .of((result.continuedFromEpoch ?? 0) + result.epochs.count), .of(result.bestEpoch),
                       .of(result.divergedEpoch), .of(result.finalTrainLoss), .of(result.finalTrainAccuracy),
                       .of(result.finalValidationLoss), .of(result.finalValidationAccuracy), .of(result.bestValidationLoss),
                       .of(result.bestValidationAccuracy), .of(result.testLoss), .of(result.testAccuracy),

@@ -52,7 +52,7 @@ struct ModelInput: ParsableArguments {
             status = value
         } catch let error as ExpError { throw error } catch { throw ExpError.database(error, path: database.db) }
         switch RunStatus(rawValue: status) {
-        case .finished?: break
+        case .finished?, .pruned?: break  // a pruned run has the weights of the rung it stopped at
         case .diverged?: throw ExpError.rejected("run \(run) diverged: it has no trained weights")
         case .failed?: throw ExpError.rejected("run \(run) failed: it has no trained weights")
         case .interrupted?: throw ExpError.rejected("run \(run) was interrupted: it has no trained weights")

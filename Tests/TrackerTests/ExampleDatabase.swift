@@ -1,4 +1,5 @@
 import Foundation
+import Determinism
 @testable import Tracker
 
 /// A `runs.db` filled through ``RunStore`` the way a few real sweeps would fill it:
@@ -11,6 +12,9 @@ import Foundation
 /// - `iris-nested`: nested cross-validation, 2 outer x 2 inner folds, hidden layers [3] and [8]
 ///   at learning rate 0.1, seed 1 (8 search runs); each outer fold chose [8] and its refit
 ///   run scored 72 of its 75 outer test rows.
+/// - `iris-halving`: successive halving over hidden layers [3], [8], [16] and [16, 8] at learning
+///   rate 0.1, seed 1, budgets of 3 and 9 epochs (factor 3): the rung at 3 epochs promoted the
+///   best configuration, whose run trained on to 9 epochs; the other three were pruned.
 ///
 /// Tags and notes: `iris` has the sweep tags `stage=baseline` and `owner=ana` and a note;
 /// its finished runs at learning rate 0.1 are tagged `reviewed=yes`, and run 1 has a note.
@@ -96,6 +100,7 @@ enum ExampleDatabase {
             }
         }
         try buildNested(store, datasetID: dataset.id!)
+        try buildHalving(store, datasetID: dataset.id!, splitID: split)
         try store.setTags([("stage", "baseline"), ("owner", "ana")], on: .sweep("iris"))
         try store.setNote("Learning rate 5 diverges for two of three seeds.", on: .sweep("iris"))
         let reviewed = try store.runSummaries(RunSelection(sweep: "iris", status: .finished, conditions: [
@@ -156,6 +161,34 @@ enum ExampleDatabase {
                 repeat: 0, outerFold: outer, configSHA256: best.configSHA256, config: best.config, refitEpochs: 10, candidates: 2),
                 refitCells: [refit])
             try train([refit], test: true)
+        }
+    }
+
+    /// The `iris-halving` sweep: rung 0 at 3 epochs decided by ``RunStore/decideRung``, the
+    /// promoted run continued to 9 epochs from its checkpoint.
+    static func buildHalving(_ store: RunStore, datasetID: Int64, splitID: Int64) throws {
+        let protocolJSON = "{\"split_seed\":0,\"test_fraction\":0.2,\"validation_fraction\":0.2}"
+        let sweep = try store.openSweep(SweepRecord(
+            name: "iris-halving", datasetID: datasetID, grid: "{\"name\": \"iris-halving\", \"dataset\": \"../iris.data\"}",
+            gridPath: "Data/grids/iris-halving.json", protocolJSON: protocolJSON, toolVersion: "0.1.0"))
+        let configs = [[3], [8], [16], [16, 8]].map { Config(learningRate: 0.1, hidden: $0) }
+        try store.enqueue(sweepID: sweep.id!, datasetID: datasetID, cells: cells(configs, seeds: [1], splitID: splitID, splitSeed: 0))
+        func outcome(_ cellIndex: Int, epochs: Int) -> RunResult {
+            var outcome = result(configs[cellIndex], seed: 1, cellIndex: cellIndex)
+            outcome.epochs = Array(outcome.epochs.prefix(epochs))
+            outcome.checkpoint = Data("training state \(cellIndex) after \(epochs)".utf8)
+            return outcome
+        }
+        while let claim = try store.claimNext(sweepID: sweep.id!, host: "lab-1", pid: 4242) {
+            try store.record(claim, outcome(claim.cellIndex, epochs: 3))
+        }
+        _ = try store.decideRung(sweepID: sweep.id!, bracket: 0, rung: 0, budgetEpochs: 3,
+                                 configurations: configs.map { sha256Hex($0.json) }, runsPerConfiguration: 1, promote: 1)
+        while let claim = try store.claimNext(sweepID: sweep.id!, host: "lab-1", pid: 4242) {
+            var continued = outcome(claim.cellIndex, epochs: 9)
+            continued.epochs = Array(continued.epochs.suffix(6))
+            continued.continuedFromEpoch = 3
+            try store.record(claim, continued)
         }
     }
 }

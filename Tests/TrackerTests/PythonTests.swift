@@ -34,7 +34,7 @@ print("inf|%s|%s" % (math.isinf(loss) and loss > 0, nan is None))
             let std = s.double(6).map { String(format: "%.6f", $0) } ?? "none"
             return "board|\(s.string(0)!)|\(s.string(1)!)|\(s.int(2)!)|\(s.int(3)!)|\(s.int(4)!)|\(mean)|\(std)"
         }
-        #expect(expected.count == 13)
+        #expect(expected.count == 17)  // iris 8, iris-width 3, iris-nested 2, iris-halving 4
 
         let result = try runProgram(URL(fileURLWithPath: try #require(which("python3"))), ["-c", pythonScript, path])
         let (status, output, error) = (result.status, result.stdout, result.stderr)

@@ -21,7 +21,8 @@ public struct IntegrityReport: Sendable {
 extension RunStore {
     /// The tables of the schema, in the order of their creation.
     public static let tables = ["datasets", "sweeps", "splits", "runs", "params", "epoch_metrics", "weights", "selections",
-                                "run_tags", "sweep_tags", "run_notes", "sweep_notes", "sweep_grids"]
+                                "run_tags", "sweep_tags", "run_notes", "sweep_notes", "sweep_grids",
+                                "rungs", "checkpoints"]
 
     /// Checks the file: SQLite's integrity check, foreign keys, the schema version, and what is
     /// stored (rows per table, runs per status). Reads only.
