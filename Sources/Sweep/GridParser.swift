@@ -18,6 +18,8 @@ struct GridParser {
     var notes: [String] = []
     /// The protocol object's entries, to place problems found once the grid is read.
     private var protocolEntries: [String: Node] = [:]
+    /// The grid's `search`, once read: it decides what the `grid` may hold.
+    var search: SearchSpec?
 
     init(file: String, schema: HyperparameterSchema = .current, maxCells: Int = GridFile.defaultMaxCells) {
         self.file = file
@@ -25,7 +27,9 @@ struct GridParser {
         self.maxCells = maxCells
     }
 
-    static let topKeys = ["name", "dataset", "protocol", "seeds", "grid", "benchmark"]
+    static let topKeys = ["name", "dataset", "protocol", "seeds", "search", "grid", "benchmark"]
+    /// Keys a halving method's rungs decide, refused in its `grid`.
+    static let rungKeys = ["epochs", "early_stopping_patience"]
     static let benchmarkKeys = ["test_accuracy", "source"]
     static let protocolKeys = ["test_fraction", "validation_fraction", "folds", "split_seed", "repeats", "outer_folds", "inner_folds", "refit",
                                "early_stopping_fraction"]
@@ -80,6 +84,8 @@ struct GridParser {
         if top["dataset"] == nil { problem(root, "", "missing key \"dataset\" (the data file, relative to the grid file)") }
         let evaluation = parseProtocol(top["protocol"])
         let seeds = parseSeeds(top["seeds"])
+        search = top["search"].flatMap { parseSearch($0) }
+        let searchOK = top["search"] == nil || search != nil
         var configurations = ConfigurationList(objects: [], schema: schema)
         if let grid = top["grid"] {
             // Counted as 1 while the seeds or the protocol have problems, so a grid too large on
@@ -94,10 +100,10 @@ struct GridParser {
             }
         }
         let benchmark = top["benchmark"].flatMap { parseBenchmark($0) }
-        guard problems.isEmpty, let name, let dataset, let evaluation, let seeds else { return nil }
+        guard problems.isEmpty, searchOK, let name, let dataset, let evaluation, let seeds else { return nil }
         let datasetURL = URL(fileURLWithPath: dataset.path, relativeTo: url.deletingLastPathComponent()).standardizedFileURL
         return GridFile(name: name, datasetURL: datasetURL, datasetOptions: dataset.options, evaluation: evaluation, seeds: seeds,
-                        configurations: configurations, notes: notes, text: text, url: url, benchmark: benchmark)
+                        configurations: configurations, notes: notes, text: text, url: url, benchmark: benchmark, search: search)
     }
 
     /// A JSON object of one value per hyperparameter (`exp train --config`), each problem's
@@ -370,6 +376,11 @@ struct GridParser {
         var axes: [GridObject.Axis] = []
         for hyperparameter in schema.hyperparameters {
             guard let valueNode = entries[hyperparameter.name] else { continue }
+            if let search, search.method.isHalving, Self.rungKeys.contains(hyperparameter.name) {
+                problem(valueNode, "\(path).\(hyperparameter.name)", "is decided by the rungs under \(search.method.rawValue) "
+                        + "(search.min_epochs, max_epochs, reduction_factor); leave it out of the grid")
+                continue
+            }
             if let values = parseChoices(valueNode, "\(path).\(hyperparameter.name)", hyperparameter) {
                 axes.append(GridObject.Axis(name: hyperparameter.name, values: values))
             }
