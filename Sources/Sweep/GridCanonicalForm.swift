@@ -7,7 +7,7 @@ extension GridFile {
     ///
     /// An object with sorted keys and no spaces: `protocol` as parsed (defaults filled in),
     /// `seeds` as parsed (repeats removed), `grid` as a list of objects of value lists (repeats
-    /// removed, in the order given), `search` as parsed (the reduction factor filled in); every
+    /// removed, in the order given) and distributions, `search` as parsed (the reduction factor filled in); every
     /// other top-level key (`name`, `dataset`, and any key that does not change the cells) as
     /// written, its keys sorted. Written by Foundation's
     /// `JSONSerialization` (`.sortedKeys`).
@@ -18,7 +18,7 @@ extension GridFile {
         document["protocol"] = (try? JSONSerialization.jsonObject(with: protocolData)) ?? [:]
         document["seeds"] = seeds
         if let search { document["search"] = search.jsonObject }
-        document["grid"] = configurations.objects.map { object in
+        document["grid"] = space?.jsonObject ?? configurations.objects.map { object in
             Dictionary(uniqueKeysWithValues: object.axes.map { axis in (axis.name, axis.values.map(\.jsonObject)) })
         }
         let data = (try? JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()

@@ -45,6 +45,11 @@ enum GridExtension {
             found.append(.init(path: "dataset.\(key)", message: "stored \(read(stored.datasetOptions)), now \(read(now.datasetOptions))"))
         }
         found += searchDifferences(from: stored.search, to: now.search)
+        if stored.space != nil || now.space != nil, stored.space != now.space {
+            found.append(.init(path: "grid", message: "the space the trials are drawn from changed; a random search may only add trials "
+                               + "(search.trials) or seeds"))
+        }
+        if found.contains(where: { $0.path.hasPrefix("search") || $0.path == "grid" }) { return found }
         let missingSeeds = stored.seeds.filter { !now.seeds.contains($0) }
         if !missingSeeds.isEmpty {
             found.append(.init(path: "seeds", message: "\(missingSeeds.map(String.init).joined(separator: ", ")) stored, missing now"))
@@ -56,7 +61,7 @@ enum GridExtension {
             if missing.count < 1000 { missing.append(configuration) }
         }
         guard missingCount > 0 else { return found }
-        let named = missingValues(missing, in: now.configurations)
+        let named = now.configurations.drawn == nil ? missingValues(missing, in: now.configurations) : []
         found += named
         if named.isEmpty {
             let example = (try? canonicalJSON(missing[0])) ?? "\(missing[0])"

@@ -68,7 +68,7 @@ struct SweepCommand: ParsableCommand {
         let retry = RetryPolicy(maxAttempts: maxAttempts, retryFailed: retryFailed)
         if dryRun {
             let (dataset, prepared) = try previewSweep(grid, database: database.db, retry: retry, queueBatch: queueBatch)
-            printDryRun(prepared, dataset: dataset, retry: retry)
+            printDryRun(prepared, grid: grid, dataset: dataset, retry: retry)
             return
         }
         let (store, dataset, prepared) = try prepareSweep(grid, database: database.db, retry: retry, queueBatch: queueBatch,
@@ -194,7 +194,7 @@ func prepareSweep(_ grid: GridFile, dataset: Dataset, database: String, retry: R
 /// is read or stored.
 /// - Throws: ``ExpError/rejected(_:)`` naming the file and `search.method`.
 func requireSupportedSearch(_ grid: GridFile) throws {
-    guard let search = grid.search else { return }
+    guard let search = grid.search, search.method.isHalving else { return }
     throw ExpError.rejected("\(grid.url.path): search.method: \(search.method.rawValue) is not supported yet by exp sweep; "
                             + "leave \"search\" out to train the full grid")
 }
