@@ -47,6 +47,8 @@ struct GridObject: Sendable, Equatable {
 /// configurations of each grid object in turn (the cross product, the last list varying
 /// fastest), normalized (``NeuralNet/HyperparameterSchema/normalized(_:)``), each kept at its
 /// first occurrence. A million configurations take a few bytes each until they are read.
+/// A random search's configurations are drawn when the grid is read and kept
+/// (``SearchSpace/configurations(trials:seed:schema:)``).
 ///
 /// Configurations that differ only in a hyperparameter they do not use (momentum with
 /// optimizer `adam`, activation without a hidden layer) normalize to one configuration,
@@ -63,14 +65,29 @@ public struct ConfigurationList: RandomAccessCollection, Sendable {
     public let collapsed: Int
     /// The names of those hyperparameters, in schema order.
     public let collapsedKeys: [String]
+    /// A random search's drawn configurations (normalized, distinct), in trial order; nil for
+    /// a grid's product.
+    let drawn: [[String: GridValue]]?
+    /// The drawn configurations, to look one up.
+    private let drawnSet: Set<[String: GridValue]>
     public let startIndex = 0
     public let endIndex: Int
+
+    /// A random search's configurations: `drawn`, normalized and distinct, in trial order.
+    init(drawn: [[String: GridValue]], schema: HyperparameterSchema = .current) {
+        (objects, offsets, kept, collapsed, collapsedKeys) = ([], [], nil, 0, [])
+        self.schema = schema
+        self.drawn = drawn
+        self.drawnSet = Set(drawn)
+        self.endIndex = drawn.count
+    }
 
     /// The configurations of `objects`, which must have fewer configurations in all than
     /// `Int.max` (grids are counted against `--max-cells` first).
     init(objects: [GridObject], schema: HyperparameterSchema = .current) {
         self.objects = objects
         self.schema = schema
+        (drawn, drawnSet) = (nil, [])
         var offsets: [Int] = []
         var total = 0
         for object in objects {
@@ -126,6 +143,7 @@ public struct ConfigurationList: RandomAccessCollection, Sendable {
 
     /// The configuration at `position`, every hyperparameter set, normalized.
     public subscript(position: Int) -> [String: GridValue] {
+        if let drawn { return drawn[position] }
         let ordinal = kept?[position] ?? position
         var o = objects.count - 1
         while offsets[o] > ordinal { o -= 1 }
@@ -134,6 +152,7 @@ public struct ConfigurationList: RandomAccessCollection, Sendable {
 
     /// True when `configuration` (normalized) is one of these.
     public func includes(_ configuration: [String: GridValue]) -> Bool {
-        objects.contains { $0.produces(configuration, schema: schema) }
+        if drawn != nil { return drawnSet.contains(configuration) }
+        return objects.contains { $0.produces(configuration, schema: schema) }
     }
 }

@@ -7,8 +7,9 @@ extension GridFile {
     ///
     /// An object with sorted keys and no spaces: `protocol` as parsed (defaults filled in),
     /// `seeds` as parsed (repeats removed), `grid` as a list of objects of value lists (repeats
-    /// removed, in the order given); every other top-level key (`name`, `dataset`, and any key
-    /// that does not change the cells) as written, its keys sorted. Written by Foundation's
+    /// removed, in the order given) and distributions, `search` as parsed (the reduction factor filled in); every
+    /// other top-level key (`name`, `dataset`, and any key that does not change the cells) as
+    /// written, its keys sorted. Written by Foundation's
     /// `JSONSerialization` (`.sortedKeys`).
     public var canonicalJSON: String {
         var document = (try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])) as? [String: Any] ?? [:]
@@ -16,7 +17,8 @@ extension GridFile {
         let protocolData = (try? JSONEncoder().encode(evaluation)) ?? Data("{}".utf8)
         document["protocol"] = (try? JSONSerialization.jsonObject(with: protocolData)) ?? [:]
         document["seeds"] = seeds
-        document["grid"] = configurations.objects.map { object in
+        if let search { document["search"] = search.jsonObject }
+        document["grid"] = space?.jsonObject ?? configurations.objects.map { object in
             Dictionary(uniqueKeysWithValues: object.axes.map { axis in (axis.name, axis.values.map(\.jsonObject)) })
         }
         let data = (try? JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()

@@ -44,6 +44,12 @@ enum GridExtension {
         for (key, read) in options where read(stored.datasetOptions) != read(now.datasetOptions) {
             found.append(.init(path: "dataset.\(key)", message: "stored \(read(stored.datasetOptions)), now \(read(now.datasetOptions))"))
         }
+        found += searchDifferences(from: stored.search, to: now.search)
+        if stored.space != nil || now.space != nil, stored.space != now.space {
+            found.append(.init(path: "grid", message: "the space the trials are drawn from changed; a random search may only add trials "
+                               + "(search.trials) or seeds"))
+        }
+        if found.contains(where: { $0.path.hasPrefix("search") || $0.path == "grid" }) { return found }
         let missingSeeds = stored.seeds.filter { !now.seeds.contains($0) }
         if !missingSeeds.isEmpty {
             found.append(.init(path: "seeds", message: "\(missingSeeds.map(String.init).joined(separator: ", ")) stored, missing now"))
@@ -55,7 +61,7 @@ enum GridExtension {
             if missing.count < 1000 { missing.append(configuration) }
         }
         guard missingCount > 0 else { return found }
-        let named = missingValues(missing, in: now.configurations)
+        let named = now.configurations.drawn == nil ? missingValues(missing, in: now.configurations) : []
         found += named
         if named.isEmpty {
             let example = (try? canonicalJSON(missing[0])) ?? "\(missing[0])"
@@ -78,6 +84,24 @@ enum GridExtension {
             if !gone.isEmpty {
                 found.append(.init(path: "grid.\(p.name)", message: "\(gone.map(\.description).joined(separator: ", ")) stored, missing now"))
             }
+        }
+        return found
+    }
+
+    /// What changed in `search`: anything but more `trials` (which draws trials after the
+    /// stored ones) is refused, naming the key.
+    private static func searchDifferences(from stored: SearchSpec?, to now: SearchSpec?) -> [GridChangeError.Difference] {
+        guard let stored, let now else {
+            guard stored != nil || now != nil else { return [] }
+            let describe = { (spec: SearchSpec?) in spec.map { "method \($0.method.rawValue)" } ?? "not given (the full grid)" }
+            return [.init(path: "search", message: "stored \(describe(stored)), now \(describe(now))")]
+        }
+        var found: [GridChangeError.Difference] = []
+        let before = stored.keyValues, after = now.keyValues
+        for key in Set(before.keys).union(after.keys).sorted() where before[key] != after[key] {
+            if key == "trials", let old = stored.trials, let new = now.trials, new > old { continue }
+            let hint = key == "trials" && stored.trials != nil && now.trials != nil ? " (trials can only be added)" : ""
+            found.append(.init(path: "search.\(key)", message: "stored \(before[key] ?? "not given"), now \(after[key] ?? "not given")\(hint)"))
         }
         return found
     }

@@ -187,7 +187,10 @@ public struct GridFile: Sendable {
     /// grid gives none. It is no part of any configuration and adds no cell: a
     /// resume with another benchmark keeps the sweep and updates it.
     public var benchmark: Benchmark? = nil
-
+    /// The grid's `search` object (``SearchSpec``); nil for a full grid.
+    public var search: SearchSpec? = nil
+    /// The space its trials are drawn from, when ``search`` draws them; nil for a grid's product.
+    public var space: SearchSpace? = nil
 
     /// Reads and validates a grid file.
     /// - Parameter maxCells: the most search cells allowed; counted from the list lengths

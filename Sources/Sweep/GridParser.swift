@@ -18,6 +18,13 @@ struct GridParser {
     var notes: [String] = []
     /// The protocol object's entries, to place problems found once the grid is read.
     private var protocolEntries: [String: Node] = [:]
+    /// The grid's `search`, once read: it decides what the `grid` may hold.
+    var search: SearchSpec?
+    /// The space a random search draws from, once read.
+    var space: SearchSpace?
+    /// True when the grid's `search` has problems (already reported): its distributions are
+    /// then not refused again.
+    var searchFailed = false
 
     init(file: String, schema: HyperparameterSchema = .current, maxCells: Int = GridFile.defaultMaxCells) {
         self.file = file
@@ -25,7 +32,9 @@ struct GridParser {
         self.maxCells = maxCells
     }
 
-    static let topKeys = ["name", "dataset", "protocol", "seeds", "grid", "benchmark"]
+    static let topKeys = ["name", "dataset", "protocol", "seeds", "search", "grid", "benchmark"]
+    /// Keys a halving method's rungs decide, refused in its `grid`.
+    static let rungKeys = ["epochs", "early_stopping_patience"]
     static let benchmarkKeys = ["test_accuracy", "source"]
     static let protocolKeys = ["test_fraction", "validation_fraction", "folds", "split_seed", "repeats", "outer_folds", "inner_folds", "refit",
                                "early_stopping_fraction"]
@@ -80,6 +89,8 @@ struct GridParser {
         if top["dataset"] == nil { problem(root, "", "missing key \"dataset\" (the data file, relative to the grid file)") }
         let evaluation = parseProtocol(top["protocol"])
         let seeds = parseSeeds(top["seeds"])
+        search = top["search"].flatMap { parseSearch($0) }
+        searchFailed = top["search"] != nil && search == nil
         var configurations = ConfigurationList(objects: [], schema: schema)
         if let grid = top["grid"] {
             // Counted as 1 while the seeds or the protocol have problems, so a grid too large on
@@ -94,10 +105,11 @@ struct GridParser {
             }
         }
         let benchmark = top["benchmark"].flatMap { parseBenchmark($0) }
-        guard problems.isEmpty, let name, let dataset, let evaluation, let seeds else { return nil }
+        guard problems.isEmpty, !searchFailed, let name, let dataset, let evaluation, let seeds else { return nil }
         let datasetURL = URL(fileURLWithPath: dataset.path, relativeTo: url.deletingLastPathComponent()).standardizedFileURL
         return GridFile(name: name, datasetURL: datasetURL, datasetOptions: dataset.options, evaluation: evaluation, seeds: seeds,
-                        configurations: configurations, notes: notes, text: text, url: url, benchmark: benchmark)
+                        configurations: configurations, notes: notes, text: text, url: url, benchmark: benchmark, search: search,
+                        space: space)
     }
 
     /// A JSON object of one value per hyperparameter (`exp train --config`), each problem's
@@ -341,21 +353,22 @@ struct GridParser {
         } else {
             objects = [(node, "grid")]
         }
-        var parsed: [GridObject] = []
+        var parsed: [SearchSpace.Object] = []
         for (object, path) in objects {
-            if let axes = parseAxes(object, path) { parsed.append(GridObject(axes: axes)) }
+            if let axes = parseAxes(object, path) { parsed.append(SearchSpace.Object(axes: axes)) }
         }
-        let configurationCount = parsed.reduce(0) { $0.saturatingAdd($1.count) }
-        let cells = configurationCount.saturatingMultiply(seedCount).saturatingMultiply(splitCount)
-        if cells > maxCells {
-            let count = cells == Int.max ? "more than \(Int.max)" : "\(cells)"
-            let splits = splitCount > 1 ? " x \(splitCount) splits" : ""
-            problem(node, "grid", "has \(count) cells (up to \(configurationCount) configurations x \(seedCount) seeds\(splits)), "
-                    + "over the limit of \(maxCells); split the grid, or raise the limit with --max-cells")
-            return ConfigurationList(objects: [], schema: schema)
+        if let search, let trials = search.trials, let seed = search.seed {
+            return drawConfigurations(node, SearchSpace(objects: parsed), trials: trials, seed: seed, seedCount: seedCount,
+                                      splitCount: splitCount)
         }
-        guard problems.isEmpty else { return ConfigurationList(objects: [], schema: schema) }
-        let list = ConfigurationList(objects: parsed, schema: schema)
+        // Without drawn trials every axis is a list (a distribution was refused in parseAxes).
+        let gridObjects = parsed.map { object in
+            GridObject(axes: object.axes.compactMap { axis in axis.domain.choices.map { GridObject.Axis(name: axis.name, values: $0) } })
+        }
+        let configurationCount = gridObjects.reduce(0) { $0.saturatingAdd($1.count) }
+        guard withinCellLimit(node, configurations: configurationCount, seedCount: seedCount, splitCount: splitCount, what: "up to"),
+              problems.isEmpty else { return ConfigurationList(objects: [], schema: schema) }
+        let list = ConfigurationList(objects: gridObjects, schema: schema)
         if list.collapsed > 0 {
             let keys = list.collapsedKeys.map { "\($0) \(schema[$0]!.appliesWhen.description)" }.joined(separator: "; ")
             notes.append("\(list.collapsed * seedCount * splitCount) cells differ only in ignored hyperparameters (\(keys)): "
@@ -364,14 +377,62 @@ struct GridParser {
         return list
     }
 
-    /// One grid object's lists (repeats removed), in schema order; nil when it is not an object.
-    mutating func parseAxes(_ node: Node, _ path: String) -> [GridObject.Axis]? {
+    /// False, with a problem at `node`, when `configurations` x seeds x splits is over ``maxCells``.
+    mutating func withinCellLimit(_ node: Node, configurations: Int, seedCount: Int, splitCount: Int, what: String) -> Bool {
+        let cells = configurations.saturatingMultiply(seedCount).saturatingMultiply(splitCount)
+        guard cells > maxCells else { return true }
+        let count = cells == Int.max ? "more than \(Int.max)" : "\(cells)"
+        let splits = splitCount > 1 ? " x \(splitCount) splits" : ""
+        problem(node, "grid", "has \(count) cells (\(what) \(configurations) configurations x \(seedCount) seeds\(splits)), "
+                + "over the limit of \(maxCells); split the grid, or raise the limit with --max-cells")
+        return false
+    }
+
+    /// A random search's configurations: `trials` draws from `space` (``SearchSpace``), each
+    /// configuration kept once, with a note when trials repeat one or when a space of lists
+    /// only has no more configurations than trials (each is then trained once).
+    mutating func drawConfigurations(_ node: Node, _ space: SearchSpace, trials: Int, seed: Int, seedCount: Int,
+                                     splitCount: Int) -> ConfigurationList {
+        guard withinCellLimit(node, configurations: trials, seedCount: seedCount, splitCount: splitCount, what: "up to"),
+              problems.isEmpty else { return ConfigurationList(objects: [], schema: schema) }
+        self.space = space
+        let (list, repeats, product) = space.configurations(trials: trials, seed: seed, schema: schema)
+        if product {
+            notes.append("search.trials: \(trials) trials over a space of lists with \(list.count) configurations: "
+                         + "each configuration is trained once")
+        } else if repeats > 0 {
+            notes.append("search.trials: \(repeats) of \(trials) trials drew a configuration an earlier trial drew: "
+                         + "each configuration is trained once (\(list.count) configurations)")
+        }
+        return list
+    }
+
+    /// One grid object's axes (lists with repeats removed, or distributions), in schema order;
+    /// nil when it is not an object.
+    mutating func parseAxes(_ node: Node, _ path: String) -> [SearchSpace.Axis]? {
         guard let entries = mapping(node, path, allowed: schema.names) else { return nil }
-        var axes: [GridObject.Axis] = []
+        var axes: [SearchSpace.Axis] = []
         for hyperparameter in schema.hyperparameters {
             guard let valueNode = entries[hyperparameter.name] else { continue }
-            if let values = parseChoices(valueNode, "\(path).\(hyperparameter.name)", hyperparameter) {
-                axes.append(GridObject.Axis(name: hyperparameter.name, values: values))
+            let keyPath = "\(path).\(hyperparameter.name)"
+            if let search, search.method.isHalving, Self.rungKeys.contains(hyperparameter.name) {
+                problem(valueNode, keyPath, "is decided by the rungs under \(search.method.rawValue) "
+                        + "(search.min_epochs, max_epochs, reduction_factor); leave it out of the grid")
+                continue
+            }
+            if case .mapping = valueNode {
+                guard search?.samples == true else {
+                    if searchFailed { continue }
+                    let hint = search == nil ? "add \"search\": {\"method\": \"random\", \"trials\": N, \"seed\": S}"
+                        : "give search.trials and search.seed to draw the configurations"
+                    problem(valueNode, keyPath, "a distribution is drawn from only by a random search; \(hint), or give a list")
+                    continue
+                }
+                if let domain = parseDomain(valueNode, keyPath, hyperparameter) {
+                    axes.append(SearchSpace.Axis(name: hyperparameter.name, domain: domain))
+                }
+            } else if let values = parseChoices(valueNode, keyPath, hyperparameter) {
+                axes.append(SearchSpace.Axis(name: hyperparameter.name, domain: .choices(values)))
             }
         }
         return axes

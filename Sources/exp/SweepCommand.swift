@@ -63,11 +63,12 @@ struct SweepCommand: ParsableCommand {
     func run() throws {
         BLAS.useSingleThread()
         let grid = try GridFile.load(URL(fileURLWithPath: self.grid), maxCells: maxCells)
+        try requireSupportedSearch(grid)
         for remark in grid.notes { note("note: \(remark)") }
         let retry = RetryPolicy(maxAttempts: maxAttempts, retryFailed: retryFailed)
         if dryRun {
             let (dataset, prepared) = try previewSweep(grid, database: database.db, retry: retry, queueBatch: queueBatch)
-            printDryRun(prepared, dataset: dataset, retry: retry)
+            printDryRun(prepared, grid: grid, dataset: dataset, retry: retry)
             return
         }
         let (store, dataset, prepared) = try prepareSweep(grid, database: database.db, retry: retry, queueBatch: queueBatch,
@@ -187,6 +188,15 @@ func prepareSweep(_ grid: GridFile, dataset: Dataset, database: String, retry: R
     } catch {
         throw planningError(error, grid: grid, database: database)
     }
+}
+
+/// Refuses a grid whose `search` method this `exp` reads but cannot run yet, before anything
+/// is read or stored.
+/// - Throws: ``ExpError/rejected(_:)`` naming the file and `search.method`.
+func requireSupportedSearch(_ grid: GridFile) throws {
+    guard let search = grid.search, search.method.isHalving else { return }
+    throw ExpError.rejected("\(grid.url.path): search.method: \(search.method.rawValue) is not supported yet by exp sweep; "
+                            + "leave \"search\" out to train the full grid")
 }
 
 /// What `exp sweep` reports when preparing `grid` failed: a grid or data file the stored sweep

@@ -34,9 +34,15 @@ func previewSweep(_ grid: GridFile, database: String, retry: RetryPolicy,
 }
 
 /// Prints, on standard output, the cells a sweep would add, the runs it would requeue and the
-/// failed runs it would leave failed.
-func printDryRun(_ prepared: PreparedSweep, dataset: Dataset, retry: RetryPolicy) {
+/// failed runs it would leave failed; for a random search, first what it draws.
+func printDryRun(_ prepared: PreparedSweep, grid: GridFile, dataset: Dataset, retry: RetryPolicy) {
     print("dry run of sweep '\(prepared.name)' on \(dataset.name): nothing is stored")
+    if let search = grid.search, let trials = search.trials, let seed = search.seed {
+        let drawn = grid.space?.sampledHyperparameters.map { $0.name + ($0.log ? " (log)" : "") } ?? []
+        print("\(search.method.rawValue) search: \(counted(trials, "trial")) drawn with search seed \(seed), "
+              + "\(counted(grid.configurations.count, "distinct configuration"))"
+              + (drawn.isEmpty ? " (every hyperparameter from lists)" : "; drawn from distributions: " + drawn.joined(separator: ", ")))
+    }
     let first = prepared.cellCount - prepared.newCells
     let range = prepared.newCells == 0 ? "" : prepared.newCells == 1 ? " (cell \(first))" : " (cells \(first)-\(prepared.cellCount - 1))"
     print("would add \(prepared.newCells) cells\(range), \(prepared.cellCount) in all" + (prepared.newCells == 0 ? "" : ":"))

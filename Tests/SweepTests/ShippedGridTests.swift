@@ -10,10 +10,24 @@ import TestSupport
 
     static let grids = ["iris", "bezdek_iris", "wine", "breast_cancer", "digits"]
     static let nestedGrids = ["iris-nested", "wine-nested", "breast_cancer-nested", "digits-nested"]
+    /// Random searches over the nearest space of a shipped grid (docs/benchmarks.md).
+    static let randomGrids = ["iris", "breast_cancer", "digits"]
 
     @Test func oneGridPerShippedDataSet() throws {
         let files = try FileManager.default.contentsOfDirectory(atPath: Self.folder.path).filter { $0.hasSuffix(".json") }
-        #expect(Set(files) == Set((Self.grids + Self.nestedGrids).map { "\($0).json" }))
+        #expect(Set(files) == Set((Self.grids + Self.nestedGrids + Self.randomGrids.map { "\($0)_random" }).map { "\($0).json" }))
+    }
+
+    /// Each random grid draws as many trials as its shipped grid has configurations, on the
+    /// same data set, protocol and seeds.
+    @Test(arguments: randomGrids)
+    func randomGridsMatchTheirShippedGrids(_ name: String) throws {
+        let shipped = try GridFile.load(Self.folder.appendingPathComponent("\(name).json"))
+        let random = try GridFile.load(Self.folder.appendingPathComponent("\(name)_random.json"))
+        #expect(random.search?.method == .random)
+        #expect(random.search?.trials == shipped.configurations.count)
+        #expect(random.configurations.count == shipped.configurations.count)
+        #expect(random.datasetURL == shipped.datasetURL && random.evaluation == shipped.evaluation && random.seeds == shipped.seeds)
     }
 
     @Test(arguments: grids)
