@@ -22,14 +22,24 @@ struct RunData {
     }
 }
 
+/// What a run of a halving search trains: to `epochs`, continuing from `checkpoint` when it
+/// was promoted.
+struct RungWork {
+    var epochs: Int
+    var checkpoint: StoredCheckpoint?
+}
+
 /// Trains one claimed run and describes its outcome for the store. Never throws: divergence
-/// and errors become the run's status.
-func execute(_ claim: ClaimedRun, dataset: Dataset, data: RunData, toolVersion: String) -> RunResult {
+/// and errors become the run's status. A run of a halving search (`rung`) trains to the rung's
+/// budget instead of its configuration's `epochs`, continues from its stored checkpoint, and
+/// stores its own checkpoint.
+func execute(_ claim: ClaimedRun, dataset: Dataset, data: RunData, toolVersion: String, rung: RungWork? = nil) -> RunResult {
     let started = Date()
     var epochs: [EpochRow] = []
     func finish(_ status: RunStatus) -> RunResult {
         var result = RunResult(status: status, startedAt: started, endedAt: Date())
         result.epochs = epochs
+        result.continuedFromEpoch = rung?.checkpoint?.epoch
         result.toolVersion = toolVersion
         result.gitCommit = buildCommit
         if let last = epochs.last {
@@ -39,11 +49,16 @@ func execute(_ claim: ClaimedRun, dataset: Dataset, data: RunData, toolVersion: 
         return result
     }
     do {
-        let hp = try hyperparameters(fromConfig: claim.config)
+        var hp = try hyperparameters(fromConfig: claim.config)
+        if let rung { hp.epochs = rung.epochs }
+        let checkpoint = try rung?.checkpoint.map { stored in
+            TrainingCheckpoint(model: try Model(safetensors: stored.finalWeights), bestModel: try Model(safetensors: stored.bestWeights),
+                               state: try TrainingState(serialized: stored.state))
+        }
         // Epoch metrics, the best epoch and early stopping watch the early-stopping rows when the
         // split has them; the validation rows are then only scored, by the final model.
         let outcome = try train(hp, on: data.training, validation: data.earlyStopping ?? data.validation, classNames: dataset.classNames,
-                                featureNames: dataset.featureNames, seed: UInt64(claim.seed)) { metrics in
+                                featureNames: dataset.featureNames, seed: UInt64(claim.seed), resumingFrom: checkpoint) { metrics in
             epochs.append(EpochRow(epoch: metrics.epoch, trainLoss: metrics.trainLoss, trainAccuracy: metrics.trainAccuracy,
                                    validationLoss: metrics.validationLoss, validationAccuracy: metrics.validationAccuracy,
                                    learningRate: metrics.learningRate, elapsedSeconds: metrics.elapsedSeconds))
@@ -72,6 +87,7 @@ func execute(_ claim: ClaimedRun, dataset: Dataset, data: RunData, toolVersion: 
                 confusion: confusion, logLoss: ClassificationMetrics.logLoss(probabilities: model.probabilities(test.features), labels: test.labels)))
         }
         result.weights = [("final", model.safetensors()), ("best", outcome.bestModel.safetensors())]
+        if rung != nil { result.checkpoint = outcome.checkpoint?.state.serialized() }
         return result
     } catch TrainingError.diverged(let epoch) {
         var result = finish(.diverged)

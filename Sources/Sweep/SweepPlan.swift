@@ -27,6 +27,8 @@ public struct PreparedSweep {
     public var requeued: Int { requeue.requeued.count }
     /// What the selection and refit phase needs; nil for a protocol without `refit`.
     public var refit: RefitPlan?
+    /// The rungs of a successive-halving or Hyperband search; nil for other sweeps.
+    public var halving: HalvingPlan?
 
     /// Writes the next batch of planned cells as queued runs (see
     /// ``Tracker/RunStore/queueNextCells(sweepID:datasetID:_:)``); processes sharing the
@@ -204,6 +206,9 @@ public enum SweepPlanner {
             var prepared = PreparedSweep(sweepID: sweep.id!, name: grid.name, dataset: dataset, datasetID: record.id!, newCells: added,
                                          cells: cells, queueBatch: max(1, queueBatch), requeue: RequeueOutcome(),
                                          refit: nil)
+            prepared.halving = HalvingPlan(search: grid.search,
+                                           configurations: try grid.configurations.map { sha256Hex(try canonicalJSON($0)) },
+                                           runsPerConfiguration: grid.seeds.count * searchSplits.count)
             try prepared.queueNextBatch(store: store)
             let counts = try store.cellCounts(sweepID: sweep.id!)
             progress(counts.queued, counts.planned)

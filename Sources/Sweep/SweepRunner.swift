@@ -1,4 +1,5 @@
 import Datasets
+import Determinism
 import Foundation
 import NeuralNet
 import Tracker
@@ -76,6 +77,8 @@ public final class SweepRunner {
     /// should they still arrive, are dropped.
     private var abandoned = false
     private var runData: [Int64: RunData] = [:]
+    /// What each claimed run of a halving search trains, read when it was claimed.
+    private var rungWork: [Int64: RungWork] = [:]
     private var storeError: String?
     private var trained = 0
 
@@ -134,6 +137,18 @@ public final class SweepRunner {
                                try RefitPhase.selectReady(plan, sweepID: sweep.sweepID, store: store) > 0 {
                                 claim = try store.claimNext(sweepID: sweep.sweepID, owner: owner, shard: nil)
                             }
+                            // Rungs whose runs are all at their budget are decided; their
+                            // promoted runs are queued again (never in a shard).
+                            if claim == nil, options.shard == nil, let plan = sweep.halving,
+                               try HalvingPhase.decideReady(plan, sweepID: sweep.sweepID, store: store) > 0 {
+                                claim = try store.claimNext(sweepID: sweep.sweepID, owner: owner, shard: nil)
+                            }
+                            if let claim, let plan = sweep.halving {
+                                let promotions = try store.promotions(runID: claim.runID)
+                                let work = RungWork(epochs: plan.budget(of: sha256Hex(claim.config), promotions: promotions),
+                                                    checkpoint: promotions > 0 ? try store.checkpoint(runID: claim.runID) : nil)
+                                locked { rungWork[claim.runID] = work }
+                            }
                             if let claim {
                                 locked { inFlight[claim.runID] = claim }
                                 events(.claimed(runID: claim.runID))
@@ -167,7 +182,7 @@ public final class SweepRunner {
                     let result: RunResult
                     do {
                         result = execute(claim, dataset: sweep.dataset, data: try data(for: claim.splitID, sweep: sweep, store: store),
-                                         toolVersion: options.toolVersion)
+                                         toolVersion: options.toolVersion, rung: locked { rungWork.removeValue(forKey: claim.runID) })
                     } catch {
                         var failed = RunResult(status: .failed, startedAt: Date(), endedAt: Date())
                         failed.error = "\(error)"

@@ -63,7 +63,7 @@ struct SweepCommand: ParsableCommand {
     func run() throws {
         BLAS.useSingleThread()
         let grid = try GridFile.load(URL(fileURLWithPath: self.grid), maxCells: maxCells)
-        try requireSupportedSearch(grid)
+        try requireSupportedSearch(grid, sharded: shard != nil)
         for remark in grid.notes { note("note: \(remark)") }
         let retry = RetryPolicy(maxAttempts: maxAttempts, retryFailed: retryFailed)
         if dryRun {
@@ -190,13 +190,21 @@ func prepareSweep(_ grid: GridFile, dataset: Dataset, database: String, retry: R
     }
 }
 
-/// Refuses a grid whose `search` method this `exp` reads but cannot run yet, before anything
-/// is read or stored.
+/// Refuses a halving search (`successive_halving`, `hyperband`) that `exp sweep` cannot run,
+/// before anything is read or stored: in a shard (shards in separate databases cannot see each
+/// other's rung results), or with a protocol that refits a chosen configuration.
 /// - Throws: ``ExpError/rejected(_:)`` naming the file and `search.method`.
-func requireSupportedSearch(_ grid: GridFile) throws {
+func requireSupportedSearch(_ grid: GridFile, sharded: Bool) throws {
     guard let search = grid.search, search.method.isHalving else { return }
-    throw ExpError.rejected("\(grid.url.path): search.method: \(search.method.rawValue) is not supported yet by exp sweep; "
-                            + "leave \"search\" out to train the full grid")
+    if sharded {
+        throw ExpError.rejected("\(grid.url.path): search.method: \(search.method.rawValue) cannot run with --shard: a rung is "
+                                + "decided on every configuration's results, which shards in separate databases cannot see; "
+                                + "run it without --shard (processes sharing one database may run it together)")
+    }
+    if grid.evaluation.refits {
+        throw ExpError.rejected("\(grid.url.path): search.method: \(search.method.rawValue) does not combine with a protocol "
+                                + "that refits (refit, outer_folds); use a holdout or k-fold protocol")
+    }
 }
 
 /// What `exp sweep` reports when preparing `grid` failed: a grid or data file the stored sweep

@@ -97,7 +97,7 @@ import Tracker
         #expect(changed.stderr.contains("search.seed: stored 11, now 12"))
     }
 
-    /// `--dry-run` says what is drawn; a halving method is refused until it runs, exit 2,
+    /// `--dry-run` says what is drawn; a halving method is refused with `--shard`, exit 2,
     /// nothing stored.
     @Test func dryRunAndUnsupportedMethods() throws {
         let dir = temporaryDirectory()
@@ -112,9 +112,9 @@ import Tracker
             {"name": "sh", "dataset": "\(repositoryRoot.appendingPathComponent("Data/iris.data").path)",
              "search": {"method": "successive_halving", "min_epochs": 1, "max_epochs": 9}, "grid": {"learning_rate": [0.1]}}
             """.write(to: halving, atomically: true, encoding: .utf8)
-        let refused = try exp(["sweep", halving.path, "--db", "runs.db"], in: dir)
+        let refused = try exp(["sweep", halving.path, "--db", "runs.db", "--shard", "0/2"], in: dir)
         #expect(refused.status == 2)
-        #expect(refused.stderr.contains("search.method: successive_halving is not supported yet by exp sweep"))
+        #expect(refused.stderr.contains("search.method: successive_halving cannot run with --shard"))
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("runs.db").path))
     }
 }

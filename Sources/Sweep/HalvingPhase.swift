@@ -1,0 +1,92 @@
+import Determinism
+import Foundation
+import Tracker
+
+/// What a successive-halving or Hyperband sweep trains and decides (``PreparedSweep/halving``).
+public struct HalvingPlan: Sendable, Equatable {
+    /// A group of configurations halved together, from rung ``firstRung`` up.
+    public struct Bracket: Sendable, Equatable {
+        /// 0 for successive halving; Hyperband's `s` (the bracket starting at rung `s`).
+        public var index: Int
+        /// The rung its configurations start at.
+        public var firstRung: Int
+        /// Hashes of its configurations, in the grid's order.
+        public var configurations: [String]
+    }
+
+    /// Epochs of each rung (``SearchSpec/rungBudgets``), smallest first.
+    public var budgets: [Int]
+    /// The share `1 / factor` of a rung's configurations is promoted.
+    public var reductionFactor: Int
+    /// Runs each configuration has: seeds x search splits.
+    public var runsPerConfiguration: Int
+    public var brackets: [Bracket]
+
+    /// The plan of `search` over configurations (hashes, in the grid's order) trained on
+    /// `runsPerConfiguration` runs each; nil unless `search` is a halving method.
+    ///
+    /// Successive halving puts every configuration in one bracket from rung 0. Hyperband
+    /// (Li et al., JMLR 2018, Algorithm 1) runs `s_max + 1` brackets, bracket `s` starting at
+    /// rung `s` (budget `min_epochs × factor^s`); with the configurations given rather than
+    /// drawn per bracket, configuration `i` goes to bracket `i mod (s_max + 1)`.
+    public init?(search: SearchSpec?, configurations: [String], runsPerConfiguration: Int) {
+        guard let search, search.method.isHalving, let factor = search.reductionFactor, !search.rungBudgets.isEmpty else { return nil }
+        budgets = search.rungBudgets
+        reductionFactor = factor
+        self.runsPerConfiguration = runsPerConfiguration
+        if search.method == .hyperband {
+            let count = search.bracketCount
+            brackets = (0..<count).map { s in
+                Bracket(index: s, firstRung: s, configurations: configurations.enumerated().filter { $0.offset % count == s }.map(\.element))
+            }.filter { !$0.configurations.isEmpty }
+        } else {
+            brackets = [Bracket(index: 0, firstRung: 0, configurations: configurations)]
+        }
+    }
+
+    /// The bracket of a configuration.
+    public func bracket(of configSHA256: String) -> Bracket? {
+        brackets.first { $0.configurations.contains(configSHA256) }
+    }
+
+    /// The epochs a run of `configSHA256` trains to after `promotions` promotions.
+    public func budget(of configSHA256: String, promotions: Int) -> Int {
+        let first = bracket(of: configSHA256)?.firstRung ?? 0
+        return budgets[min(first + promotions, budgets.count - 1)]
+    }
+}
+
+/// The rungs of a halving search, decided synchronously: a rung is decided once every run of
+/// its configurations has trained exactly the rung's budget (or diverged), by the ranking rule
+/// (``Tracker/Ranking``) over those runs, in one transaction that writes nothing for a rung
+/// decided already (``Tracker/RunStore/decideRung(sweepID:bracket:rung:budgetEpochs:configurations:runsPerConfiguration:promote:)``).
+/// The promoted configurations' runs are queued again and continue from their checkpoints;
+/// the others are `pruned`. The outcome depends on the stored results only, never on which
+/// process or worker trained them or when, so any number of jobs and processes decide the
+/// same rungs (docs/architecture.md, "Halving searches").
+public enum HalvingPhase {
+    /// Decides every rung whose runs are all at its budget and that is not decided yet, up the
+    /// rungs of each bracket.
+    /// - Returns: how many rungs this call decided.
+    /// - Throws: `SQLiteError`.
+    @discardableResult
+    public static func decideReady(_ plan: HalvingPlan, sweepID: Int64, store: RunStore) throws -> Int {
+        var decided = 0
+        for bracket in plan.brackets {
+            var candidates = bracket.configurations
+            for rung in bracket.firstRung..<(plan.budgets.count - 1) where !candidates.isEmpty {
+                let outcome = try store.decideRung(sweepID: sweepID, bracket: bracket.index, rung: rung, budgetEpochs: plan.budgets[rung],
+                                                   configurations: candidates, runsPerConfiguration: plan.runsPerConfiguration,
+                                                   promote: candidates.count / plan.reductionFactor)
+                switch outcome {
+                case .waiting: candidates = []
+                case .decided(let promoted):
+                    decided += 1
+                    candidates = promoted
+                case .alreadyDecided(let promoted): candidates = promoted
+                }
+            }
+        }
+        return decided
+    }
+}

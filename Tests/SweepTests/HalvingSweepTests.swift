@@ -1,0 +1,116 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import Sweep
+@testable import Tracker
+
+/// Successive halving and Hyperband run in-process: rungs decided at exactly their budgets,
+/// promoted runs continued from their checkpoints, the same outcome whatever the number of jobs.
+@Suite struct HalvingSweepTests {
+    /// Nine configurations x two seeds on Iris; budgets 1, 3, 9 epochs.
+    static func halvingGrid(method: String = "successive_halving", name: String = "halving") throws -> GridFile {
+        try grid("""
+            {"name": "\(name)", "dataset": "data/iris.data", "seeds": [1, 2],
+             "protocol": {"test_fraction": 0.2, "validation_fraction": 0.2, "split_seed": 0},
+             "search": {"method": "\(method)", "min_epochs": 1, "max_epochs": 9, "reduction_factor": 3},
+             "grid": {"hidden_layers": [[4], [8], [16]], "learning_rate": [0.05, 0.5, 2], "optimizer": ["momentum"],
+                      "activation": ["tanh"], "loss": ["cross_entropy"], "init": ["xavier"], "batch_size": [16]}}
+            """)
+    }
+
+    /// Everything a halving sweep decided and stored, by configuration and seed.
+    static func outcome(_ db: String) throws -> [String] {
+        let store = try RunStore(path: db)
+        let runs = try store.connection.query("""
+            SELECT r.config_sha256 || '/' || r.seed || ' ' || r.status || ' ' || r.epochs_run || ' '
+                   || COALESCE((SELECT group_concat(g.rung || g.outcome || g.rank, ',') FROM rungs g WHERE g.run_id = r.run_id), '')
+                   || ' ' || (SELECT hex(data) FROM weights w WHERE w.run_id = r.run_id AND w.kind = 'final') AS line
+            FROM runs r ORDER BY r.config_sha256, r.seed
+            """) { s in try s.required(s.string, "line") }
+        return runs
+    }
+
+    @Test func successiveHalvingPromotesAThirdAtEachRungAndPrunesTheRest() throws {
+        let dir = temporaryDirectory()
+        let db = dir.appendingPathComponent("runs.db").path
+        let (prepared, summary) = try runSweep(try Self.halvingGrid(), db: db, jobs: 2)
+        #expect(prepared.halving?.budgets == [1, 3, 9])
+        #expect(summary.complete)
+        // 9 configurations -> 3 -> 1: 6 + 2 runs pruned at rung 0 and 1 ... per seed.
+        #expect(summary.counts == [.pruned: 16, .finished: 2])
+        let store = try RunStore(path: db)
+        let epochs = try store.connection.query("SELECT status, epochs_run, COUNT(*) AS n FROM runs GROUP BY status, epochs_run ORDER BY 1, 2") { s in
+            "\(try s.required(s.string, "status")) \(try s.required(s.int, "epochs_run")) \(try s.required(s.int, "n"))"
+        }
+        #expect(epochs == ["finished 9 2", "pruned 1 12", "pruned 3 4"])
+        // Each run's curve is whole: one epoch_metrics row per epoch it trained.
+        #expect(try store.connection.scalar("SELECT SUM(epochs_run) FROM runs")?.int
+                == store.connection.scalar("SELECT COUNT(*) FROM epoch_metrics")?.int)
+        #expect(try store.connection.scalar("SELECT SUM(epochs_run) FROM runs")?.int == 12 + 12 + 18)
+        let decisions = try store.rungDecisions(sweepID: prepared.sweepID)
+        #expect(decisions.filter { $0.rung == 0 }.count == 18 && decisions.filter { $0.rung == 1 }.count == 6)
+        #expect(decisions.filter { $0.rung == 0 && $0.promoted }.count == 6)
+        #expect(decisions.filter { $0.rung == 1 && $0.promoted }.count == 2)
+        // Rung 1 ranked on the 3-epoch results the rungs table keeps.
+        #expect(decisions.filter { $0.rung == 1 }.allSatisfy { $0.budgetEpochs == 3 && $0.candidates == 3 })
+    }
+
+    @Test func aPromotedRunEqualsTheSameRunTrainedInOneGo() throws {
+        let dir = temporaryDirectory()
+        let db = dir.appendingPathComponent("runs.db").path
+        try runSweep(try Self.halvingGrid(), db: db, jobs: 1)
+        let store = try RunStore(path: db)
+        let top = try store.connection.query("""
+            SELECT config, seed, run_id FROM runs WHERE status = 'finished' ORDER BY seed
+            """) { s in (try s.required(s.string, "config"), try s.required(s.int, "seed"), try s.required(s.id, "run_id")) }
+        #expect(top.count == 2)
+        // The same configuration as a grid cell of 9 epochs, trained in one go.
+        var hp = try hyperparameters(fromConfig: top[0].0)
+        hp.epochs = 9
+        let oneGo = dir.appendingPathComponent("one-go.db").path
+        let gridOneGo = try grid(gridText(name: "one-go", seeds: [top[0].1], grid: """
+            {"hidden_layers": [\(hp.hiddenLayers)], "learning_rate": [\(hp.learningRate)], "optimizer": ["momentum"],
+             "activation": ["tanh"], "loss": ["cross_entropy"], "init": ["xavier"], "batch_size": [16], "epochs": [9]}
+            """))
+        try runSweep(gridOneGo, db: oneGo, jobs: 1)
+        let whole = try RunStore(path: oneGo)
+        #expect(try whole.weights(runID: 1) == store.weights(runID: top[0].2))
+        #expect(try whole.weights(runID: 1, kind: "best") == store.weights(runID: top[0].2, kind: "best"))
+        let curve = { (s: RunStore, id: Int64) in
+            try s.connection.query("SELECT epoch, train_loss, validation_loss, validation_accuracy FROM epoch_metrics WHERE run_id = ? ORDER BY epoch",
+                                   [.integer(id)]) { st in (0..<4).map { st.value($0) } }
+        }
+        #expect(try curve(whole, 1) == curve(store, top[0].2))
+    }
+
+    @Test func theOutcomeDoesNotDependOnTheNumberOfJobs() throws {
+        let dir = temporaryDirectory()
+        var outcomes: [[String]] = []
+        for jobs in [1, 2] {
+            let db = dir.appendingPathComponent("jobs\(jobs).db").path
+            try runSweep(try Self.halvingGrid(), db: db, jobs: jobs)
+            outcomes.append(try Self.outcome(db))
+        }
+        #expect(outcomes[0].count == 18)
+        #expect(outcomes[0] == outcomes[1])
+    }
+
+    @Test func hyperbandRunsOneBracketPerStartingRung() throws {
+        let dir = temporaryDirectory()
+        let db = dir.appendingPathComponent("runs.db").path
+        let (prepared, summary) = try runSweep(try Self.halvingGrid(method: "hyperband", name: "hyperband"), db: db, jobs: 2)
+        let plan = try #require(prepared.halving)
+        #expect(plan.brackets.map(\.firstRung) == [0, 1, 2])
+        #expect(plan.brackets.map(\.configurations.count) == [3, 3, 3])
+        #expect(summary.complete)
+        // Bracket 0: 3 configurations at 1 epoch -> 1 at 3 -> 1 at 9; bracket 1: 3 at 3 -> 1 at 9;
+        // bracket 2: 3 at 9. Two seeds each.
+        let store = try RunStore(path: db)
+        let epochs = try store.connection.query("SELECT status, epochs_run, COUNT(*) AS n FROM runs GROUP BY status, epochs_run ORDER BY 1, 2") { s in
+            "\(try s.required(s.string, "status")) \(try s.required(s.int, "epochs_run")) \(try s.required(s.int, "n"))"
+        }
+        #expect(epochs == ["finished 9 10", "pruned 1 4", "pruned 3 4"])
+        let decisions = try store.rungDecisions(sweepID: prepared.sweepID)
+        #expect(Set(decisions.map(\.bracket)) == [0, 1])
+    }
+}
