@@ -72,6 +72,25 @@ enum GridVersions {
         try? GridFile.parse(version.grid, url: URL(fileURLWithPath: version.gridPath ?? grid.url.path), maxCells: .max)
     }
 
+    /// The hashes of the configurations each stored grid version added, in version order and,
+    /// within one, in the grid's order: a halving search halves each group on its own, so more
+    /// trials start a new bracket and decided rungs never change. A version this `exp` cannot
+    /// read adds nothing here (its configurations fall to the next readable version).
+    /// - Throws: `SQLiteError`; `EncodingError` for a configuration without canonical JSON.
+    static func configurationGroups(sweepID: Int64, current: GridFile, store: RunStore) throws -> [[String]] {
+        let sha = sha256Hex(current.canonicalJSON)
+        var seen: Set<String> = [], groups: [[String]] = []
+        var versions = try store.gridVersions(sweepID: sweepID).map { version in
+            version.canonicalSHA256 == sha ? current : read(version, near: current)
+        }
+        if versions.isEmpty { versions = [current] }
+        for grid in versions.compactMap({ $0 }) {
+            let added = try grid.configurations.map { sha256Hex(try canonicalJSON($0)) }.filter { seen.insert($0).inserted }
+            if !added.isEmpty { groups.append(added) }
+        }
+        return groups
+    }
+
     /// The sweep's search cells: each stored version's new cells from its first cell index on.
     /// - Throws: `SQLiteError`.
     static func plan(sweepID: Int64, current: GridFile, splits: [(split: PlannedSplit, id: Int64)], store: RunStore) throws -> CellPlan {

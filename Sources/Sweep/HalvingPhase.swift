@@ -6,7 +6,8 @@ import Tracker
 public struct HalvingPlan: Sendable, Equatable {
     /// A group of configurations halved together, from rung ``firstRung`` up.
     public struct Bracket: Sendable, Equatable {
-        /// 0 for successive halving; Hyperband's `s` (the bracket starting at rung `s`).
+        /// Its number in `rungs.bracket`: `g` for successive halving, `g x (s_max + 1) + s` for
+        /// Hyperband's bracket `s`, where `g` counts the grid versions that added configurations.
         public var index: Int
         /// The rung its configurations start at.
         public var firstRung: Int
@@ -22,26 +23,28 @@ public struct HalvingPlan: Sendable, Equatable {
     public var runsPerConfiguration: Int
     public var brackets: [Bracket]
 
-    /// The plan of `search` over configurations (hashes, in the grid's order) trained on
-    /// `runsPerConfiguration` runs each; nil unless `search` is a halving method.
+    /// The plan of `search` over groups of configurations (hashes, in the grid's order; one
+    /// group per grid version that added configurations), trained on `runsPerConfiguration`
+    /// runs each; nil unless `search` is a halving method.
     ///
-    /// Successive halving puts every configuration in one bracket from rung 0. Hyperband
-    /// (Li et al., JMLR 2018, Algorithm 1) runs `s_max + 1` brackets, bracket `s` starting at
-    /// rung `s` (budget `min_epochs × factor^s`); with the configurations given rather than
-    /// drawn per bracket, configuration `i` goes to bracket `i mod (s_max + 1)`.
-    public init?(search: SearchSpec?, configurations: [String], runsPerConfiguration: Int) {
+    /// Successive halving halves each group in a bracket of its own from rung 0, so extending a
+    /// search with more trials starts a new bracket and never changes a decided rung. Hyperband
+    /// (Li et al., JMLR 2018, Algorithm 1) runs `s_max + 1` brackets per group, bracket `s`
+    /// starting at rung `s` (budget `min_epochs × factor^s`); with the configurations given
+    /// rather than drawn per bracket, a group's configuration `i` goes to bracket
+    /// `i mod (s_max + 1)`.
+    public init?(search: SearchSpec?, groups: [[String]], runsPerConfiguration: Int) {
         guard let search, search.method.isHalving, let factor = search.reductionFactor, !search.rungBudgets.isEmpty else { return nil }
         budgets = search.rungBudgets
         reductionFactor = factor
         self.runsPerConfiguration = runsPerConfiguration
-        if search.method == .hyperband {
-            let count = search.bracketCount
-            brackets = (0..<count).map { s in
-                Bracket(index: s, firstRung: s, configurations: configurations.enumerated().filter { $0.offset % count == s }.map(\.element))
-            }.filter { !$0.configurations.isEmpty }
-        } else {
-            brackets = [Bracket(index: 0, firstRung: 0, configurations: configurations)]
-        }
+        let count = search.method == .hyperband ? search.bracketCount : 1
+        brackets = groups.enumerated().flatMap { g, configurations in
+            (0..<count).map { s in
+                Bracket(index: g * count + s, firstRung: count == 1 ? 0 : s,
+                        configurations: configurations.enumerated().filter { $0.offset % count == s }.map(\.element))
+            }
+        }.filter { !$0.configurations.isEmpty }
     }
 
     /// The bracket of a configuration.

@@ -206,9 +206,10 @@ public enum SweepPlanner {
             var prepared = PreparedSweep(sweepID: sweep.id!, name: grid.name, dataset: dataset, datasetID: record.id!, newCells: added,
                                          cells: cells, queueBatch: max(1, queueBatch), requeue: RequeueOutcome(),
                                          refit: nil)
-            prepared.halving = HalvingPlan(search: grid.search,
-                                           configurations: try grid.configurations.map { sha256Hex(try canonicalJSON($0)) },
-                                           runsPerConfiguration: grid.seeds.count * searchSplits.count)
+            if grid.search?.method.isHalving == true {
+                prepared.halving = HalvingPlan(search: grid.search, groups: try GridVersions.configurationGroups(
+                    sweepID: sweep.id!, current: grid, store: store), runsPerConfiguration: grid.seeds.count * searchSplits.count)
+            }
             try prepared.queueNextBatch(store: store)
             let counts = try store.cellCounts(sweepID: sweep.id!)
             progress(counts.queued, counts.planned)

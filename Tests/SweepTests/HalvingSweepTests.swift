@@ -8,12 +8,13 @@ import TestSupport
 /// promoted runs continued from their checkpoints, the same outcome whatever the number of jobs.
 @Suite struct HalvingSweepTests {
     /// Nine configurations x two seeds on Iris; budgets 1, 3, 9 epochs.
-    static func halvingGrid(method: String = "successive_halving", name: String = "halving") throws -> GridFile {
+    static func halvingGrid(method: String = "successive_halving", name: String = "halving",
+                            rates: String = "0.05, 0.5, 2") throws -> GridFile {
         try grid("""
             {"name": "\(name)", "dataset": "data/iris.data", "seeds": [1, 2],
              "protocol": {"test_fraction": 0.2, "validation_fraction": 0.2, "split_seed": 0},
              "search": {"method": "\(method)", "min_epochs": 1, "max_epochs": 9, "reduction_factor": 3},
-             "grid": {"hidden_layers": [[4], [8], [16]], "learning_rate": [0.05, 0.5, 2], "optimizer": ["momentum"],
+             "grid": {"hidden_layers": [[4], [8], [16]], "learning_rate": [\(rates)], "optimizer": ["momentum"],
                       "activation": ["tanh"], "loss": ["cross_entropy"], "init": ["xavier"], "batch_size": [16]}}
             """)
     }
@@ -112,5 +113,29 @@ import TestSupport
         #expect(epochs == ["finished 9 10", "pruned 1 4", "pruned 3 4"])
         let decisions = try store.rungDecisions(sweepID: prepared.sweepID)
         #expect(Set(decisions.map(\.bracket)) == [0, 1])
+    }
+
+    @Test func moreConfigurationsStartANewBracketAndDecidedRungsNeverChange() throws {
+        let dir = temporaryDirectory()
+        let db = dir.appendingPathComponent("runs.db").path
+        let (first, _) = try runSweep(try Self.halvingGrid(), db: db, jobs: 2)
+        let before = try RunStore(path: db).rungDecisions(sweepID: first.sweepID)
+        let decidedAt = try RunStore(path: db).connection.query("SELECT run_id || '/' || rung || '/' || decided_at AS d FROM rungs ORDER BY 1") {
+            try $0.required($0.string, "d")
+        }
+        // Three more configurations (learning rate 1): a bracket of their own.
+        let (extended, summary) = try runSweep(try Self.halvingGrid(rates: "0.05, 0.5, 2, 1"), db: db, jobs: 2)
+        #expect(extended.halving?.brackets.map(\.configurations.count) == [9, 3])
+        #expect(summary.complete)
+        let store = try RunStore(path: db)
+        let after = try store.rungDecisions(sweepID: extended.sweepID)
+        #expect(Array(after.prefix(before.count)) == before)
+        #expect(try store.connection.query("SELECT run_id || '/' || rung || '/' || decided_at AS d FROM rungs WHERE run_id <= 18 ORDER BY 1") {
+            try $0.required($0.string, "d")
+        } == decidedAt)
+        let added = after.filter { $0.bracket == 1 }
+        // 3 configurations x 2 seeds at rung 0, one configuration promoted to rung 1 (3 -> 1 -> 1).
+        #expect(added.filter { $0.rung == 0 }.count == 6 && added.filter { $0.rung == 0 && $0.promoted }.count == 2)
+        #expect(summary.counts[.finished] == 4)
     }
 }
