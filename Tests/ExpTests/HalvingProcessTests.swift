@@ -1,0 +1,108 @@
+import Determinism
+import Foundation
+import Testing
+import TestSupport
+import Tracker
+
+/// A successive-halving sweep run as users run it: killed with `kill -9` mid-rung and resumed,
+/// or shared by two processes, it trains each run once per rung, decides each rung once, and
+/// ends equal to one uninterrupted process.
+@Suite(.serialized, .tags(.slow), .skippedWhenFast) struct HalvingProcessTests {
+    /// Nine configurations x two seeds over the shipped Iris file, rungs of 20, 60 and 180 epochs.
+    static func writeGrid(_ dir: URL) throws -> URL {
+        let url = dir.appendingPathComponent("halving.json")
+        try """
+            {"name": "halving", "dataset": "\(repositoryRoot.appendingPathComponent("Data/iris.data").path)", "seeds": [1, 2],
+             "search": {"method": "successive_halving", "min_epochs": 20, "max_epochs": 180, "reduction_factor": 3},
+             "grid": {"hidden_layers": [[8], [16, 8], [32]], "learning_rate": [0.02, 0.1, 0.5], "activation": ["relu"]}}
+            """.write(to: url, atomically: true, encoding: .utf8)
+        return url
+    }
+
+    /// Each run's status, epochs, rung decisions, training losses and final weights, by cell;
+    /// and the rung rows in all.
+    static func outcomes(_ path: String) throws -> (runs: [String: String], rungRows: Int) {
+        let connection = try Connection(path: path)
+        let rows = try connection.query("""
+            SELECT r.config_sha256 || '/' || r.seed, r.status || ' ' || r.epochs_run || ' '
+                   || COALESCE((SELECT group_concat(g.rung || ':' || g.outcome || ':' || g.rank || ':' || g.value, ',')
+                                FROM rungs g WHERE g.run_id = r.run_id), '') || ' '
+                   || (SELECT group_concat(train_loss, ',') FROM epoch_metrics m WHERE m.run_id = r.run_id) || ' '
+                   || (SELECT hex(data) FROM weights w WHERE w.run_id = r.run_id AND w.kind = 'final')
+            FROM runs r
+            """) { ($0.string(0)!, $0.string(1) ?? "") }
+        return (Dictionary(uniqueKeysWithValues: rows), try connection.scalar("SELECT COUNT(*) FROM rungs")?.int ?? 0)
+    }
+
+    /// Epoch metrics stored so far (0 while the file does not exist yet).
+    static func storedEpochs(_ path: String) -> Int {
+        guard FileManager.default.fileExists(atPath: path) else { return 0 }
+        return (try? Connection(path: path).scalar("SELECT COUNT(*) FROM epoch_metrics")?.int) ?? 0
+    }
+
+    @Test func killedMidRungTheSweepResumesToTheSameOutcome() throws {
+        let dir = temporaryDirectory()
+        let gridURL = try Self.writeGrid(dir)
+        let reference = try exp(["sweep", gridURL.path, "--db", "reference.db", "--quiet"], in: dir)
+        #expect(reference.status == 0, "\(reference.stderr)")
+        let expected = try Self.outcomes(dir.appendingPathComponent("reference.db").path)
+        // 18 runs at 20 epochs, 6 promoted to 60, 2 to 180: rung rows 18 + 6.
+        #expect(expected.rungRows == 24)
+        #expect(expected.runs.values.filter { $0.hasPrefix("finished 180 ") }.count == 2)
+
+        let db = dir.appendingPathComponent("runs.db").path
+        var delays = SplitMix64(seed: 7)  // reproducible kill moments
+        var stored = 0
+        for trial in 0..<8 {
+            let process = try start(["sweep", gridURL.path, "--db", db, "--quiet", "--jobs", "2"])
+            let deadline = Date().addingTimeInterval(60)
+            while Date() < deadline, Self.storedEpochs(db) <= stored, process.isRunning { usleep(2_000) }
+            usleep(UInt32(truncatingIfNeeded: delays.next()) % 30_000)
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            #expect(try Connection(path: db).scalar("PRAGMA integrity_check")?.string == "ok", "trial \(trial)")
+            stored = Self.storedEpochs(db)
+        }
+        // The kills left the sweep unfinished: the resume has rungs still to train and decide.
+        #expect(try Self.outcomes(db).runs != expected.runs)
+        let resumed = try exp(["sweep", gridURL.path, "--db", db, "--quiet"], in: dir)
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        let outcome = try Self.outcomes(db)
+        #expect(outcome.rungRows == 24)
+        #expect(outcome.runs == expected.runs)
+    }
+
+    @Test func twoProcessesDecideEachRungOnce() throws {
+        let dir = temporaryDirectory()
+        let gridURL = try Self.writeGrid(dir)
+        #expect(try exp(["sweep", gridURL.path, "--db", "reference.db", "--quiet"], in: dir).status == 0)
+        var results: [ProgramResult?] = [nil, nil]
+        let lock = NSLock()
+        DispatchQueue.concurrentPerform(iterations: 2) { i in
+            let result = try? exp(["sweep", gridURL.path, "--db", "runs.db", "--jobs", "1", "--quiet"], in: dir)
+            lock.withLock { results[i] = result }
+        }
+        for result in results {
+            #expect(result?.status == 0, "\(result?.stderr ?? "did not run")")
+            #expect(result?.stderr.contains("locked") == false)
+        }
+        let shared = try Self.outcomes(dir.appendingPathComponent("runs.db").path)
+        #expect(shared.rungRows == 24)
+        #expect(shared.runs == (try Self.outcomes(dir.appendingPathComponent("reference.db").path)).runs)
+        let connection = try Connection(path: dir.appendingPathComponent("runs.db").path)
+        // Each run trained once per rung: one attempt for each of its claims (1 + its promotions).
+        #expect(try connection.scalar("""
+            SELECT COUNT(*) FROM runs r
+            WHERE r.attempt <> 1 + (SELECT COUNT(*) FROM rungs g WHERE g.run_id = r.run_id AND g.outcome = 'promoted')
+            """)?.int == 0)
+    }
+
+    @Test func shardsAreRefused() throws {
+        let dir = temporaryDirectory()
+        let gridURL = try Self.writeGrid(dir)
+        let refused = try exp(["sweep", gridURL.path, "--db", "shard.db", "--shard", "0/2"], in: dir)
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("search.method: successive_halving cannot run with --shard"))
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("shard.db").path))
+    }
+}
