@@ -90,6 +90,7 @@ struct HTMLReport {
         if let tags = report.info.tagsText { facts.append(("Tags", tags)) }
         let charts = [ReportCharts.learningCurves(report),
                       ReportCharts.accuracyByParameter(report),
+                      ReportCharts.sampledScatter(report),
                       ReportCharts.confusionMatrix(report)].compactMap { $0 }
         return .section(
             .class("sweep"),

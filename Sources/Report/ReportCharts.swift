@@ -132,9 +132,11 @@ enum ReportCharts {
     // MARK: Accuracy by hyperparameter
 
     /// One panel per varying hyperparameter: each value's finished runs as dots at their
-    /// validation accuracy (area ∝ runs), with the mean marked.
+    /// validation accuracy (area ∝ runs), with the mean marked. Hyperparameters a random
+    /// search drew from a distribution are left to ``sampledScatter(_:)``.
     static func accuracyByParameter(_ report: SweepReport) -> SVGChart? {
-        let panels = report.dots.filter { $0.values.contains { !$0.dots.isEmpty } }
+        let drawn = Set(report.sampled.map(\.name))
+        let panels = report.dots.filter { !drawn.contains($0.name) && $0.values.contains { !$0.dots.isEmpty } }
         guard !panels.isEmpty else { return nil }
         let panelHeight = 170.0, gap = 72.0, top = 44.0
         var chart = SVGChart(width: width, height: top + Double(panels.count) * (panelHeight + gap) + 8,

@@ -26,6 +26,10 @@ public struct ReportOptions: Sendable {
     public var benchmarkAccuracy: Double? = nil
     /// The validation metric that ranks each sweep's configurations.
     public var metric: RankingMetric = .accuracy
+    /// For each random-search sweep, by name, the hyperparameters its trials draw from a
+    /// distribution: each gets a scatter of validation accuracy against its value in the HTML
+    /// report. Sweeps not listed draw nothing.
+    public var sampledHyperparameters: [String: [SampledHyperparameter]] = [:]
 
     /// Options writing to `outputDirectory`, with every other setting at its default.
     public init(outputDirectory: URL, top: Int = 10, sweeps: [String] = [],
@@ -37,5 +41,17 @@ public struct ReportOptions: Sendable {
         self.formats = formats
         self.benchmarkAccuracy = benchmarkAccuracy
         self.metric = metric
+    }
+}
+
+/// A hyperparameter a random search draws from a distribution, and whether on a log scale.
+public struct SampledHyperparameter: Sendable, Equatable {
+    public var name: String
+    /// True when it is drawn log-uniformly: its scatter has a log axis.
+    public var log: Bool
+
+    public init(name: String, log: Bool) {
+        self.name = name
+        self.log = log
     }
 }

@@ -24,6 +24,7 @@ public enum ReportWriter {
             while slugs.contains(slug) { slug = "\(report.slug)-\(suffix)"; suffix += 1 }
             slugs.insert(slug)
             report.slug = slug
+            report.sampled = options.sampledHyperparameters[name] ?? []
             return report
         }
         let text = ReportText(metric: options.metric, benchmarkOverride: options.benchmarkAccuracy)

@@ -155,6 +155,8 @@ struct SweepReport {
     var benchmark: Benchmark? = nil
     /// The validation metric that ranks the rows.
     var metric: RankingMetric = .accuracy
+    /// The hyperparameters a random search drew from distributions (``ReportOptions/sampledHyperparameters``).
+    var sampled: [SampledHyperparameter] = []
 
     /// Configurations with finished runs that lack the ranking metric (all stored before it
     /// was): they rank after every configuration that has it.

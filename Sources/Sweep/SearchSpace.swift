@@ -1,5 +1,7 @@
 import Determinism
+import Foundation
 import NeuralNet
+import Tracker
 
 /// The space a random search draws from: the grid's objects, each a list of choices or a
 /// distribution per hyperparameter, in schema order (docs/grid.md, "Search").
@@ -87,5 +89,18 @@ public struct SearchSpace: Sendable, Equatable {
             if seen.insert(configuration).inserted { drawn.append(configuration) }
         }
         return (ConfigurationList(drawn: drawn, schema: schema), trials - drawn.count, false)
+    }
+}
+
+extension SearchSpace {
+    /// The space the stored sweep `name` draws its trials from, read from its latest grid
+    /// version; nil when the sweep is not stored, draws nothing, or its grid cannot be read
+    /// by this `exp`.
+    /// - Throws: `SQLiteError`.
+    public static func stored(sweep name: String, store: RunStore) throws -> SearchSpace? {
+        guard let sweep = try store.sweep(named: name) else { return nil }
+        let latest = try store.gridVersions(sweepID: sweep.id!).last
+        let url = URL(fileURLWithPath: latest?.gridPath ?? sweep.gridPath ?? "grid.json")
+        return (try? GridFile.parse(latest?.grid ?? sweep.grid, url: url, maxCells: .max))?.space
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Report
+import Sweep
 import Tracker
 
 struct ReportCommand: ParsableCommand {
@@ -61,6 +62,10 @@ struct ReportCommand: ParsableCommand {
         options.metric = metric
         options.sweeps = sweep
         options.formats = Set(format.split(separator: ",").compactMap { ReportFormat(rawValue: String($0)) })
+        for name in sweep.isEmpty ? known : sweep {
+            guard let space = try SearchSpace.stored(sweep: name, store: store) else { continue }
+            options.sampledHyperparameters[name] = space.sampledHyperparameters.map { SampledHyperparameter(name: $0.name, log: $0.log) }
+        }
         let files: [URL]
         do {
             files = try ReportWriter.write(store: store, options: options)

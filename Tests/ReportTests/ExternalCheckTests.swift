@@ -68,7 +68,11 @@ private func reportsToCheck(_ fixture: Fixture) throws -> [URL] {
     runs.append(RunSpec(parameters: baseline(["learning_rate": "9"]), seed: 1, status: .diverged))
     try rich.sweep("rich", runs: runs)
     let richOutput = fixture.directory.appendingPathComponent("rich")
-    files += try ReportWriter.write(store: rich.store, options: ReportOptions(outputDirectory: richOutput, top: 5))
+    var richOptions = ReportOptions(outputDirectory: richOutput, top: 5)
+    // As if learning_rate and hidden_layers were drawn by a random search: the scatter is checked too.
+    richOptions.sampledHyperparameters = ["rich": [SampledHyperparameter(name: "hidden_layers", log: true),
+                                                   SampledHyperparameter(name: "learning_rate", log: true)]]
+    files += try ReportWriter.write(store: rich.store, options: richOptions)
     let compared = try [1, 5, 13, 49].map { try #require(try rich.store.runDetail(id: $0)) }
     let comparison = fixture.directory.appendingPathComponent("compare.html")
     try RunComparison(details: compared).html(databasePath: "runs.db").write(to: comparison, atomically: true, encoding: .utf8)
