@@ -83,6 +83,7 @@ struct HTMLReport {
     private func section(_ report: SweepReport) -> Node<HTML.BodyContext> {
         var facts: [(String, String)] = [("Protocol", text.protocolText(report.info)), ("Runs", text.statusText(report.info)),
                                          ("Ranking", text.rankingRule(report)), ("Benchmark", text.benchmarkFact(report))]
+        if let halving = text.halvingText(report.info) { facts.insert(("Successive halving", halving), at: 2) }
         if !report.parameters.constant.isEmpty {
             facts.append(("Same in every configuration",
                           report.parameters.constant.map { "\($0.name) \($0.value)" }.joined(separator: ", ")))

@@ -31,7 +31,7 @@ enum LeaderboardQuery {
                          statusCounts: RunStatus.allCases.compactMap { status in counts[status].map { (status.rawValue, $0) } },
                          testRowCounts: overview.testRowCounts, benchmark: overview.benchmark,
                          tags: try store.tags(of: .sweep(name)).map { ($0.key, $0.value) },
-                         note: try store.note(of: .sweep(name))?.text)
+                         note: try store.note(of: .sweep(name))?.text, halving: try store.halvingSummary(sweepID: overview.sweepID))
     }
 
     /// Each configuration's hyperparameters (from one of its runs), and which of them vary.
@@ -135,6 +135,12 @@ enum LeaderboardQuery {
         let info = try sweepInfo(store, name: name)
         let (byConfig, summary) = try parameters(store, sweepID: info.id)
         var rows = try rows(store, sweepID: info.id, parameters: byConfig, metric: metric)
+        if info.halving != nil {
+            // A halving search ranks the configurations that reached its top rung; the pruned
+            // ones are counted in the sweep's line, not ranked.
+            rows = rows.filter { $0.runs > 0 && !($0.finishedRuns == 0 && $0.pendingRuns == 0 && $0.divergedRuns + $0.failedRuns == 0) }
+            for i in rows.indices { rows[i].rank = i + 1 }
+        }
         let shown = Set(SweepReport.tableRows(rows, top: top).map(\.configSHA256))
         // Row-level figures need every stored model and the data set to be readable; a report is
         // still written without them, saying why.

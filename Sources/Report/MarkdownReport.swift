@@ -74,6 +74,7 @@ struct MarkdownReport {
         var out = ["### Sweep " + e(report.info.name), ""]
         out.append("- Protocol: " + e(text.protocolText(report.info)))
         out.append("- Runs: " + e(text.statusText(report.info)))
+        if let halving = text.halvingText(report.info) { out.append("- Successive halving: " + e(halving)) }
         out.append("- Ranking: " + e(text.rankingRule(report)))
         out.append("- Benchmark: " + e(text.benchmarkFact(report)))
         if !report.parameters.constant.isEmpty {

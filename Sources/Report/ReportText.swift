@@ -195,6 +195,16 @@ struct ReportText {
         return "\(info.totalRuns) run\(info.totalRuns == 1 ? "" : "s")" + (parts.isEmpty ? "" : ": " + parts.joined(separator: ", "))
     }
 
+    /// For a halving search: `81 configurations, 1 reached the top rung (810 epochs) after 4
+    /// rungs; 3,000 of 328,050 epochs trained (0.9%) that a full grid would`; nil otherwise.
+    func halvingText(_ info: SweepInfo) -> String? {
+        guard let h = info.halving else { return nil }
+        let share = h.fullGridEpochs > 0 ? 100 * Double(h.epochsTrained) / Double(h.fullGridEpochs) : 0
+        return "\(h.configurations) configurations, \(h.reachedTop) reached the top rung (\(h.topBudget) epochs) after "
+            + "\(h.rungsDecided) rung\(h.rungsDecided == 1 ? "" : "s") decided; \(h.prunedRuns) runs pruned; budget spent: "
+            + "\(h.epochsTrained) of the \(h.fullGridEpochs) epochs a full grid would train (\(String(format: "%.1f", share))%)"
+    }
+
     /// The ranking rule in words, and how many configurations lack the ranking metric.
     func rankingRule(_ report: SweepReport) -> String {
         var text = "Ranked by \(rankedBy) over each configuration's finished runs; ties broken by lower standard deviation, then lower mean validation loss, then configuration hash; a configuration with any diverged or failed run ranks below all others. "

@@ -32,6 +32,8 @@ struct SweepInfo {
     var tags: [(key: String, value: String)] = []
     /// The sweep's note (`exp note --sweep`), nil when it has none.
     var note: String? = nil
+    /// For a successive-halving or Hyperband search: its rungs and the budget it spent.
+    var halving: HalvingSummary? = nil
 
     /// The tags as one line, `key=value, key=value`; nil when there are none.
     var tagsText: String? { tags.isEmpty ? nil : tags.map { "\($0.key)=\($0.value)" }.joined(separator: ", ") }

@@ -140,3 +140,48 @@ extension RunStore {
         try connection.scalar("SELECT COUNT(*) FROM rungs WHERE run_id = ? AND outcome = 'promoted'", [.integer(runID)])?.int ?? 0
     }
 }
+
+/// What a halving search trained, for its report: how much of a full grid's budget it spent.
+public struct HalvingSummary: Sendable, Equatable {
+    /// Configurations searched.
+    public var configurations: Int
+    /// Configurations with a run trained to the top budget (finished, diverged or failed there).
+    public var reachedTop: Int
+    /// Runs stopped at a rung (`pruned`).
+    public var prunedRuns: Int
+    /// Search runs in all.
+    public var runs: Int
+    /// The largest number of epochs a run trained: the top rung's budget once a run reached it.
+    public var topBudget: Int
+    /// Epochs trained, summed over the search runs.
+    public var epochsTrained: Int
+    /// Rungs decided (over every bracket).
+    public var rungsDecided: Int
+
+    /// Epochs a full grid would train: every run to ``topBudget``.
+    public var fullGridEpochs: Int { runs * topBudget }
+}
+
+extension RunStore {
+    /// The budget a halving search spent; nil for a sweep without decided rungs.
+    /// - Throws: ``SQLiteError``.
+    public func halvingSummary(sweepID: Int64) throws -> HalvingSummary? {
+        let rungs = try connection.scalar("""
+            SELECT COUNT(DISTINCT g.bracket || '/' || g.rung) FROM rungs g JOIN runs r ON r.run_id = g.run_id WHERE r.sweep_id = ?
+            """, [.integer(sweepID)])?.int ?? 0
+        guard rungs > 0 else { return nil }
+        return try connection.query("""
+            SELECT COUNT(DISTINCT config_sha256) AS configurations, COUNT(*) AS runs,
+                   COALESCE(SUM(status = 'pruned'), 0) AS pruned, COALESCE(SUM(epochs_run), 0) AS trained,
+                   COALESCE(MAX(epochs_run), 0) AS top,
+                   COUNT(DISTINCT CASE WHEN status <> 'pruned' AND epochs_run = (SELECT MAX(epochs_run) FROM runs
+                                       WHERE sweep_id = ? AND phase = 'search') THEN config_sha256 END) AS reached
+            FROM runs WHERE sweep_id = ? AND phase = 'search'
+            """, [.integer(sweepID), .integer(sweepID)]) { s in
+            HalvingSummary(configurations: try s.required(s.int, "configurations"), reachedTop: try s.required(s.int, "reached"),
+                           prunedRuns: try s.required(s.int, "pruned"), runs: try s.required(s.int, "runs"),
+                           topBudget: try s.required(s.int, "top"), epochsTrained: try s.required(s.int, "trained"),
+                           rungsDecided: rungs)
+        }.first
+    }
+}

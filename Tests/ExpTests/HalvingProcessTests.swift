@@ -106,3 +106,29 @@ import Tracker
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("shard.db").path))
     }
 }
+
+/// The report of a halving search ranks the configurations that reached the top rung and says
+/// what the search spent.
+@Suite struct HalvingReportTests {
+    @Test func theReportRanksTheTopRungAndShowsTheBudgetSpent() throws {
+        let dir = temporaryDirectory()
+        let gridURL = dir.appendingPathComponent("halving.json")
+        try """
+            {"name": "halving", "dataset": "\(repositoryRoot.appendingPathComponent("Data/iris.data").path)", "seeds": [1],
+             "search": {"method": "successive_halving", "min_epochs": 2, "max_epochs": 18, "reduction_factor": 3},
+             "grid": {"hidden_layers": [[4], [8], [16]], "learning_rate": [0.05, 0.2, 0.8]}}
+            """.write(to: gridURL, atomically: true, encoding: .utf8)
+        let swept = try exp(["sweep", gridURL.path, "--db", "runs.db", "--quiet"], in: dir)
+        #expect(swept.status == 0, "\(swept.stderr)")
+        let reported = try exp(["report", "--db", "runs.db", "--out", "report"], in: dir)
+        #expect(reported.status == 0, "\(reported.stderr)")
+        let markdown = try String(contentsOf: dir.appendingPathComponent("report/leaderboard.md"), encoding: .utf8)
+        // 9 configurations at 2 epochs, 3 at 6, 1 at 18: 18 + 12 + 12 = 42 of 9 x 18 = 162 epochs.
+        #expect(markdown.contains("- Runs: 9 runs: 1 finished, 8 pruned"))
+        #expect(markdown.contains("- Successive halving: 9 configurations, 1 reached the top rung (18 epochs) after 2 rungs decided; "
+                                  + "8 runs pruned; budget spent: 42 of the 162 epochs a full grid would train (25.9%)"))
+        #expect(markdown.contains("Top 1 of 1 configurations"))
+        let html = try String(contentsOf: dir.appendingPathComponent("report/leaderboard.html"), encoding: .utf8)
+        #expect(html.contains("Successive halving"))
+    }
+}

@@ -15,7 +15,27 @@ import TestSupport
 
     @Test func oneGridPerShippedDataSet() throws {
         let files = try FileManager.default.contentsOfDirectory(atPath: Self.folder.path).filter { $0.hasSuffix(".json") }
-        #expect(Set(files) == Set((Self.grids + Self.nestedGrids + Self.randomGrids.map { "\($0)_random" }).map { "\($0).json" }))
+        #expect(Set(files) == Set((Self.grids + Self.nestedGrids + Self.randomGrids.map { "\($0)_random" } + ["iris_halving"])
+            .map { "\($0).json" }))
+    }
+
+    /// The successive-halving Iris grid searches the shipped Iris grid's space, every epoch count
+    /// left to its rungs (10 to 810 epochs, factor 3: 81 configurations -> 27 -> 9 -> 3 -> 1).
+    @Test func halvingIrisGridIsTheShippedSpace() throws {
+        let shipped = try GridFile.load(Self.folder.appendingPathComponent("iris.json"))
+        let halving = try GridFile.load(Self.folder.appendingPathComponent("iris_halving.json"))
+        #expect(halving.search?.method == .successiveHalving)
+        #expect(halving.search?.rungBudgets == [10, 30, 90, 270, 810])
+        func withoutEpochs(_ grid: GridFile) throws -> Set<String> {
+            Set(try grid.configurations.map { configuration in
+                var c = configuration
+                c["epochs"] = nil
+                return try canonicalJSON(c)
+            })
+        }
+        #expect(halving.configurations.count == 81)
+        #expect(try withoutEpochs(halving) == withoutEpochs(shipped))
+        #expect(halving.datasetURL == shipped.datasetURL && halving.evaluation == shipped.evaluation && halving.seeds == shipped.seeds)
     }
 
     /// Each random grid draws as many trials as its shipped grid has configurations, on the
