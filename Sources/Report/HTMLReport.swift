@@ -92,6 +92,7 @@ struct HTMLReport {
         let charts = [ReportCharts.learningCurves(report),
                       ReportCharts.accuracyByParameter(report),
                       ReportCharts.sampledScatter(report),
+                      ReportCharts.rungCurves(report),
                       ReportCharts.confusionMatrix(report)].compactMap { $0 }
         return .section(
             .class("sweep"),

@@ -177,7 +177,11 @@ enum LeaderboardQuery {
                            confusion: matrix, slug: Escape.slug(name), reference: reference,
                            evidenceProblem: evidenceProblem, foldComparison: foldComparison, outer: outer,
                            benchmark: benchmark.map { Benchmark(testAccuracy: $0, source: ReportText.overrideSource) } ?? info.benchmark,
-                           metric: metric)
+                           metric: metric,
+                           rungCurves: try info.halving.map { halving in
+                               let curves = try store.rungCurves(sweepID: info.id)
+                               return (Array(Set(curves.budgets + [halving.topBudget])).sorted(), curves.runs)
+                           })
     }
 }
 

@@ -3,6 +3,8 @@ import Foundation
 /// The file names of one sweep's chart files, beside the report (nil when the chart is empty).
 struct ChartFiles {
     var curves: String?
+    /// A halving search's runs by epoch, with its rungs.
+    var rungs: String?
     var parameters: String?
     var confusion: String?
 }
@@ -106,6 +108,7 @@ struct MarkdownReport {
         if let files = charts[report.info.name] {
             for (file, alt) in [(files.curves, "Learning curves of the top configurations"),
                                 (files.parameters, "Validation accuracy by hyperparameter value"),
+                                (files.rungs, "Validation accuracy against epochs of every run, rungs marked"),
                                 (files.confusion, "Test confusion matrix of the best configuration")] {
                 if let file { out += ["![\(e(alt))](\(file))", ""] }
             }

@@ -49,6 +49,10 @@ public enum ReportWriter {
                     files.parameters = "leaderboard-\(report.slug)-parameters.svg"
                     chartFiles.append((chart.render(standalone: true), files.parameters!))
                 }
+                if let chart = ReportCharts.rungCurves(report) {
+                    files.rungs = "leaderboard-\(report.slug)-rungs.svg"
+                    chartFiles.append((chart.render(standalone: true), files.rungs!))
+                }
                 if let chart = ReportCharts.confusionMatrix(report) {
                     files.confusion = "leaderboard-\(report.slug)-confusion.svg"
                     chartFiles.append((chart.render(standalone: true), files.confusion!))

@@ -115,6 +115,7 @@ struct ChartPalette {
         svg.chart .axis{stroke:\(text)}
         svg.chart .grid{stroke:\(grid)}
         svg.chart .ref{stroke:\(reference)}
+        svg.chart .pruned{stroke:\(grid)}
         svg.chart .dot{fill:\(series[0]);stroke:\(series[0])}
         svg.chart .meanmark{stroke:\(series[1])}
         svg.chart .cell{fill:\(series[0])}
@@ -138,6 +139,8 @@ svg.chart .grid{stroke-width:1}
 svg.chart .ref{stroke-width:1.2;stroke-dasharray:6 4}
 svg.chart polyline{fill:none;stroke-width:1.8}
 svg.chart .train{stroke-dasharray:5 3}
+svg.chart .pruned{stroke-width:1}
+svg.chart .top{stroke-width:1.4}
 svg.chart .band{opacity:.15}
 svg.chart .dot{fill-opacity:.55}
 svg.chart .meanmark{stroke-width:2.5}

@@ -159,6 +159,9 @@ struct SweepReport {
     var metric: RankingMetric = .accuracy
     /// The hyperparameters a random search drew from distributions (``ReportOptions/sampledHyperparameters``).
     var sampled: [SampledHyperparameter] = []
+    /// For a halving search: the budgets of its decided rungs and its top rung, and every
+    /// run's validation accuracy per epoch.
+    var rungCurves: (budgets: [Int], runs: [RunCurve])? = nil
 
     /// Configurations with finished runs that lack the ranking metric (all stored before it
     /// was): they rank after every configuration that has it.

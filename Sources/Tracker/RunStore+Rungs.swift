@@ -185,3 +185,39 @@ extension RunStore {
         }.first
     }
 }
+
+/// One run's validation accuracy per epoch, for the chart of a halving search.
+public struct RunCurve: Sendable, Equatable {
+    public var runID: Int64
+    public var status: RunStatus
+    /// `(epoch, validation accuracy in [0, 1])`, by epoch; epochs without one left out.
+    public var points: [(epoch: Int, accuracy: Double)]
+
+    public static func == (a: RunCurve, b: RunCurve) -> Bool {
+        a.runID == b.runID && a.status == b.status && a.points.map(\.epoch) == b.points.map(\.epoch)
+            && a.points.map(\.accuracy) == b.points.map(\.accuracy)
+    }
+}
+
+extension RunStore {
+    /// Every search run's validation accuracy per epoch, by run, and the rung budgets the
+    /// sweep decided (smallest first).
+    /// - Throws: ``SQLiteError``.
+    public func rungCurves(sweepID: Int64) throws -> (budgets: [Int], runs: [RunCurve]) {
+        let budgets = try connection.query("""
+            SELECT DISTINCT g.budget_epochs FROM rungs g JOIN runs r ON r.run_id = g.run_id WHERE r.sweep_id = ? ORDER BY 1
+            """, [.integer(sweepID)]) { s in try s.required(s.int, "budget_epochs") }
+        var runs: [RunCurve] = []
+        for (runID, status, epoch, accuracy) in try connection.query("""
+            SELECT r.run_id, r.status, m.epoch, m.validation_accuracy FROM runs r JOIN epoch_metrics m ON m.run_id = r.run_id
+            WHERE r.sweep_id = ? AND r.phase = 'search' AND m.validation_accuracy IS NOT NULL ORDER BY r.run_id, m.epoch
+            """, [.integer(sweepID)], { s in
+                (try s.required(s.id, "run_id"), try readStatus(s), try s.required(s.int, "epoch"),
+                 try s.required(s.double, "validation_accuracy"))
+            }) {
+            if runs.last?.runID != runID { runs.append(RunCurve(runID: runID, status: status, points: [])) }
+            runs[runs.count - 1].points.append((epoch, accuracy))
+        }
+        return (budgets, runs)
+    }
+}

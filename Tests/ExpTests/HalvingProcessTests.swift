@@ -130,5 +130,12 @@ import Tracker
         #expect(markdown.contains("Top 1 of 1 configurations"))
         let html = try String(contentsOf: dir.appendingPathComponent("report/leaderboard.html"), encoding: .utf8)
         #expect(html.contains("Successive halving"))
+        // Every run's curve, pruned ones apart, with a dashed line at each of the three budgets.
+        let chart = try String(contentsOf: dir.appendingPathComponent("report/leaderboard-halving-rungs.svg"), encoding: .utf8)
+        #expect(chart.components(separatedBy: "<polyline ").count - 1 == 9)
+        #expect(chart.components(separatedBy: "class=\"pruned\"").count - 1 == 8 + 1)  // 8 runs and the legend
+        #expect(chart.contains("rungs at 2, 6, 18 epochs"))
+        #expect(markdown.contains("](leaderboard-halving-rungs.svg)"))
+        #expect(html.contains("rungs marked"))
     }
 }
