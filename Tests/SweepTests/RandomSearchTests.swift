@@ -1,6 +1,7 @@
 import Foundation
 import NeuralNet
 import Testing
+import TestSupport
 @testable import Sweep
 
 /// Random search in the grid file: distributions, the sampler's draws (pinned, so that a later
@@ -158,5 +159,15 @@ import Testing
         #expect(throws: GridError.self) { try GridFile.parse(Self.text(trials: 1_000_000), url: fixture("inline.json"), maxCells: 1000) }
         let problems = (try? GridFile.parse(Self.text(trials: 2000), url: fixture("inline.json"), maxCells: 1000)).map { _ in [String]() }
         #expect(problems == nil)
+    }
+
+    /// docs/grid.md's random-search example is a valid grid that draws what it says.
+    @Test func theDocumentedExampleIsValid() throws {
+        let markdown = try String(contentsOf: repositoryRoot.appendingPathComponent("docs/grid.md"), encoding: .utf8)
+        let example = try #require(fencedBlocks(in: markdown, language: "json").first { $0.contains(#""search""#) })
+        let g = try GridFile.parse(example, url: repositoryRoot.appendingPathComponent("Data/grids/example.json"))
+        #expect(g.search == SearchSpec(method: .random, trials: 81, seed: 7))
+        #expect(g.configurations.count == 81)
+        #expect(g.space?.sampledHyperparameters.map(\.name) == ["hidden_layers", "learning_rate", "batch_size"])
     }
 }

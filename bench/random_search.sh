@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Random search against the full grid (docs/benchmarks.md, "Random search"), from the
+# repository root:
+#
+#   bash bench/random_search.sh [DATASET ...]     # default: iris breast_cancer digits
+#
+# For each data set, runs its shipped grid (Data/grids/D.json) and its random search with as
+# many trials as the grid has configurations (Data/grids/D_random.json) with the release exp,
+# each into its own fresh database under bench/.work/random, timing each sweep; then
+# bench/random_search.py reads both leaderboards, and runs Optuna's RandomSampler driving
+# scikit-learn's MLPClassifier on the same split rows (read from the database). The peer needs
+# optuna and scikit-learn: it uses $PYTHON (default bench/.venv/bin/python, installing them there
+# when missing).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+swift build -c release --product exp >&2
+exp=.build/release/exp
+work=bench/.work/random
+mkdir -p "$work"
+python=${PYTHON:-bench/.venv/bin/python}
+if [ -z "${PYTHON:-}" ] && [ ! -x "$python" ]; then python3 -m venv bench/.venv >&2; fi
+if ! "$python" -c "import optuna, sklearn" 2>/dev/null; then "$python" -m pip install --quiet optuna scikit-learn >&2; fi
+jobs=${JOBS:-2}
+datasets=("$@")
+[ ${#datasets[@]} -eq 0 ] && datasets=(iris breast_cancer digits)
+for d in "${datasets[@]}"; do
+    for grid in "$d" "${d}_random"; do
+        rm -f "$work/$grid.db" "$work/$grid.db-wal" "$work/$grid.db-shm"
+        start=$(date +%s.%N)
+        "$exp" sweep "Data/grids/$grid.json" --db "$work/$grid.db" --jobs "$jobs" --quiet
+        end=$(date +%s.%N)
+        echo "{\"grid\": \"$grid\", \"seconds\": $(echo "$end - $start" | bc)}" > "$work/$grid.time.json"
+    done
+done
+env OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 "$python" bench/random_search.py "$work" "${datasets[@]}"
