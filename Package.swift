@@ -67,7 +67,11 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["TestSupport", "Datasets", "Determinism"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TrackerTests", dependencies: ["TestSupport", "Tracker", "Determinism"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SweepTests", dependencies: ["TestSupport", "Sweep", "Tracker", "NeuralNet", "Datasets", "Determinism"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ReportTests", dependencies: ["TestSupport", "Report", "Tracker", "NeuralNet", "Scoring", "Determinism"]),
+        // Synthetic sweeps stored through RunStore (the markup-name sweep among them), for the
+        // report's tests and the live view's.
+        .target(name: "ReportFixtures", dependencies: ["Tracker", "Determinism"], path: "Tests/ReportFixtures"),
+        .testTarget(name: "ReportTests", dependencies: ["TestSupport", "ReportFixtures", "Report", "Tracker", "NeuralNet", "Scoring", "Determinism"]),
+        .testTarget(name: "ServeTests", dependencies: ["TestSupport", "ReportFixtures", "Serve", "Report", "Tracker"]),
         // Runs the built `exp` executable as a user does (`swift test` builds every product first).
         .testTarget(name: "ExpTests", dependencies: ["TestSupport", "Tracker", "NeuralNet", "Determinism"]),
     ],

@@ -6,6 +6,8 @@ import Tracker
 /// Tracker's typed queries and Report's ``SweepLeaderboard``; nothing is written.
 struct API {
     let database: LiveDatabase
+    /// The `/api/events` feed, reported by `/api/status`.
+    var feed: LiveFeed? = nil
 
     /// Answers `GET /api/...` (`segments` after `api`).
     /// - Throws: ``Refusal`` (400, 404), ``DatabaseGoneError`` (503), or a store error (500).
@@ -13,7 +15,12 @@ struct API {
         switch segments.count {
         case 1 where segments[0] == "status":
             try query.allowOnly([])
-            return .json(.object([("database", database.currentState.json(path: database.path))]))
+            var members: [(String, JSONValue)] = [("database", database.currentState.json(path: database.path))]
+            if let feed {
+                members.append(("events", .object([("latest_id", .integer(feed.events(after: nil).last?.id ?? 0)),
+                                                   ("snapshots", .integer(feed.tickCount))])))
+            }
+            return .json(.object(members))
         case 1 where segments[0] == "sweeps":
             try query.allowOnly([])
             return .json(try sweeps())
@@ -42,17 +49,27 @@ struct API {
 
     /// Every sweep with its runs by status (every status, zero included) and its progress.
     func sweeps() throws -> JSONValue {
-        let list = try database.read { store -> [JSONValue] in
-            try store.sweepNames().compactMap { name -> JSONValue? in
-                guard let overview = try store.sweepOverview(named: name) else { return nil }
-                return Self.sweepSummary(overview, counts: try store.statusCounts(sweepID: overview.sweepID))
-            }
-        }
+        let list = try database.read(Self.sweepSummaries)
         return .object([
             ("database", database.currentState.json(path: database.path)),
             ("statuses", .array(RunStatus.allCases.map { .string($0.rawValue) })),
             ("sweeps", .array(list)),
         ])
+    }
+
+    /// The data of one `/api/events` event: the database's state and every sweep's summary, as
+    /// one line of JSON; `sweeps` is empty while the database cannot be read.
+    func feedSnapshot() -> String {
+        let list = (try? database.read(Self.sweepSummaries)) ?? []
+        let value = JSONValue.object([("database", database.currentState.json(path: database.path)), ("sweeps", .array(list))])
+        return (try? value.encoded()).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+
+    static func sweepSummaries(_ store: RunStore) throws -> [JSONValue] {
+        try store.sweepNames().compactMap { name -> JSONValue? in
+            guard let overview = try store.sweepOverview(named: name) else { return nil }
+            return sweepSummary(overview, counts: try store.statusCounts(sweepID: overview.sweepID))
+        }
     }
 
     static func sweepSummary(_ overview: SweepOverview, counts: [RunStatus: Int]) -> JSONValue {

@@ -2,7 +2,8 @@ import Foundation
 import Tracker
 
 /// A JSON value as the API sends it: strict JSON (RFC 8259), which has no NaN or infinities, so a
-/// non-finite number is sent as `null` (docs/serve.md). Object keys keep the order given.
+/// non-finite number is sent as `null` (docs/serve.md). Object keys are sent sorted, so the
+/// same value is always the same text (``LiveFeed`` compares snapshots as text).
 ///
 /// Serialised by Foundation's `JSONEncoder` (``encoded()``); this type only decides the values.
 enum JSONValue: Codable, Equatable {
@@ -103,10 +104,10 @@ enum JSONValue: Codable, Equatable {
         }
     }
 
-    /// The value as UTF-8 JSON text (keys in the order given, `/` not escaped).
+    /// The value as UTF-8 JSON text (keys sorted, `/` not escaped).
     func encoded() throws -> Data {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return try encoder.encode(self)
     }
 }

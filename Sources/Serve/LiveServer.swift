@@ -37,6 +37,8 @@ public struct ListenError: Error, CustomStringConvertible {
 public final class LiveServer: Sendable {
     public let configuration: ServeConfiguration
     let database: LiveDatabase
+    /// The shared snapshots of `/api/events`.
+    let feed = LiveFeed()
     /// Blocking database reads run here, off the server's event loops.
     private let queue = DispatchQueue(label: "exp.serve.reads", attributes: .concurrent)
 
@@ -55,6 +57,14 @@ public final class LiveServer: Sendable {
         var logger = Logger(label: "exp.serve")
         logger.logLevel = .critical
         let started = Started()
+        // One snapshot per tick for every client of /api/events.
+        let ticker = Task.detached { [self] in
+            while !Task.isCancelled {
+                feed.publish(API(database: database).feedSnapshot())
+                try? await Task.sleep(nanoseconds: 1_000_000_000)
+            }
+        }
+        defer { ticker.cancel() }
         let app = Application(
             responder: CallbackResponder<BasicRequestContext> { [self] request, _ in await respond(to: request) },
             configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port)),
@@ -81,21 +91,29 @@ public final class LiveServer: Sendable {
         let method = request.method.rawValue
         let host = request.head.authority
         let target = request.head.path ?? "/"
+        let lastEventID = request.headers[HTTPField.Name("Last-Event-ID")!]
         let reply = await withCheckedContinuation { continuation in
-            queue.async { continuation.resume(returning: self.handle(method: method, host: host, target: target)) }
+            queue.async { continuation.resume(returning: self.handle(method: method, host: host, target: target, lastEventID: lastEventID)) }
         }
         var headers = HTTPFields()
         headers[.contentType] = reply.contentType
         headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
         headers[.cacheControl] = "no-store"
         for (name, value) in reply.headers { headers[HTTPField.Name(name)!] = value }
-        let body = method == "HEAD" ? ResponseBody() : ResponseBody(byteBuffer: ByteBuffer(bytes: reply.body))
-        if method == "HEAD" { headers[.contentLength] = String(reply.body.count) }
+        let body: ResponseBody
+        if method == "HEAD" {
+            body = ResponseBody()
+            if reply.stream == nil { headers[.contentLength] = String(reply.body.count) }
+        } else if let stream = reply.stream {
+            body = ResponseBody(stream)
+        } else {
+            body = ResponseBody(byteBuffer: ByteBuffer(bytes: reply.body))
+        }
         return Response(status: HTTPResponse.Status(code: reply.status), headers: headers, body: body)
     }
 
     /// One request's answer: the guard's checks, then the route.
-    func handle(method: String, host: String?, target: String) -> Reply {
+    func handle(method: String, host: String?, target: String, lastEventID: String? = nil) -> Reply {
         let guardian = RequestGuard(boundHost: configuration.host, port: listeningPort.value)
         do {
             guard guardian.allowsHost(host) else {
@@ -108,9 +126,10 @@ public final class LiveServer: Sendable {
             let segments = try RequestGuard.segments(ofPath: path)
             let query = try QueryParameters(queryText)
             if segments.first == "api" {
-                return try API(database: database).respond(Array(segments.dropFirst()), query)
+                if segments == ["api", "events"] { return try EventStream.reply(feed: feed, query: query, lastEventID: lastEventID) }
+                return try API(database: database, feed: feed).respond(Array(segments.dropFirst()), query)
             }
-            throw Refusal.notFound("no such page: \(path)")
+            return try Pages(database: database).respond(segments, query)
         } catch let refusal as Refusal {
             return .error(refusal.status, refusal.message, headers: refusal.headers)
         } catch let gone as DatabaseGoneError {

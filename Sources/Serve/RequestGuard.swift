@@ -75,10 +75,11 @@ struct RequestGuard {
 
     /// The decoded path segments of a request target's path (`/api/runs/3` → `["api", "runs", "3"]`).
     ///
-    /// Refused (400): a path not starting with `/`; malformed percent-encoding or invalid UTF-8;
-    /// control characters; and traversal in any encoding: a segment that is `.` or `..` or holds
-    /// `/` or `\\`, as sent or after any number of percent-decodings (`%2e%2e`, `%252e%252e`,
-    /// `..%2f`, `%5c`). Each segment is decoded once for routing (a sweep named `50%` is `50%25`).
+    /// Each segment is percent-decoded once for routing (a sweep named `50%` is `50%25`, one
+    /// named `a/b` is `a%2Fb`). Refused (400): a path not starting with `/`; malformed
+    /// percent-encoding or invalid UTF-8; control characters; and traversal in any encoding: a
+    /// segment that holds a `.` or `..` part between slashes or backslashes, as sent or after any
+    /// number of percent-decodings (`..`, `%2e%2e`, `%252e%252e`, `..%2f`, `%5c..%5c`).
     static func segments(ofPath path: String) throws -> [String] {
         guard path.hasPrefix("/") else { throw Refusal.badRequest("request target must be a path starting with /") }
         var segments = path.dropFirst().split(separator: "/", omittingEmptySubsequences: false).map(String.init)
@@ -93,8 +94,9 @@ struct RequestGuard {
             var text: String? = raw
             for _ in 0..<10 {
                 guard let step = text else { break }
-                if step == "." || step == ".." || step.contains("\\") || (step != raw && step.contains("/")) {
-                    throw Refusal.badRequest("path refused: it tries to leave the site (., .., a backslash or an encoded slash)")
+                let parts = step.split(omittingEmptySubsequences: false) { $0 == "/" || $0 == "\\" }
+                if parts.contains(where: { $0 == "." || $0 == ".." }) {
+                    throw Refusal.badRequest("path refused: it tries to leave the site (a . or .. segment, in some encoding)")
                 }
                 let next = step.removingPercentEncoding
                 if next == step { break }
