@@ -31,6 +31,9 @@ struct Pages {
             try query.allowOnly([])
             let detail = try runDetail(try API.runID(segments[1]))
             return .page(ReportMarkup.curves(RunComparison(details: [detail])) ?? "<p>No epoch stored yet.</p>")
+        case 1 where segments[0] == "favicon.ico":
+            // No icon: an empty answer, so browsers log no failed request.
+            return Reply(status: 204, contentType: "image/x-icon", body: Data())
         case 1 where segments[0] == "compare":
             try query.allowOnly(["runs"])
             let ids = try query.runIDs("runs", count: 2...20)
@@ -56,7 +59,7 @@ struct Pages {
         return """
         <!DOCTYPE html>
         <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-        <meta name="color-scheme" content="light dark"><title>\(h(title))</title>
+        <meta name="color-scheme" content="light dark"><link rel="icon" href="data:,"><title>\(h(title))</title>
         <style>\(ReportMarkup.css)\(Self.css)</style></head>
         <body data-page="\(page)"\(extra)>
         <header><nav><a href="/">Sweeps</a></nav>
