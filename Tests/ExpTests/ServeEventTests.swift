@@ -88,3 +88,37 @@ func readEvents(port: Int, lastEventID: Int? = nil, count: Int, timeout: Double 
     }
     return Array(events.prefix(count))
 }
+
+/// A running run's learning curve grows in the API while it trains, and ends complete.
+@Test(.tags(.slow)) func aRunningRunsCurveGrows() throws {
+    let dir = try sweptIrisFolder(name: "warm", seeds: [1], grid: #"{"epochs": [2]}"#)
+    let server = try ServeProcess(database: "runs.db", in: dir)
+    let data = repositoryRoot.appendingPathComponent("Data/iris.data").path
+    try #"{"name": "long", "dataset": "\#(data)", "seeds": [1], "grid": {"epochs": [9000]}}"#
+        .write(to: dir.appendingPathComponent("long.json"), atomically: true, encoding: .utf8)
+    let sweep = Process()
+    sweep.executableURL = try expExecutable()
+    sweep.arguments = ["sweep", "long.json", "--quiet"]
+    sweep.currentDirectoryURL = dir
+    sweep.standardInput = FileHandle.nullDevice
+    sweep.standardOutput = FileHandle.nullDevice
+    try sweep.run()
+    defer { if sweep.isRunning { sweep.terminate() } }
+    var seen: [Int] = []  // epochs stored, each time the run was seen running
+    let runID = 2  // the warm sweep's run is 1
+    while sweep.isRunning {
+        if let reply = try? server.get("/api/runs/\(runID)"), reply.status == 200,  // 404 until the sweep stores it
+           let run = try? JSONSerialization.jsonObject(with: reply.body) as? [String: Any],
+           (run["summary"] as? [String: Any])?["status"] as? String == "running",
+           let curve = run["curve"] as? [[String: Any]] {
+            seen.append(curve.count)
+        }
+        Thread.sleep(forTimeInterval: 0.3)
+    }
+    #expect(sweep.terminationStatus == 0)
+    let growing = Array(Set(seen.filter { $0 > 0 })).sorted()
+    #expect(growing.count >= 2, "the curve grew while the run trained: \(seen)")
+    #expect(growing.allSatisfy { $0 < 9000 })
+    let final = try #require(try server.json("/api/runs/\(runID)") as? [String: Any])
+    #expect((final["curve"] as? [Any])?.count == 9000)
+}
