@@ -9,7 +9,8 @@ a console.error or console.assert message, a browser log entry of level error, a
 another site than the server, or a page wider than the window. On the leaderboard it clicks
 every header (as check_report.py does) and filters by the first hyperparameter. With --live,
 the sweeps page must show SWEEP's finished count change without a reload (a sweep runs while
-the check does). With --screenshot, the sweeps page at desktop width is saved as a PNG.
+the check does). With --screenshot, the sweeps page at desktop width is saved as a PNG
+(its top --screenshot-height pixels, default 900).
 Exit status: 0 when every check passes, 1 when one fails, 2 when Chromium cannot be started.
 """
 
@@ -82,6 +83,7 @@ def main():
     parser.add_argument("other")
     parser.add_argument("--live", metavar="SWEEP")
     parser.add_argument("--screenshot", metavar="FILE")
+    parser.add_argument("--screenshot-height", type=int, default=900, metavar="PX")
     parser.add_argument("--chromium")
     args = parser.parse_args()
     executable = args.chromium or find_chromium()
@@ -127,7 +129,7 @@ def main():
                         found.append(f"filtering by {result['value']!r} shows {result['shown']} of {result['total']} rows, "
                                      f"{result['wrong']} with another value")
                 if url == pages[0] and view[0] == "desktop" and args.screenshot:
-                    screenshot(browser, args.screenshot, view[1], 900)
+                    screenshot(browser, args.screenshot, view[1], args.screenshot_height)
                 browser.evaluate("0")
                 found += problems_in(browser.events, origin)
                 problems += [f"{url} ({view[0]}): {p}" for p in found]
