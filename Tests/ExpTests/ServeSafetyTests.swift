@@ -139,6 +139,26 @@ import Tracker
         #expect((busy["status_counts"] as? [String: Int])?["finished"] == 18)
     }
 
+    @Test func answersAHundredConcurrentClients() throws {
+        let (_, server) = try Self.served()
+        let failures = Failures()
+        let group = DispatchGroup()
+        for client in 0..<100 {
+            group.enter()
+            Thread {
+                defer { group.leave() }
+                for request in 0..<5 {
+                    let target = ["/api/sweeps", "/api/sweeps/pair/leaderboard", "/", "/api/runs/1", "/api/status"][(client + request) % 5]
+                    guard let reply = try? server.get(target) else { failures.add("\(target): no answer"); continue }
+                    if reply.status != 200 { failures.add("\(target): \(reply.status)") }
+                }
+            }.start()
+        }
+        #expect(group.wait(timeout: .now() + 120) == .success)
+        #expect(failures.all.isEmpty, "\(failures.all.count) failures: \(failures.all.prefix(3))")
+        #expect(server.process.isRunning)
+    }
+
     @Test func startupErrorsAndExitStatuses() throws {
         let dir = temporaryDirectory()
         let missing = try exp(["serve", "--db", "nosuch.db", "--port", "0"], in: dir)
