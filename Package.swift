@@ -10,7 +10,7 @@ import PackageDescription
 //   Determinism (the seeded generator, SHA-256 hex) -> (no project module)
 let package = Package(
     name: "exp",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "exp", targets: ["exp"]),
         .library(name: "NeuralNet", targets: ["NeuralNet"]),
@@ -22,6 +22,10 @@ let package = Package(
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/JohnSundell/Plot", from: "0.14.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.14.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
@@ -41,8 +45,15 @@ let package = Package(
         .plugin(name: "RecordBuildCommit", capability: .buildTool()),
         .target(name: "Scoring", dependencies: ["NeuralNet", "Datasets", "Tracker"]),
         .target(name: "Report", dependencies: ["NeuralNet", "Scoring", "Tracker", "Plot"]),
+        .target(name: "Serve", dependencies: [
+            "Report", "Tracker", "NeuralNet",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+        ]),
         .executableTarget(name: "exp", dependencies: [
-            "Sweep", "Report", "Scoring", "NeuralNet", "Datasets", "Tracker", "Determinism",
+            "Sweep", "Report", "Serve", "Scoring", "NeuralNet", "Datasets", "Tracker", "Determinism",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Benchmark driver for bench/run.sh (docs/benchmarks.md); no test depends on it.
@@ -56,7 +67,11 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["TestSupport", "Datasets", "Determinism"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TrackerTests", dependencies: ["TestSupport", "Tracker", "Determinism"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SweepTests", dependencies: ["TestSupport", "Sweep", "Tracker", "NeuralNet", "Datasets", "Determinism"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ReportTests", dependencies: ["TestSupport", "Report", "Tracker", "NeuralNet", "Scoring", "Determinism"]),
+        // Synthetic sweeps stored through RunStore (the markup-name sweep among them), for the
+        // report's tests and the live view's.
+        .target(name: "ReportFixtures", dependencies: ["Tracker", "Determinism"], path: "Tests/ReportFixtures"),
+        .testTarget(name: "ReportTests", dependencies: ["TestSupport", "ReportFixtures", "Report", "Tracker", "NeuralNet", "Scoring", "Determinism"]),
+        .testTarget(name: "ServeTests", dependencies: ["TestSupport", "ReportFixtures", "Serve", "Report", "Tracker"]),
         // Runs the built `exp` executable as a user does (`swift test` builds every product first).
         .testTarget(name: "ExpTests", dependencies: ["TestSupport", "Tracker", "NeuralNet", "Determinism"]),
     ],

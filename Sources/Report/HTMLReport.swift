@@ -109,7 +109,7 @@ struct HTMLReport {
         )
     }
 
-    private func leaderboardTable(_ report: SweepReport) -> Node<HTML.BodyContext> {
+    func leaderboardTable(_ report: SweepReport) -> Node<HTML.BodyContext> {
         let rows = report.tableRows(top: top)
         guard !rows.isEmpty else { return .p("No configuration has runs yet.") }
         let columns = text.columns(report)

@@ -33,9 +33,13 @@ struct RungWork {
 /// and errors become the run's status. A run of a halving search (`rung`) trains to the rung's
 /// budget instead of its configuration's `epochs`, continues from its stored checkpoint, and
 /// stores its own checkpoint.
-func execute(_ claim: ClaimedRun, dataset: Dataset, data: RunData, toolVersion: String, rung: RungWork? = nil) -> RunResult {
+/// - Parameter flushEpochs: given the epoch rows trained since its last call, at most about once
+///   a second while the run trains (the live view's growing curves); never for a run under a second.
+func execute(_ claim: ClaimedRun, dataset: Dataset, data: RunData, toolVersion: String, rung: RungWork? = nil,
+             flushEpochs: (([EpochRow]) -> Void)? = nil) -> RunResult {
     let started = Date()
     var epochs: [EpochRow] = []
+    var flushed = 0, lastFlush = started
     func finish(_ status: RunStatus) -> RunResult {
         var result = RunResult(status: status, startedAt: started, endedAt: Date())
         result.epochs = epochs
@@ -62,6 +66,10 @@ func execute(_ claim: ClaimedRun, dataset: Dataset, data: RunData, toolVersion: 
             epochs.append(EpochRow(epoch: metrics.epoch, trainLoss: metrics.trainLoss, trainAccuracy: metrics.trainAccuracy,
                                    validationLoss: metrics.validationLoss, validationAccuracy: metrics.validationAccuracy,
                                    learningRate: metrics.learningRate, elapsedSeconds: metrics.elapsedSeconds))
+            if let flushEpochs, epochs.count % 16 == 0, Date().timeIntervalSince(lastFlush) >= 1 {
+                flushEpochs(Array(epochs[flushed...]))
+                (flushed, lastFlush) = (epochs.count, Date())
+            }
         }
         var result = finish(.finished)
         let model = outcome.model

@@ -182,7 +182,13 @@ public final class SweepRunner {
                     let result: RunResult
                     do {
                         result = execute(claim, dataset: sweep.dataset, data: try data(for: claim.splitID, sweep: sweep, store: store),
-                                         toolVersion: options.toolVersion, rung: locked { rungWork.removeValue(forKey: claim.runID) })
+                                         toolVersion: options.toolVersion, rung: locked { rungWork.removeValue(forKey: claim.runID) }) { rows in
+                            // The rows so far, for readers of a running run; record() replaces them.
+                            self.writer.async { [self] in
+                                guard !locked({ abandoned }) else { return }
+                                _ = try? store.storeEpochs(claim, rows)
+                            }
+                        }
                     } catch {
                         var failed = RunResult(status: .failed, startedAt: Date(), endedAt: Date())
                         failed.error = "\(error)"

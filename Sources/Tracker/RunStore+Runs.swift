@@ -355,6 +355,32 @@ extension RunStore {
         }
     }
 
+    /// Stores the epoch rows a run has trained so far while it trains (the live view's growing
+    /// learning curves; the runner calls it at most about once a second per run), in one
+    /// transaction, provided the claim is still held; rows of the same epochs are replaced.
+    /// ``record(_:_:)`` later replaces them all with the run's complete rows.
+    /// - Returns: false when the claim is no longer held (nothing is stored then).
+    /// - Throws: ``SQLiteError``.
+    @discardableResult
+    public func storeEpochs(_ claim: ClaimedRun, _ rows: [EpochRow]) throws -> Bool {
+        guard !rows.isEmpty else { return true }
+        return try write {
+            let id = SQLValue.integer(claim.runID)
+            guard try connection.query("SELECT 1 AS held FROM runs WHERE run_id = ? AND status = 'running' AND claim_token IS ?",
+                                       [id, .text(claim.token)], { _ in true }).first == true else { return false }
+            let insert = try connection.prepare("""
+                INSERT OR REPLACE INTO epoch_metrics (run_id, epoch, train_loss, train_accuracy, validation_loss,
+                    validation_accuracy, learning_rate, elapsed_seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            for row in rows {
+                try insert.bind([id, .of(row.epoch), .of(row.trainLoss), .of(row.trainAccuracy), .of(row.validationLoss),
+                                 .of(row.validationAccuracy), .of(row.learningRate), .of(row.elapsedSeconds)])
+                try insert.step()
+            }
+            return true
+        }
+    }
+
     /// Stores a claimed run's outcome — status, summary metrics, every epoch's metrics and the
     /// weights — in one transaction, replacing anything an earlier attempt left, provided the
     /// claim is still held (the run is `running` with the claim's token). NaN metrics are

@@ -11,7 +11,7 @@ struct Exp: ParsableCommand {
         abstract: "Train small MLPs on tabular data; keep, compare and reproduce every run in runs.db.",
         version: toolVersion,
         subcommands: [SweepCommand.self, TrainCommand.self, ReportCommand.self, RunsCommand.self, ShowCommand.self, TagCommand.self, NoteCommand.self, CompareCommand.self, BestCommand.self, ExportCommand.self,
-                      PredictCommand.self, EvaluateCommand.self, DataCommand.self, MergeCommand.self, DatabaseCommand.self]
+                      PredictCommand.self, EvaluateCommand.self, DataCommand.self, MergeCommand.self, DatabaseCommand.self, ServeCommand.self]
     )
 
     /// Refuses an unknown command (`exp swep`, `exp data lst`, `exp help nosuch`) naming the

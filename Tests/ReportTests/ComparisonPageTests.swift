@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import ReportFixtures
 @testable import Report
 
 /// `exp compare --html`'s page: differing hyperparameters marked, names escaped, the curves

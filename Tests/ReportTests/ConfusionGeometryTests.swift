@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import ReportFixtures
 @testable import Report
 
 /// A `<text>` of a chart and the box its glyphs may fill, from its position, anchor, rotation

@@ -2,6 +2,7 @@ import Foundation
 import NeuralNet
 import Scoring
 import Testing
+@testable import ReportFixtures
 import Tracker
 @testable import Report
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import ReportFixtures
 import Tracker
 @testable import Report
 

@@ -3,6 +3,7 @@ import Foundation
 import FoundationXML
 #endif
 import Testing
+@testable import ReportFixtures
 @testable import Tracker
 @testable import Report
 

@@ -198,4 +198,20 @@ extension RunStore {
             try decodeJSON([[Int]].self, try s.string("test_confusion"))
         }
     }
+
+    /// One run's test confusion matrix (`[true class][predicted class]` counts) with its data
+    /// set's class names (label i is `classNames[i]`).
+    /// - Returns: nil when there is no run `runID`; `counts` is nil when the run stored none
+    ///   (not finished, or no test rows).
+    /// - Throws: ``SQLiteError``; a `DecodingError` for a stored matrix that is not JSON of integers.
+    public func testConfusion(runID: Int64) throws -> (classNames: [String], counts: [[Int]]?)? {
+        try connection.query("""
+            SELECT r.test_confusion, d.class_names FROM runs r JOIN datasets d ON d.dataset_id = r.dataset_id
+            WHERE r.run_id = ?
+            """, [.integer(runID)]) { s in
+            let matrix = try s.string("test_confusion")
+            return (classNames: try decodeJSON([String].self, try s.string("class_names")),
+                    counts: try matrix.map { try decodeJSON([[Int]].self, $0) })
+        }.first
+    }
 }

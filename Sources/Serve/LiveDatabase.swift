@@ -1,0 +1,107 @@
+import Foundation
+import Tracker
+
+/// What the server knows of its database file, as `/api/status` and every page say it.
+struct DatabaseState: Equatable, Sendable {
+    enum Condition: String, Sendable {
+        /// The file is read as it is.
+        case ok
+        /// The file was replaced by another one (a new inode) and is read again; ``since`` says when.
+        case replaced
+        /// The file is gone (or unreadable); requests that need it get 503 until it is back.
+        case missing
+    }
+    var condition: Condition
+    /// What happened, for a person; nil when `ok` from the start.
+    var message: String?
+    /// When the condition was noticed (UTC ISO 8601).
+    var since: String?
+}
+
+/// The one read-only connection of `exp serve` to its database, shared by every request.
+///
+/// Opened with `RunStore(path:readOnly: true)`, so it never writes, never creates the file and
+/// never takes a write lock: in WAL mode a sweep writing at the same time never sees
+/// `database is locked` because of it. Before each use it compares the file's device and inode
+/// with those it opened: a file deleted under it makes every read fail with
+/// ``DatabaseGoneError`` (503) until a file is back; a file replaced (another inode, e.g. a
+/// copy moved over it) is opened again, and the state says so. Access is serialised by a lock
+/// (a connection is not for concurrent use).
+final class LiveDatabase: @unchecked Sendable {
+    let path: String
+    private let lock = NSLock()
+    private var store: RunStore?
+    private var identity: FileIdentity?
+    private var state = DatabaseState(condition: .ok, message: nil, since: nil)
+
+    /// The file's device and inode.
+    struct FileIdentity: Equatable {
+        var device: UInt64
+        var inode: UInt64
+        static func of(_ path: String) -> FileIdentity? {
+            var info = stat()
+            guard stat(path, &info) == 0 else { return nil }
+            return FileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+        }
+    }
+
+    /// Opens `path` read-only.
+    /// - Throws: what `RunStore(path:readOnly:)` throws (``DatabaseFileError`` for a missing,
+    ///   empty or directory path, ``SchemaError``, ``SQLiteError``).
+    init(path: String) throws {
+        self.path = path
+        identity = FileIdentity.of(path)
+        store = try RunStore(path: path, readOnly: true)
+    }
+
+    /// The file's state as of the last check (``read(_:)`` checks it).
+    var currentState: DatabaseState {
+        lock.withLock {
+            refresh()
+            return state
+        }
+    }
+
+    /// Runs `body` with the store, after checking the file is still the one opened.
+    /// - Throws: ``DatabaseGoneError`` when the file is missing or cannot be opened again;
+    ///   whatever `body` throws.
+    func read<T>(_ body: (RunStore) throws -> T) throws -> T {
+        try lock.withLock {
+            refresh()
+            guard let store else { throw DatabaseGoneError(message: state.message ?? "\(path) cannot be read") }
+            return try body(store)
+        }
+    }
+
+    /// Compares the file with the one opened; reopens a replaced file. Called with the lock held.
+    private func refresh() {
+        let now = FileIdentity.of(path)
+        if now == identity, store != nil { return }
+        guard let now else {
+            if state.condition != .missing {
+                state = DatabaseState(condition: .missing, message: "\(path) was deleted or moved: nothing to show until it is back",
+                                      since: timestamp())
+            }
+            store = nil
+            identity = nil
+            return
+        }
+        do {
+            store = nil  // the old file's connection is closed before the new file is opened
+            store = try RunStore(path: path, readOnly: true)
+            identity = now
+            state = DatabaseState(condition: .replaced, message: "\(path) was replaced by another file: showing the new one",
+                                  since: timestamp())
+        } catch {
+            store = nil
+            identity = nil
+            state = DatabaseState(condition: .missing, message: "\(path) cannot be read: \(error)", since: timestamp())
+        }
+    }
+}
+
+/// The database file is gone or unreadable (HTTP 503).
+struct DatabaseGoneError: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}

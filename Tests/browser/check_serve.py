@@ -1,0 +1,146 @@
+#!/usr/bin/env python3
+"""Opens `exp serve`'s pages in headless Chromium and checks them as a reader would see them.
+
+    python3 Tests/browser/check_serve.py http://127.0.0.1:PORT SWEEP RUN OTHER_RUN [--live SWEEP] [--screenshot FILE]
+
+Each page (the sweeps, SWEEP's leaderboard, run RUN, RUN and OTHER_RUN compared) is opened at
+desktop width (1280 px) and at phone width (390 px). The check fails on an uncaught exception,
+a console.error or console.assert message, a browser log entry of level error, a request to
+another site than the server, or a page wider than the window. On the leaderboard it clicks
+every header (as check_report.py does) and filters by the first hyperparameter. With --live,
+the sweeps page must show SWEEP's finished count change without a reload (a sweep runs while
+the check does). With --screenshot, the sweeps page at desktop width is saved as a PNG
+(its top --screenshot-height pixels, default 900).
+Exit status: 0 when every check passes, 1 when one fails, 2 when Chromium cannot be started.
+"""
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from check_report import Chromium as Browser, BrowserError, check_sorting, find_chromium, screenshot  # noqa: E402
+
+VIEWS = [("desktop", 1280, 900, False), ("phone", 390, 844, True)]
+
+ROW_JS = """
+((name) => {
+  const row = Array.from(document.querySelectorAll("#sweeps tbody tr")).find(r => r.getAttribute("data-sweep") === name);
+  return row ? row.querySelector("[data-key=finished]").textContent : null;
+})(%s)
+"""
+
+FILTER_JS = """
+(() => {
+  const select = document.querySelector("#filters select");
+  if (!select || select.options.length < 3) return {skipped: true};
+  const column = Number(select.getAttribute("data-column"));
+  const table = document.querySelector("#board table.sortable");
+  select.value = select.options[1].value;
+  select.dispatchEvent(new Event("change"));
+  const rows = Array.from(table.tBodies[0].rows);
+  const shown = rows.filter(r => !r.hidden);
+  return {value: select.value, total: rows.length, shown: shown.length,
+          wrong: shown.filter(r => r.cells[column].textContent !== select.value).length};
+})()
+"""
+
+
+def problems_in(events, origin):
+    problems = []
+    for event in events:
+        method, params = event["method"], event.get("params", {})
+        if method == "Runtime.exceptionThrown":
+            details = params["exceptionDetails"]
+            problems.append("uncaught exception: " + str(details.get("exception", {}).get("description") or details.get("text")))
+        elif method == "Runtime.consoleAPICalled" and params.get("type") in ("error", "assert"):
+            problems.append(f"console.{params['type']}: " + " ".join(str(a.get("value", a.get("description", ""))) for a in params.get("args", [])))
+        elif method == "Log.entryAdded" and params["entry"].get("level") == "error":
+            problems.append(f"browser log error: {params['entry'].get('text')} {params['entry'].get('url', '')}".rstrip())
+        elif method == "Network.requestWillBeSent":
+            url = params["request"]["url"]
+            if not url.startswith(origin + "/") and not url.startswith("data:"):
+                problems.append(f"the page requested {url}")
+    return problems
+
+
+def open_view(browser, url, view):
+    name, width, height, mobile = view
+    browser.call("Emulation.setDeviceMetricsOverride", {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile})
+    browser.events.clear()
+    browser.call("Page.navigate", {"url": url})
+    browser.wait_for("Page.loadEventFired")
+    browser.evaluate("new Promise(resolve => setTimeout(resolve, 1200))")  # an event from /api/events arrives
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("origin")
+    parser.add_argument("sweep")
+    parser.add_argument("run")
+    parser.add_argument("other")
+    parser.add_argument("--live", metavar="SWEEP")
+    parser.add_argument("--screenshot", metavar="FILE")
+    parser.add_argument("--screenshot-height", type=int, default=900, metavar="PX")
+    parser.add_argument("--chromium")
+    args = parser.parse_args()
+    executable = args.chromium or find_chromium()
+    if not executable:
+        print("check_serve: chromium not found", file=sys.stderr)
+        return 2
+    origin = args.origin.rstrip("/")
+    pages = [origin + "/", f"{origin}/sweeps/{quote(args.sweep, safe='')}", f"{origin}/runs/{args.run}",
+             f"{origin}/compare?runs={args.run},{args.other}"]
+    problems = []
+    try:
+        browser = Browser(executable)
+    except (BrowserError, OSError) as error:
+        print(f"check_serve: cannot start {executable}: {error}", file=sys.stderr)
+        return 2
+    try:
+        browser.open_page()
+        if args.live:
+            open_view(browser, pages[0], VIEWS[0])
+            first = browser.evaluate(ROW_JS % repr(args.live))
+            seen = first
+            deadline = time.monotonic() + 60
+            while seen == first and time.monotonic() < deadline:
+                browser.evaluate("new Promise(resolve => setTimeout(resolve, 500))")
+                seen = browser.evaluate(ROW_JS % repr(args.live))
+            if seen == first:
+                problems.append(f"live: the sweeps page still shows {first!r} finished runs of {args.live} after 60 s")
+            else:
+                print(f"check_serve: live: {args.live} finished runs went from {first} to {seen} without a reload")
+            problems += [f"live: {p}" for p in problems_in(browser.events, origin)]
+        for url in pages:
+            for view in VIEWS:
+                open_view(browser, url, view)
+                found = []
+                layout = browser.evaluate("({page: document.documentElement.scrollWidth, window: window.innerWidth})")
+                if layout["page"] > layout["window"]:
+                    found.append(f"the page is {layout['page']} px wide in a {layout['window']} px window")
+                if "/sweeps/" in url:
+                    sorting, _ = check_sorting(browser)
+                    found += sorting
+                    result = browser.evaluate(FILTER_JS)
+                    if not result.get("skipped") and (result["wrong"] or result["shown"] >= result["total"]):
+                        found.append(f"filtering by {result['value']!r} shows {result['shown']} of {result['total']} rows, "
+                                     f"{result['wrong']} with another value")
+                if url == pages[0] and view[0] == "desktop" and args.screenshot:
+                    screenshot(browser, args.screenshot, view[1], args.screenshot_height)
+                browser.evaluate("0")
+                found += problems_in(browser.events, origin)
+                problems += [f"{url} ({view[0]}): {p}" for p in found]
+    finally:
+        browser.close()
+    for problem in problems:
+        print(f"check_serve: {problem}", file=sys.stderr)
+    if not problems:
+        print(f"check_serve: {len(pages)} pages at {len(VIEWS)} widths: no errors, no foreign requests, fit, sorting and filtering work")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
