@@ -88,6 +88,9 @@ public enum Distribution: Sendable, Equatable {
 /// What a random search draws one hyperparameter from: a list of choices (each equally likely),
 /// a distribution, or for `hidden_layers` a depth and a width drawn per layer.
 indirect enum SearchDomain: Sendable, Equatable {
+    /// The most hidden layers a drawn `hidden_layers` depth may give.
+    static let maximumDepth = 100
+
     case choices([GridValue])
     case distribution(Distribution)
     /// `{"depth": ..., "width": ...}`: depth and width each a list of integers or an integer

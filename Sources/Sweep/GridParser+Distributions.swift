@@ -12,7 +12,9 @@ extension GridParser {
             for key in ["depth", "width"] where entries[key] == nil {
                 problem(node, path, "missing key \"\(key)\" (a list of integers or an integer distribution)")
             }
-            let depth = entries["depth"].flatMap { parseIntegerDomain($0, "\(path).depth") { $0 >= 0 ? nil : "must be at least 0, found \($0)" } }
+            let depth = entries["depth"].flatMap { parseIntegerDomain($0, "\(path).depth") {
+                (0...SearchDomain.maximumDepth).contains($0) ? nil : "must be from 0 to \(SearchDomain.maximumDepth), found \($0)"
+            } }
             let width = entries["width"].flatMap { parseIntegerDomain($0, "\(path).width", hyperparameter.widthProblem) }
             guard let depth, let width else { return nil }
             return .layers(depth: depth, width: width)
