@@ -20,7 +20,7 @@ import Tracker
         return url
     }
 
-    /// Each run's configuration hash and seed with its outcome, as `cellOutcomes` reads them.
+    /// Each run's configuration hash and seed, `config_sha256/seed`, in cell order.
     static func configurations(_ path: String) throws -> [String] {
         try Connection(path: path).query("SELECT config_sha256 || '/' || seed FROM runs ORDER BY cell_index") { $0.string(0)! }
     }
