@@ -122,12 +122,14 @@ def main():
         results[f"iris_b{batch}"] = train_workload("iris", "8", batch, 1000, reps, ["numpy", "sklearn", "torch"],
                                                    with_c=True)
         results[f"iris_b{batch}"]["instructions"] = instructions(batch, 1000)
+        save(results)
 
     # Target 2. Digits 64-128-10, batch 32, 100 epochs: rows per second.
     log("target 2: Digits 64-128-10")
     results["digits"] = train_workload("digits", "128", 32, 100 if not args.quick else 20, 3,
                                        ["numpy", "torch", "torch-float32"])
     results["digits"]["epochs"] = 100 if not args.quick else 20
+    save(results)
 
     # Targets 3 and 4. A sweep of 816 Iris runs (24 configurations x 34 seeds, 1,000 epochs each):
     # stored vs. nothing stored at 2 jobs; CPU seconds per run at 1, 2 and 4 jobs.
@@ -149,6 +151,7 @@ def main():
                                               capture_output=True, text=True).stdout.strip() or 0) \
         if shutil.which("sqlite3") else None
     results["sweep"] = sweep
+    save(results)
 
     # Target 5. Planning the million-cell grid.
     log("target 5: planning the million-cell grid")
@@ -178,9 +181,14 @@ def main():
     fresh(db)
 
     results["machine"] = machine()
+    save(results)
+    print(table(results))
+
+
+def save(results):
+    """Writes the raw numbers measured so far to bench/.work/results.json."""
     with open(os.path.join(WORK, "results.json"), "w") as f:
         json.dump(results, f, indent=1, default=str)
-    print(table(results))
 
 
 def machine():
