@@ -1,5 +1,6 @@
 """The peers of bench/run.py: the same training as `exp-bench train`, in NumPy, scikit-learn
-and PyTorch, one thread each. Prints one JSON object: {peer: {"times": [...]} or {"error": ...}}.
+and PyTorch, one thread each. Prints one JSON object: {peer: {"times": [wall s], "cpu_times":
+[CPU s of the process]} or {"error": ...}}.
 
     python bench/peers.py --data iris --hidden 8 --batch 16 --epochs 1000 --repeats 7 [--peers numpy,sklearn,torch]
 
@@ -7,8 +8,8 @@ Same work as exp: the same rows (Iris without every fifth row = 120 rows, or all
 rows), standardised features (mean / population std of the training rows), a sigmoid hidden
 layer, a softmax output with the cross-entropy cost averaged over the mini-batch, plain SGD
 (learning rate 0.1, no momentum, no weight decay), the rows reshuffled every epoch, the last
-shorter batch used, float64. exp additionally measures the training loss and accuracy over all
-rows after every epoch; the peers do not (which favours them).
+shorter batch used, float64. exp (and the C loop, bench/c/mlp.c) additionally measure the
+training loss and accuracy over all rows after every epoch; the peers do not (which favours them).
 """
 import argparse
 import json
@@ -140,13 +141,14 @@ def main():
                 fn = lambda *a, dtype=dtype: torch_mlp(*a, dtype=dtype)
             else:
                 raise ValueError("unknown peer " + peer)
-            times = []
+            times, cpu_times = [], []
             for r in range(args.repeats + 1):   # one untimed run first
-                start = time.perf_counter()
+                start, cpu_start = time.perf_counter(), time.process_time()
                 fn(x, y, hidden, batch, args.epochs, args.lr, r + 1)
                 if r > 0:
                     times.append(time.perf_counter() - start)
-            out[peer] = {"times": times}
+                    cpu_times.append(time.process_time() - cpu_start)
+            out[peer] = {"times": times, "cpu_times": cpu_times}
         except Exception as error:  # a peer that is not installed is reported, not fatal
             out[peer] = {"error": f"{type(error).__name__}: {error}"}
     json.dump(out, sys.stdout)

@@ -1,14 +1,19 @@
-"""Runs the five workloads of docs/benchmarks.md with exp and its peers and prints a table of
-medians and ratios. Started by bench/run.sh (which builds exp and installs the peers); uses only
-the standard library itself. Work files go to bench/.work/ (git-ignored); the raw numbers to
+"""Measures the five targets of docs/benchmarks.md with exp, the scalar C loop (bench/c/mlp.c)
+and the Python peers, and prints each target with its measured ratio and "met" / "not met".
+Started by bench/run.sh (which builds exp and the C loop and installs the peers); uses only the
+standard library itself. The machine may be shared: every comparison is measured back to back in
+one run, ratios are taken from CPU seconds (wall times beside them), and the Iris ratio to the C
+loop is also given in instructions counted by callgrind when valgrind is installed. Work files go to bench/.work/ (git-ignored); the raw numbers to
 bench/.work/results.json.
 
     python bench/run.py [--quick]
 """
 import argparse
 import json
+import re
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -19,6 +24,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 WORK = os.path.join(ROOT, "bench", ".work")
 BIN = os.path.join(ROOT, ".build", "release")
 PY = sys.executable
+# The scalar C loop of target 1, built by bench/run.sh with gcc -O2.
+C_MLP = os.path.join(WORK, "mlp")
 
 # exp runs in the environment it was given; the Python peers on one thread, without the
 # OpenBLAS core-type overrides some machines set for older OpenBLAS builds.
@@ -35,10 +42,14 @@ def run_json(cmd, env=None):
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def wall(cmd, env=None):
+def timed(cmd, env=None):
+    """Runs `cmd`; returns (wall seconds, CPU seconds of the process and its children)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, env=env, cwd=ROOT)
-    return time.perf_counter() - start
+    wall_time = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall_time, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def fresh(path):
@@ -51,15 +62,50 @@ def median(xs):
     return statistics.median(xs) if xs else None
 
 
-def train_workload(data, hidden, batch, epochs, repeats, peers):
+def load_average():
+    return float(open("/proc/loadavg").read().split()[0])
+
+
+def train_workload(data, hidden, batch, epochs, repeats, peers, with_c=False):
+    """Median wall and CPU seconds per run of exp, the C loop (Iris only) and the Python peers,
+    measured back to back."""
     args = ["--data", data, "--hidden", hidden, "--batch", str(batch), "--epochs", str(epochs),
             "--repeats", str(repeats)]
+    load = load_average()
     exp = run_json([os.path.join(BIN, "exp-bench"), "train"] + args)
+    result = {"exp": median(exp["times"]), "exp_cpu": median(exp["cpu_times"]), "rows": exp["rows"]}
+    if with_c:
+        c = run_json([C_MLP, "--data", os.path.join(ROOT, "Data", "iris.data")] + args[2:])
+        result["c"], result["c_cpu"] = median(c["times"]), median(c["cpu_times"])
     others = run_json([PY, os.path.join(ROOT, "bench", "peers.py"), "--peers", ",".join(peers)] + args, env=PEER_ENV)
-    result = {"exp": median(exp["times"]), "rows": exp["rows"]}
     for peer, value in others.items():
-        result[peer] = median(value["times"]) if "times" in value else value["error"]
+        if "times" in value:
+            result[peer], result[peer + "_cpu"] = median(value["times"]), median(value["cpu_times"])
+        else:
+            result[peer] = value["error"]
+    result["load_average"] = [load, load_average()]
     return result
+
+
+def instructions(batch, epochs):
+    """Instructions executed inside the training function of exp (NeuralNet.train) and of the C
+    loop (`train`), one run each, counted by callgrind: the ratio this noisy machine repeats."""
+    if not shutil.which("valgrind") or not shutil.which("objcopy"):
+        return None
+    # Valgrind cannot read a Swift release build's DWARF 5 debug information.
+    stripped = os.path.join(WORK, "exp-bench-stripped")
+    subprocess.run(["objcopy", "--strip-debug", os.path.join(BIN, "exp-bench"), stripped], check=True)
+    counts = {}
+    for name, cmd, symbol in (
+            ("exp", [stripped, "train", "--data", "iris", "--hidden", "8"], "$s9NeuralNet5train_2on*"),
+            ("c", [C_MLP, "--data", os.path.join(ROOT, "Data", "iris.data"), "--hidden", "8"], "train")):
+        out = os.path.join(WORK, f"callgrind.{name}.{batch}")
+        subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", f"--toggle-collect={symbol}"]
+                       + cmd + ["--batch", str(batch), "--epochs", str(epochs), "--repeats", "0"],
+                       check=True, capture_output=True, cwd=ROOT)
+        summary = next(line for line in open(out) if line.startswith("summary:") or line.startswith("totals:"))
+        counts[name] = int(summary.split()[1])
+    return counts
 
 
 def main():
@@ -70,43 +116,56 @@ def main():
     reps = 3 if args.quick else 7
     results = {}
 
-    # 1. Iris 4-8-3, 1,000 epochs, 120 rows, full batch and batch 16: seconds per run.
+    # Target 1. Iris 4-8-3, 1,000 epochs, 120 rows, full batch and batch 16: seconds per run.
     for batch in (120, 16):
-        log(f"workload 1: Iris 4-8-3, batch {batch}")
-        results[f"iris_b{batch}"] = train_workload("iris", "8", batch, 1000, reps, ["numpy", "sklearn", "torch"])
+        log(f"target 1: Iris 4-8-3, batch {batch}")
+        results[f"iris_b{batch}"] = train_workload("iris", "8", batch, 1000, reps, ["numpy", "sklearn", "torch"],
+                                                   with_c=True)
+        results[f"iris_b{batch}"]["instructions"] = instructions(batch, 1000)
+        save(results)
 
-    # 4. Digits 64-128-10, batch 32, 100 epochs: rows per second.
-    log("workload 4: Digits 64-128-10")
+    # Target 2. Digits 64-128-10, batch 32, 100 epochs: rows per second.
+    log("target 2: Digits 64-128-10")
     results["digits"] = train_workload("digits", "128", 32, 100 if not args.quick else 20, 3,
                                        ["numpy", "torch", "torch-float32"])
     results["digits"]["epochs"] = 100 if not args.quick else 20
+    save(results)
 
-    # 2 and 3. A sweep of 816 Iris runs (24 configurations x 34 seeds, 1,000 epochs each).
+    # Targets 3 and 4. A sweep of 816 Iris runs (24 configurations x 34 seeds, 1,000 epochs each):
+    # stored vs. nothing stored at 2 jobs; CPU seconds per run at 1, 2 and 4 jobs.
     seeds = 8 if args.quick else 34
     grid = os.path.join(WORK, "grid.json")
     runs = run_json([os.path.join(BIN, "exp-bench"), "grid", "--out", grid, "--seeds", str(seeds)])["runs"]
     db = os.path.join(WORK, "sweep.db")
-    sweep = {"runs": runs, "stored": {}, "nostore": {}}
-    for jobs in (2, 1):
-        for r in range(1 if args.quick or jobs == 1 else 3):
-            log(f"workload 2/3: sweep of {runs} runs, {jobs} job(s), repeat {r + 1}")
+    sweep = {"runs": runs, "stored": {}, "nostore": {}, "load_average": {}}
+    for jobs in (2, 1, 4):
+        for r in range(1 if args.quick or jobs != 2 else 3):
+            log(f"targets 3/4: sweep of {runs} runs, {jobs} job(s), repeat {r + 1}")
             fresh(db)
+            sweep["load_average"].setdefault(jobs, []).append(load_average())
             sweep["stored"].setdefault(jobs, []).append(
-                wall([os.path.join(BIN, "exp"), "sweep", grid, "--db", db, "--jobs", str(jobs), "--quiet"]))
+                timed([os.path.join(BIN, "exp"), "sweep", grid, "--db", db, "--jobs", str(jobs), "--quiet"]))
             sweep["nostore"].setdefault(jobs, []).append(
-                wall([os.path.join(BIN, "exp-bench"), "sweep-nostore", "--grid", grid, "--jobs", str(jobs)]))
+                timed([os.path.join(BIN, "exp-bench"), "sweep-nostore", "--grid", grid, "--jobs", str(jobs)]))
     sweep["metric_rows"] = int(subprocess.run(["sqlite3", db, "SELECT COUNT(*) FROM epoch_metrics"],
                                               capture_output=True, text=True).stdout.strip() or 0) \
         if shutil.which("sqlite3") else None
     results["sweep"] = sweep
+    save(results)
 
-    # 5. The store: metric rows per second through RunStore.record, bytes per row, exp report time.
+    # Target 5. Planning the million-cell grid.
+    log("target 5: planning the million-cell grid")
+    plan = subprocess.run(["bash", os.path.join(ROOT, "bench", "plan_million.sh"), os.path.join(BIN, "exp")],
+                          capture_output=True, text=True, cwd=ROOT)
+    results["plan"] = plan.stdout.strip() or plan.stderr.strip()
+
+    # The store: metric rows per second through RunStore.record, bytes per row, exp report time.
     store_runs = 2000 if args.quick else 10000
-    log(f"workload 5: store of {store_runs} runs x 100 epochs")
+    log(f"store: {store_runs} runs x 100 epochs")
     store_db = os.path.join(WORK, "store.db")
     store = run_json([os.path.join(BIN, "exp-bench"), "store", "--db", store_db, "--runs", str(store_runs),
                       "--epochs", "100"])
-    # The same writes with 1,000 epochs per run (an Iris run of workloads 1-3): rows per second
+    # The same writes with 1,000 epochs per run (an Iris run of the sweep): rows per second
     # without most of the per-run costs.
     long_runs = run_json([os.path.join(BIN, "exp-bench"), "store", "--db", os.path.join(WORK, "store-long.db"),
                           "--runs", "300", "--epochs", "1000"])
@@ -116,15 +175,20 @@ def main():
     for _ in range(3):
         out = os.path.join(WORK, "report")
         shutil.rmtree(out, ignore_errors=True)
-        report_times.append(wall([os.path.join(BIN, "exp"), "report", "--db", store_db, "--out", out]))
+        report_times.append(timed([os.path.join(BIN, "exp"), "report", "--db", store_db, "--out", out])[0])
     store["report_seconds"] = report_times
     results["store"] = store
     fresh(db)
 
     results["machine"] = machine()
+    save(results)
+    print(table(results))
+
+
+def save(results):
+    """Writes the raw numbers measured so far to bench/.work/results.json."""
     with open(os.path.join(WORK, "results.json"), "w") as f:
         json.dump(results, f, indent=1, default=str)
-    print(table(results))
 
 
 def machine():
@@ -142,64 +206,95 @@ def machine():
     openblas = version(["sh", "-c", "dpkg-query -W -f='${Version}' libopenblas0 2>/dev/null || echo ?"])
     return {"nproc": os.cpu_count(), "cpu": cpu, "swift": version(["swift", "--version"]),
             "python": platform.python_version(), "peers": peers, "openblas": openblas,
-            "kernel": platform.release()}
+            "kernel": platform.release(), "gcc": version(["gcc", "--version"])}
 
 
 def table(r):
+    """The five targets of issue 18, each with its measured ratios and "met" / "not met", then
+    the store's figures. Ratios are the peer's CPU seconds over exp's (above 1: exp is faster),
+    from runs measured back to back; wall times are shown beside them."""
     def ms(x):
         return f"{x * 1000:.1f} ms" if isinstance(x, float) else "n/a"
 
-    def ratio(peer, exp):
-        return f" ({peer / exp:.1f}x)" if isinstance(peer, float) and isinstance(exp, float) else ""
+    def met(ok):
+        return "met" if ok else "not met"
 
-    lines = ["| workload | exp | NumPy | scikit-learn | PyTorch, 1 thread | target | met |",
-             "|---|---|---|---|---|---|---|"]
+    def ratio(w, peer):
+        p, e = w.get(peer + "_cpu"), w["exp_cpu"]
+        return p / e if isinstance(p, float) and isinstance(e, float) and e > 0 else None
+
+    def cell(w, peer):
+        q = ratio(w, peer)
+        return f"{ms(w.get(peer + '_cpu'))} ({q:.1f}x)" if q is not None else "n/a"
+
+    lines = ["| target | exp | scalar C | NumPy | scikit-learn | PyTorch, 1 thread | goal | result |",
+             "|---|---|---|---|---|---|---|---|"]
     for batch in (120, 16):
         w = r[f"iris_b{batch}"]
-        e = w["exp"]
-        met = all(isinstance(w.get(p), float) and w[p] / e >= t for p, t in (("numpy", 3), ("sklearn", 10), ("torch", 10)))
-        lines.append(f"| 1. Iris 4-8-3, 1,000 epochs, {w['rows']} rows, batch {batch}: time per run | {ms(e)} | "
-                     f"{ms(w.get('numpy'))}{ratio(w.get('numpy'), e)} | {ms(w.get('sklearn'))}{ratio(w.get('sklearn'), e)} | "
-                     f"{ms(w.get('torch'))}{ratio(w.get('torch'), e)} | 3x NumPy, 10x sklearn, 10x PyTorch | "
-                     f"{'yes' if met else 'no'} |")
+        goals = (("c", 2), ("numpy", 5), ("sklearn", 30), ("torch", 30))
+        ok = all((ratio(w, p) or 0) >= t for p, t in goals)
+        ins = w.get("instructions")
+        ins_note = (f"; instructions {ins['exp'] / 1e6:.0f} M vs. C {ins['c'] / 1e6:.0f} M ({ins['c'] / ins['exp']:.2f}x)"
+                    if ins else "")
+        lines.append(f"| 1. Iris 4-8-3, 1,000 epochs, {w['rows']} rows, batch {batch}: CPU time per run "
+                     f"(wall {ms(w['exp'])}{ins_note}) | {ms(w['exp_cpu'])} | {cell(w, 'c')} | {cell(w, 'numpy')} | "
+                     f"{cell(w, 'sklearn')} | {cell(w, 'torch')} | 2x C, 5x NumPy, 30x sklearn, 30x PyTorch | "
+                     f"{met(ok)} |")
     d = r["digits"]
     rows = d["rows"] * d["epochs"]
+
     def rps(x):
         return f"{rows / x:,.0f} rows/s" if isinstance(x, float) else "n/a"
-    t32 = d.get("torch-float32")
-    met = isinstance(d.get("torch"), float) and d["torch"] / d["exp"] >= 1.5
-    lines.append(f"| 4. Digits 64-128-10, batch 32, {d['epochs']} epochs: training rows per second (float64) | "
-                 f"{rps(d['exp'])} | {rps(d.get('numpy'))}{ratio(d.get('numpy'), d['exp'])} | – | "
-                 f"{rps(d.get('torch'))}{ratio(d.get('torch'), d['exp'])}"
-                 f"{'; float32 ' + rps(t32) + ratio(t32, d['exp']) if isinstance(t32, float) else ''} | "
-                 f"1.5x PyTorch | {'yes' if met else 'no'} |")
+
+    def dcell(peer):
+        q = ratio(d, peer)
+        return f"{rps(d.get(peer + '_cpu'))} ({q:.1f}x)" if q is not None else "n/a"
+    ok = (ratio(d, "numpy") or 0) >= 1.5 and (ratio(d, "torch") or 0) >= 4
+    lines.append(f"| 2. Digits 64-128-10, batch 32, {d['epochs']} epochs: training rows per CPU second, float64 "
+                 f"(PyTorch float32: {dcell('torch-float32')}) | {rps(d['exp_cpu'])} | – | {dcell('numpy')} | – | "
+                 f"{dcell('torch')} | 1.5x NumPy, 4x PyTorch | {met(ok)} |")
     s = r["sweep"]
-    st2, ns2 = median(s["stored"][2]), median(s["nostore"][2])
-    st1, ns1 = median(s["stored"][1]), median(s["nostore"][1])
+
+    def wall_of(kind, jobs):
+        return median([t[0] for t in s[kind][jobs]])
+
+    def cpu_of(kind, jobs):
+        return median([t[1] for t in s[kind][jobs]])
+    st2, ns2 = wall_of("stored", 2), wall_of("nostore", 2)
     overhead = st2 / ns2 - 1
-    lines.append(f"| 2. sweep of {s['runs']} Iris runs, 2 jobs: wall time, every epoch stored vs. nothing stored | "
-                 f"{st2:.2f} s vs. {ns2:.2f} s: storing costs {overhead * 100:+.1f}% | – | – | – | at most +10% | "
-                 f"{'yes' if overhead <= 0.10 else 'no'} |")
-    lines.append(f"| 3. the same sweep, 1 job → 2 jobs: speed-up | {st1:.2f} s → {st2:.2f} s: {st1 / st2:.2f}x "
-                 f"(nothing stored: {ns1 / ns2:.2f}x) | – | – | – | at least 1.8x | {'yes' if st1 / st2 >= 1.8 else 'no'} |")
+    cpu_overhead = cpu_of("stored", 2) / cpu_of("nostore", 2) - 1
+    lines.append(f"| 3. sweep of {s['runs']} Iris runs, 2 jobs: every epoch stored vs. nothing stored | "
+                 f"wall {st2:.2f} s vs. {ns2:.2f} s: {overhead * 100:+.1f}% (CPU {cpu_overhead * 100:+.1f}%) | – | – | – | – | "
+                 f"at most +5%, wall and CPU | {met(overhead <= 0.05 and cpu_overhead <= 0.05)} |")
+    per_run = {j: cpu_of("stored", j) / s["runs"] for j in (1, 2, 4)}
+    eff = {j: per_run[j] / per_run[1] for j in (2, 4)}
+    speed = {j: wall_of("stored", 1) / wall_of("stored", j) for j in (2, 4)}
+    loads = {j: median(s["load_average"][j]) for j in (1, 2, 4)}
+    lines.append(f"| 4. the same sweep stored, 1 / 2 / 4 jobs: CPU seconds per run | "
+                 f"{per_run[1] * 1000:.1f} / {per_run[2] * 1000:.1f} / {per_run[4] * 1000:.1f} ms "
+                 f"(2 jobs {eff[2]:.2f}x, 4 jobs {eff[4]:.2f}x of 1 job); wall speed-up {speed[2]:.2f}x / {speed[4]:.2f}x "
+                 f"at load average {loads[1]:.1f} / {loads[2]:.1f} / {loads[4]:.1f} on {os.cpu_count()} cores | – | – | – | – | "
+                 f"2 and 4 jobs within 10% of 1 job | {met(max(eff.values()) <= 1.10)} |")
+    plan = r["plan"]
+    m = re.search(r"ready to train in ([0-9.]+) s, peak memory ([0-9]+) MB", plan)
+    ok = bool(m) and float(m.group(1)) <= 15 and int(m.group(2)) <= 500
+    lines.append(f"| 5. planning the 1,000,000-cell grid (bench/plan_million.sh) | {plan} | – | – | – | – | "
+                 f"ready in at most 15 s, at most 500 MB | {met(ok)} |")
     st = r["store"]
     rep = median(st["report_seconds"])
     per_row = st["file_bytes"] / st["metric_rows"]
     table_bytes = st.get("epoch_metrics_bytes")
     table_note = f"; epoch_metrics table {table_bytes / st['metric_rows']:.0f} B" if isinstance(table_bytes, int) else ""
-    lines.append(f"| 5a. store: metric rows inserted per second (RunStore.record, {st['runs']:,} runs x 100 epochs, "
-                 f"weights included) | {st['metric_rows_per_second']:,.0f} rows/s; with 1,000 epochs per run "
-                 f"{st['long_runs_rows_per_second']:,.0f} rows/s | – | – | – | at least 500,000 | "
-                 f"{'yes' if st['metric_rows_per_second'] >= 500000 else 'no'} |")
-    lines.append(f"| 5b. store: bytes of runs.db per metric row | {per_row:.0f} B (file, weights included)"
-                 f"{table_note}"
-                 f" | – | – | – | (measured) | – |")
-    lines.append(f"| 5c. `exp report` over {st['runs']:,} runs | {rep:.2f} s | – | – | – | under 2 s | "
-                 f"{'yes' if rep < 2 else 'no'} |")
-    m = r["machine"]
     lines.append("")
-    lines.append(f"Machine: {m['nproc']} cores, {m['cpu']}, Linux {m['kernel']}; {m['swift']}; OpenBLAS {m['openblas']}; "
-                 f"Python {m['python']} with {m['peers']}.")
+    lines.append(f"Store (RunStore.record, {st['runs']:,} runs x 100 epochs, weights included): "
+                 f"{st['metric_rows_per_second']:,.0f} metric rows/s; with 1,000 epochs per run "
+                 f"{st['long_runs_rows_per_second']:,.0f} rows/s; {per_row:.0f} B of runs.db per metric row{table_note}; "
+                 f"`exp report` over {st['runs']:,} runs {rep:.2f} s.")
+    mc = r["machine"]
+    lines.append("")
+    lines.append(f"Machine: {mc['nproc']} cores, {mc['cpu']}, Linux {mc['kernel']}; {mc['swift']}; OpenBLAS {mc['openblas']}; "
+                 f"{mc['gcc']}; Python {mc['python']} with {mc['peers']}; load average "
+                 f"{r['iris_b120']['load_average'][0]:.1f} at the start, {load_average():.1f} at the end.")
     return "\n".join(lines)
 
 

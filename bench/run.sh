@@ -4,13 +4,17 @@
 #   bash bench/run.sh [--quick]
 #
 # Builds exp and exp-bench in release mode, creates bench/.venv and installs the peers
-# (numpy, scikit-learn, torch) from PyPI when they are missing, runs the five workloads with exp
-# and each peer, and prints a table of medians and ratios. A peer that cannot be installed is
+# (numpy, scikit-learn, torch) from PyPI when they are missing, builds the scalar C loop
+# (bench/c/mlp.c, gcc -O2), measures the five targets of docs/benchmarks.md with exp and each peer,
+# and prints each target with its measured ratio and "met" / "not met". A peer that cannot be installed is
 # reported as n/a; the others still run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 swift build -c release >&2
+# The scalar C loop of target 1: plain loops, no BLAS, baseline x86-64 code.
+mkdir -p bench/.work
+gcc -O2 -o bench/.work/mlp bench/c/mlp.c -lm
 
 venv=bench/.venv
 if [ ! -x "$venv/bin/python" ]; then

@@ -163,7 +163,8 @@ final class Network {
 
     /// Feedforward for `rows` examples (Nielsen ch. 2, eq. (25) `z^l = w^l a^{l−1} + b^l`
     /// and `a^l = σ(z^l)`, eq. (23)–(24)), in batch form
-    /// `Z^l = A^{l−1} (W^l)^T + 1 (b^l)^T` (`B x n_l`) by `cblas_dgemm`.
+    /// `Z^l = A^{l−1} (W^l)^T + 1 (b^l)^T` (`B x n_l`) by `cblas_dgemm`; activations and
+    /// softmax take their exponentials from ``VectorExp``.
     ///
     /// Hidden layers apply ``activation``; the output layer applies the
     /// sigmoid (`.mse`) or a row-wise softmax with the maximum subtracted
@@ -192,23 +193,39 @@ final class Network {
             } else if loss == .mse {
                 Activation.sigmoid.apply(zi, ai, count: rows * nOut)
             } else {
-                for r in 0..<rows {
-                    softmaxSums[r] = Network.softmaxRow(zi + r * nOut, ai + r * nOut, count: nOut)
-                }
+                Network.softmaxRows(zi, ai, sums: softmaxSums, rows: rows, count: nOut)
             }
             prev = UnsafePointer(ai)
         }
     }
 
-    /// `out = softmax(z)` for one row of `count` logits, max subtracted; returns the sum
-    /// `Σ_j e^(z_j − max z)` it divided by.
-    @inline(__always) @discardableResult
+    /// `out = softmax(z)` row by row for `rows` rows of `count` logits, each row's max
+    /// subtracted, the exponentials by ``VectorExp`` over all rows at once; `sums[r]` is the
+    /// row's `Σ_j e^(z_j − max z)` (summed in column order) it divided by.
+    static func softmaxRows(_ z: UnsafePointer<Double>, _ out: UnsafeMutablePointer<Double>,
+                            sums: UnsafeMutablePointer<Double>, rows: Int, count: Int) {
+        for r in 0..<rows {
+            let zr = z + r * count, or = out + r * count
+            var m = -Double.infinity
+            for j in 0..<count where zr[j] > m { m = zr[j] }
+            for j in 0..<count { or[j] = zr[j] - m }
+        }
+        VectorExp.apply(out, out, count: rows * count)
+        for r in 0..<rows {
+            let or = out + r * count
+            var s = 0.0
+            for j in 0..<count { s += or[j] }
+            for j in 0..<count { or[j] /= s }
+            sums[r] = s
+        }
+    }
+
+    /// `out = softmax(z)` for one row of `count` logits (``softmaxRows(_:_:sums:rows:count:)``
+    /// of one row); returns the sum `Σ_j e^(z_j − max z)` it divided by.
+    @discardableResult
     static func softmaxRow(_ z: UnsafePointer<Double>, _ out: UnsafeMutablePointer<Double>, count: Int) -> Double {
-        var m = -Double.infinity
-        for j in 0..<count where z[j] > m { m = z[j] }
         var s = 0.0
-        for j in 0..<count { let e = Foundation.exp(z[j] - m); out[j] = e; s += e }
-        for j in 0..<count { out[j] /= s }
+        softmaxRows(z, out, sums: &s, rows: 1, count: count)
         return s
     }
 

@@ -48,7 +48,7 @@ func hyperparameters(_ configure: (inout Hyperparameters) -> Void) -> Hyperparam
 /// (Nielsen ch. 3, eq. (78)): the reference the model's probabilities are checked against.
 func referenceSoftmax(_ logits: [Double]) -> [Double] {
     let m = logits.max()!
-    let exponentials = logits.map { Foundation.exp($0 - m) }
+    let exponentials = logits.map { VectorExp.exp($0 - m) }   // the exponential training uses
     let sum = exponentials.reduce(0, +)
     return exponentials.map { $0 / sum }
 }
