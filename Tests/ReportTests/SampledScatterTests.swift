@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Report
+@testable import ReportFixtures
 @testable import Tracker
 
 /// A random search's scatter of validation accuracy against each drawn hyperparameter.
