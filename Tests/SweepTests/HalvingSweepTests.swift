@@ -66,8 +66,9 @@ import TestSupport
             """) { s in (try s.required(s.string, "config"), try s.required(s.int, "seed"), try s.required(s.id, "run_id")) }
         #expect(top.count == 2)
         // The same configuration as a grid cell of 9 epochs, trained in one go.
-        var hp = try hyperparameters(fromConfig: top[0].0)
-        hp.epochs = 9
+        // Stored with the top rung's epochs, not the default 3000.
+        let hp = try hyperparameters(fromConfig: top[0].0)
+        #expect(hp.epochs == 9)
         let oneGo = dir.appendingPathComponent("one-go.db").path
         let gridOneGo = try grid(gridText(name: "one-go", seeds: [top[0].1], grid: """
             {"hidden_layers": [\(hp.hiddenLayers)], "learning_rate": [\(hp.learningRate)], "optimizer": ["momentum"],
