@@ -9,9 +9,9 @@ import TestSupport
 @Suite struct HalvingSweepTests {
     /// Nine configurations x two seeds on Iris; budgets 1, 3, 9 epochs.
     static func halvingGrid(method: String = "successive_halving", name: String = "halving",
-                            rates: String = "0.05, 0.5, 2") throws -> GridFile {
+                            rates: String = "0.05, 0.5, 2", seeds: [Int] = [1, 2]) throws -> GridFile {
         try grid("""
-            {"name": "\(name)", "dataset": "data/iris.data", "seeds": [1, 2],
+            {"name": "\(name)", "dataset": "data/iris.data", "seeds": \(seeds),
              "protocol": {"test_fraction": 0.2, "validation_fraction": 0.2, "split_seed": 0},
              "search": {"method": "\(method)", "min_epochs": 1, "max_epochs": 9, "reduction_factor": 3},
              "grid": {"hidden_layers": [[4], [8], [16]], "learning_rate": [\(rates)], "optimizer": ["momentum"],
@@ -138,5 +138,23 @@ import TestSupport
         // 3 configurations x 2 seeds at rung 0, one configuration promoted to rung 1 (3 -> 1 -> 1).
         #expect(added.filter { $0.rung == 0 }.count == 6 && added.filter { $0.rung == 0 && $0.promoted }.count == 2)
         #expect(summary.counts[.finished] == 4)
+    }
+    @Test func addingSeedsToAHalvingSearchIsRefusedNamingTheKey() throws {
+        let dir = temporaryDirectory()
+        let db = dir.appendingPathComponent("runs.db").path
+        try runSweep(try Self.halvingGrid(), db: db, jobs: 2)
+        let before = try Self.outcome(db)
+        let store = try RunStore(path: db)
+        let more = try Self.halvingGrid(seeds: [1, 2, 3])
+        #expect {
+            try SweepPlanner.prepare(grid: more, dataset: try loadDataset(more), store: store, toolVersion: "test")
+        } throws: { error in
+            guard let change = error as? GridChangeError else { return false }
+            return change.differences.map(\.path) == ["seeds"]
+                && change.description.contains("seeds: 3 added; a successive_halving search ranks each configuration over all of its seeds")
+        }
+        // Nothing stored changed; more configurations are still taken.
+        #expect(try Self.outcome(db) == before)
+        #expect(try store.gridVersions(sweepID: 1).count == 1)
     }
 }
