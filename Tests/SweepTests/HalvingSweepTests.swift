@@ -97,23 +97,45 @@ import TestSupport
         #expect(outcomes[0] == outcomes[1])
     }
 
+    @Test func hyperbandCountsFollowLiEtAlAndScaleByLargestRemainders() throws {
+        // Li et al. 2018, Table: R = 81, η = 3: n_s = 81, 34, 15, 8, 5 for s = 4 ... 0.
+        #expect(HalvingPlan.hyperbandCounts(configurations: 143, bracketCount: 5, reductionFactor: 3) == [5, 8, 15, 34, 81])
+        // 100 configurations: 100 n_s / 143 = 3.50, 5.59, 10.49, 23.78, 56.64; the three left
+        // go to s = 3, 4, 1 (the largest remainders).
+        #expect(HalvingPlan.hyperbandCounts(configurations: 100, bracketCount: 5, reductionFactor: 3) == [3, 6, 10, 24, 57])
+        // Ties go to the larger s; fewer configurations than brackets leave brackets empty.
+        #expect(HalvingPlan.hyperbandCounts(configurations: 2, bracketCount: 5, reductionFactor: 3) == [0, 0, 0, 1, 1])
+        #expect(HalvingPlan.hyperbandCounts(configurations: 0, bracketCount: 3, reductionFactor: 3) == [0, 0, 0])
+        let search = SearchSpec(method: .hyperband, minEpochs: 1, maxEpochs: 81, reductionFactor: 3)
+        let plan = try #require(HalvingPlan(search: search, groups: [(0..<143).map(String.init)], runsPerConfiguration: 1))
+        #expect(plan.brackets.map(\.index) == [4, 3, 2, 1, 0])
+        #expect(plan.brackets.map(\.firstRung) == [0, 1, 2, 3, 4])
+        #expect(plan.brackets.map { plan.budgets[$0.firstRung] } == [1, 3, 9, 27, 81])
+        #expect(plan.brackets.map(\.configurations.count) == [81, 34, 15, 8, 5])
+        // In the grid's order: the first 81 configurations in bracket 4, the next 34 in bracket 3, ...
+        #expect(plan.brackets[0].configurations.first == "0" && plan.brackets[1].configurations.first == "81"
+                && plan.brackets[4].configurations == ["138", "139", "140", "141", "142"])
+    }
+
     @Test func hyperbandRunsOneBracketPerStartingRung() throws {
         let dir = temporaryDirectory()
         let db = dir.appendingPathComponent("runs.db").path
         let (prepared, summary) = try runSweep(try Self.halvingGrid(method: "hyperband", name: "hyperband"), db: db, jobs: 2)
         let plan = try #require(prepared.halving)
+        // s_max = 2: n_s = 3, 5, 9 (sum 17) scaled to 9 configurations: 1, 3, 5.
+        #expect(plan.brackets.map(\.index) == [2, 1, 0])
         #expect(plan.brackets.map(\.firstRung) == [0, 1, 2])
-        #expect(plan.brackets.map(\.configurations.count) == [3, 3, 3])
+        #expect(plan.brackets.map(\.configurations.count) == [5, 3, 1])
         #expect(summary.complete)
-        // Bracket 0: 3 configurations at 1 epoch -> 1 at 3 -> 1 at 9; bracket 1: 3 at 3 -> 1 at 9;
-        // bracket 2: 3 at 9. Two seeds each.
+        // Bracket 2: 5 configurations at 1 epoch -> 1 at 3 -> 1 at 9; bracket 1: 3 at 3 -> 1 at 9;
+        // bracket 0: 1 at 9. Two seeds each.
         let store = try RunStore(path: db)
         let epochs = try store.connection.query("SELECT status, epochs_run, COUNT(*) AS n FROM runs GROUP BY status, epochs_run ORDER BY 1, 2") { s in
             "\(try s.required(s.string, "status")) \(try s.required(s.int, "epochs_run")) \(try s.required(s.int, "n"))"
         }
-        #expect(epochs == ["finished 9 10", "pruned 1 4", "pruned 3 4"])
+        #expect(epochs == ["finished 9 6", "pruned 1 8", "pruned 3 4"])
         let decisions = try store.rungDecisions(sweepID: prepared.sweepID)
-        #expect(Set(decisions.map(\.bracket)) == [0, 1])
+        #expect(Set(decisions.map(\.bracket)) == [2, 1])
     }
 
     @Test func moreConfigurationsStartANewBracketAndDecidedRungsNeverChange() throws {
@@ -139,6 +161,7 @@ import TestSupport
         #expect(added.filter { $0.rung == 0 }.count == 6 && added.filter { $0.rung == 0 && $0.promoted }.count == 2)
         #expect(summary.counts[.finished] == 4)
     }
+
     @Test func addingSeedsToAHalvingSearchIsRefusedNamingTheKey() throws {
         let dir = temporaryDirectory()
         let db = dir.appendingPathComponent("runs.db").path
