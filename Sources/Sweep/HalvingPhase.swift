@@ -77,6 +77,21 @@ public struct HalvingPlan: Sendable, Equatable {
         return counts
     }
 
+    /// Rung trainings the plan trains at most: each run trained once per rung it reaches, a
+    /// bracket's `n` configurations promoting `max(1, n / factor)` at each rung (fewer when
+    /// configurations diverge or fail). Successive halving over 9 configurations x 2 runs, budgets
+    /// 1, 3, 9, factor 3: (9 + 3 + 1) x 2 = 26.
+    public var plannedTrainings: Int {
+        brackets.reduce(0) { total, bracket in
+            var n = bracket.configurations.count, trainings = 0
+            for _ in bracket.firstRung..<budgets.count {
+                trainings += n
+                n = max(1, n / reductionFactor)
+            }
+            return total + trainings * runsPerConfiguration
+        }
+    }
+
     /// The bracket of a configuration.
     public func bracket(of configSHA256: String) -> Bracket? {
         brackets.first { $0.configurations.contains(configSHA256) }

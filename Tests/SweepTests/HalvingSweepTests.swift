@@ -36,6 +36,7 @@ import TestSupport
         let db = dir.appendingPathComponent("runs.db").path
         let (prepared, summary) = try runSweep(try Self.halvingGrid(), db: db, jobs: 2)
         #expect(prepared.halving?.budgets == [1, 3, 9])
+        #expect(prepared.halving?.plannedTrainings == (9 + 3 + 1) * 2)
         #expect(summary.complete)
         // 9 configurations -> 3 -> 1: 6 + 2 runs pruned at rung 0 and 1 ... per seed.
         #expect(summary.counts == [.pruned: 16, .finished: 2])
@@ -112,6 +113,8 @@ import TestSupport
         #expect(plan.brackets.map(\.firstRung) == [0, 1, 2, 3, 4])
         #expect(plan.brackets.map { plan.budgets[$0.firstRung] } == [1, 3, 9, 27, 81])
         #expect(plan.brackets.map(\.configurations.count) == [81, 34, 15, 8, 5])
+        // 81 + 27 + 9 + 3 + 1, 34 + 11 + 3 + 1, 15 + 5 + 1, 8 + 2, 5.
+        #expect(plan.plannedTrainings == 121 + 49 + 21 + 10 + 5)
         // In the grid's order: the first 81 configurations in bracket 4, the next 34 in bracket 3, ...
         #expect(plan.brackets[0].configurations.first == "0" && plan.brackets[1].configurations.first == "81"
                 && plan.brackets[4].configurations == ["138", "139", "140", "141", "142"])
