@@ -140,6 +140,29 @@ import Tracker
     }
 }
 
+extension HalvingReportTests {
+    /// Runs pruned at a first rung of one epoch have one point each: drawn as points.
+    @Test func runsOfOneEpochAreDrawnAsPoints() throws {
+        let dir = temporaryDirectory()
+        let gridURL = dir.appendingPathComponent("halving.json")
+        try """
+            {"name": "halving", "dataset": "\(repositoryRoot.appendingPathComponent("Data/iris.data").path)", "seeds": [1],
+             "search": {"method": "successive_halving", "min_epochs": 1, "max_epochs": 9, "reduction_factor": 3},
+             "grid": {"hidden_layers": [[4], [8], [16]], "learning_rate": [0.05, 0.2, 0.8]}}
+            """.write(to: gridURL, atomically: true, encoding: .utf8)
+        let swept = try exp(["sweep", gridURL.path, "--db", "runs.db", "--quiet"], in: dir)
+        #expect(swept.status == 0, "\(swept.stderr)")
+        let reported = try exp(["report", "--db", "runs.db", "--out", "report"], in: dir)
+        #expect(reported.status == 0, "\(reported.stderr)")
+        let chart = try String(contentsOf: dir.appendingPathComponent("report/leaderboard-halving-rungs.svg"), encoding: .utf8)
+        // 9 configurations at 1 epoch -> 3 at 3 -> 1 at 9: 6 runs of one epoch, 3 curves.
+        #expect(chart.components(separatedBy: "<circle ").count - 1 == 6)
+        #expect(chart.components(separatedBy: "class=\"pruned point\"").count - 1 == 6)
+        #expect(chart.components(separatedBy: "<polyline ").count - 1 == 3)
+        #expect(chart.contains("svg.chart .point.pruned{fill:"))
+    }
+}
+
 /// A configuration that reached a halving search's top rung is stored with the top rung's
 /// epochs, so `exp train` given it alone trains the same model.
 @Suite struct HalvingRetrainTests {
