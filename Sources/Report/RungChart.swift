@@ -5,8 +5,9 @@ extension ReportCharts {
 
     /// Validation accuracy against epochs for every run of a successive-halving or Hyperband
     /// search, on a logarithmic epoch axis (the rung budgets grow geometrically): runs that
-    /// reached the top rung in the first series' colour, pruned runs in grey, and a dashed
-    /// vertical line at each rung's budget. Nil for other sweeps.
+    /// reached the top rung in the first series' colour, pruned runs in grey (a run of one
+    /// epoch as a point), and a dashed vertical line at each rung's budget. Nil for other
+    /// sweeps.
     static func rungCurves(_ report: SweepReport) -> SVGChart? {
         guard let (budgets, runs) = report.rungCurves, let top = budgets.last,
               !runs.isEmpty else { return nil }
@@ -30,8 +31,15 @@ extension ReportCharts {
             chart.text(px(budget) - 3, frame.y - 6, "rung \(index)", class: "muted", anchor: .end)
         }
         // Pruned runs first, so the runs that reached the top rung are drawn over them.
+        // A run of one epoch (pruned at a first rung of 1 epoch) is a point, not a line.
         for run in runs.sorted(by: { ($0.status != .pruned ? 1 : 0, $0.runID) < ($1.status != .pruned ? 1 : 0, $1.runID) }) {
-            chart.polyline(run.points.map { (px($0.epoch), py($0.accuracy)) }, class: run.status == .pruned ? "pruned" : "s0 top")
+            let cls = run.status == .pruned ? "pruned" : "s0 top"
+            if run.points.count == 1, let point = run.points.first {
+                chart.circle(px(point.epoch), py(point.accuracy), r: 2.5, class: cls + " point",
+                             tooltip: "run \(run.runID): \(Format.tick(point.accuracy * 100))% after epoch \(point.epoch)")
+            } else {
+                chart.polyline(run.points.map { (px($0.epoch), py($0.accuracy)) }, class: cls)
+            }
         }
         let pruned = runs.filter { $0.status == .pruned }.count
         let legend = frame.y + frame.h + 56

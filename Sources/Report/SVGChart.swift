@@ -116,6 +116,8 @@ struct ChartPalette {
         svg.chart .grid{stroke:\(grid)}
         svg.chart .ref{stroke:\(reference)}
         svg.chart .pruned{stroke:\(grid)}
+        svg.chart .point.pruned{fill:\(grid)}
+        svg.chart .point.s0{fill:\(series[0])}
         svg.chart .dot{fill:\(series[0]);stroke:\(series[0])}
         svg.chart .meanmark{stroke:\(series[1])}
         svg.chart .cell{fill:\(series[0])}

@@ -70,6 +70,11 @@ public struct ConfigurationList: RandomAccessCollection, Sendable {
     let drawn: [[String: GridValue]]?
     /// The drawn configurations, to look one up.
     private let drawnSet: Set<[String: GridValue]>
+    /// Values every configuration holds whatever its grid object says: a halving search's
+    /// `epochs`, its top rung's budget (``SearchSpec/rungBudgets``); empty otherwise. Kept out
+    /// of the objects and the drawn configurations, so the grid's canonical form and its draws
+    /// are the grid as written.
+    var fixed: [String: GridValue] = [:]
     public let startIndex = 0
     public let endIndex: Int
 
@@ -143,15 +148,20 @@ public struct ConfigurationList: RandomAccessCollection, Sendable {
 
     /// The configuration at `position`, every hyperparameter set, normalized.
     public subscript(position: Int) -> [String: GridValue] {
-        if let drawn { return drawn[position] }
+        if let drawn { return drawn[position].merging(fixed) { $1 } }
         let ordinal = kept?[position] ?? position
         var o = objects.count - 1
         while offsets[o] > ordinal { o -= 1 }
-        return schema.normalized(objects[o].values(at: ordinal - offsets[o], schema: schema))
+        return schema.normalized(objects[o].values(at: ordinal - offsets[o], schema: schema)).merging(fixed) { $1 }
     }
 
     /// True when `configuration` (normalized) is one of these.
     public func includes(_ configuration: [String: GridValue]) -> Bool {
+        var configuration = configuration
+        for (key, value) in fixed {
+            guard configuration[key] == value else { return false }
+            configuration[key] = schema[key]?.defaultValue
+        }
         if drawn != nil { return drawnSet.contains(configuration) }
         return objects.contains { $0.produces(configuration, schema: schema) }
     }

@@ -31,8 +31,9 @@ public struct GridChangeError: Error, CustomStringConvertible, Equatable {
 /// include every stored cell, over the same data set and protocol; its new cells are appended.
 enum GridExtension {
     /// What in `now` keeps it from continuing a sweep whose latest grid is `stored`: a changed
-    /// protocol key or import option, stored seeds missing, stored configurations missing
-    /// (named by the values no longer listed). Empty when `now` may continue it.
+    /// protocol key or import option, stored seeds missing, seeds added to a halving search,
+    /// stored configurations missing (named by the values no longer listed). Empty when `now`
+    /// may continue it.
     static func differences(from stored: GridFile, to now: GridFile) -> [GridChangeError.Difference] {
         var found: [GridChangeError.Difference] = []
         let before = protocolValues(stored.evaluation), after = protocolValues(now.evaluation)
@@ -53,6 +54,12 @@ enum GridExtension {
         let missingSeeds = stored.seeds.filter { !now.seeds.contains($0) }
         if !missingSeeds.isEmpty {
             found.append(.init(path: "seeds", message: "\(missingSeeds.map(String.init).joined(separator: ", ")) stored, missing now"))
+        }
+        if let search = now.search, search.method.isHalving, case let added = now.seeds.filter({ !stored.seeds.contains($0) }),
+           !added.isEmpty {
+            found.append(.init(path: "seeds", message: "\(added.map(String.init).joined(separator: ", ")) added; a "
+                               + "\(search.method.rawValue) search ranks each configuration over all of its seeds at every rung, "
+                               + "decided on the stored seeds: it may only add configurations (grid values or search.trials)"))
         }
         var missing: [[String: GridValue]] = []
         var missingCount = 0

@@ -96,6 +96,11 @@ struct GridParser {
             // Counted as 1 while the seeds or the protocol have problems, so a grid too large on
             // its own is still refused before it is expanded.
             configurations = parseGrid(grid, seedCount: seeds?.count ?? 1, splitCount: evaluation?.searchSplitCount ?? 1)
+            if let top = search?.rungBudgets.last {
+                // A halving search's configurations train to its top rung: stored so, a run that
+                // reached it is retrained by `exp train` with its configuration alone.
+                configurations.fixed = ["epochs": .integer(top)]
+            }
         } else {
             problem(root, "", "missing key \"grid\" (an object of hyperparameter lists, or a list of such objects)")
         }

@@ -7,9 +7,11 @@ public struct HalvingPlan: Sendable, Equatable {
     /// A group of configurations halved together, from rung ``firstRung`` up.
     public struct Bracket: Sendable, Equatable {
         /// Its number in `rungs.bracket`: `g` for successive halving, `g x (s_max + 1) + s` for
-        /// Hyperband's bracket `s`, where `g` counts the grid versions that added configurations.
+        /// Hyperband's bracket `s` (Li et al.'s numbering: bracket `s_max` starts at the first
+        /// rung, bracket 0 at the top one), where `g` counts the grid versions that added
+        /// configurations.
         public var index: Int
-        /// The rung its configurations start at.
+        /// The rung its configurations start at: `s_max - s` for Hyperband's bracket `s`.
         public var firstRung: Int
         /// Hashes of its configurations, in the grid's order.
         public var configurations: [String]
@@ -29,22 +31,65 @@ public struct HalvingPlan: Sendable, Equatable {
     ///
     /// Successive halving halves each group in a bracket of its own from rung 0, so extending a
     /// search with more trials starts a new bracket and never changes a decided rung. Hyperband
-    /// (Li et al., JMLR 2018, Algorithm 1) runs `s_max + 1` brackets per group, bracket `s`
-    /// starting at rung `s` (budget `min_epochs × factor^s`); with the configurations given
-    /// rather than drawn per bracket, a group's configuration `i` goes to bracket
-    /// `i mod (s_max + 1)`.
+    /// splits each group into its `s_max + 1` brackets (``hyperbandCounts(configurations:bracketCount:reductionFactor:)``),
+    /// in the grid's order, bracket `s_max` first: bracket `s` starts at rung `s_max - s`
+    /// (budget `min_epochs × factor^(s_max - s)`, Li et al.'s `r_s = R η^-s` when `max_epochs`
+    /// is `min_epochs × factor^s_max`). Empty brackets are left out.
     public init?(search: SearchSpec?, groups: [[String]], runsPerConfiguration: Int) {
         guard let search, search.method.isHalving, let factor = search.reductionFactor, !search.rungBudgets.isEmpty else { return nil }
         budgets = search.rungBudgets
         reductionFactor = factor
         self.runsPerConfiguration = runsPerConfiguration
         let count = search.method == .hyperband ? search.bracketCount : 1
-        brackets = groups.enumerated().flatMap { g, configurations in
-            (0..<count).map { s in
-                Bracket(index: g * count + s, firstRung: count == 1 ? 0 : s,
-                        configurations: configurations.enumerated().filter { $0.offset % count == s }.map(\.element))
+        brackets = groups.enumerated().flatMap { g, configurations -> [Bracket] in
+            guard count > 1 else { return [Bracket(index: g, firstRung: 0, configurations: configurations)] }
+            let counts = Self.hyperbandCounts(configurations: configurations.count, bracketCount: count, reductionFactor: factor)
+            var start = 0
+            return (0..<count).reversed().map { s in
+                defer { start += counts[s] }
+                return Bracket(index: g * count + s, firstRung: count - 1 - s, configurations: Array(configurations[start..<start + counts[s]]))
             }
         }.filter { !$0.configurations.isEmpty }
+    }
+
+    /// Hyperband's configurations per bracket, indexed by `s` in `0...s_max` (`bracketCount`
+    /// is `s_max + 1`): Li et al. (JMLR 2018), Algorithm 1's `n_s = ⌈(s_max + 1) / (s + 1) × η^s⌉`,
+    /// in integer arithmetic as `((s_max + 1) η^s + s) / (s + 1)` (η = `reductionFactor`; min 1,
+    /// max 81, η 3 gives 81, 34, 15, 8, 5 for s = 4 ... 0). When `configurations` differs
+    /// from their sum `T`, each count is scaled to `configurations × n_s / T` by the largest
+    /// remainder method: every bracket gets the integer part, and the configurations left go one
+    /// each to the brackets with the largest remainders, ties to the larger `s`. The counts sum
+    /// to `configurations` and depend on nothing else.
+    public static func hyperbandCounts(configurations: Int, bracketCount: Int, reductionFactor eta: Int) -> [Int] {
+        guard bracketCount > 0 else { return [] }
+        var power = 1
+        let paper = (0..<bracketCount).map { s -> Int in
+            defer { power *= eta }
+            return (bracketCount * power + s) / (s + 1)
+        }
+        let total = paper.reduce(0, +)
+        guard configurations != total else { return paper }
+        // η^s ≤ max_epochs ≤ 10^7 (SearchSpec), so n_s < 2.5 × 10^8 and configurations × n_s fits in Int.
+        var counts = paper.map { configurations * $0 / total }
+        let remainders = paper.map { configurations * $0 % total }
+        let order = (0..<bracketCount).sorted { remainders[$0] != remainders[$1] ? remainders[$0] > remainders[$1] : $0 > $1 }
+        for s in order.prefix(configurations - counts.reduce(0, +)) { counts[s] += 1 }
+        return counts
+    }
+
+    /// Rung trainings the plan trains at most: each run trained once per rung it reaches, a
+    /// bracket's `n` configurations promoting `max(1, n / factor)` at each rung (fewer when
+    /// configurations diverge or fail). Successive halving over 9 configurations x 2 runs, budgets
+    /// 1, 3, 9, factor 3: (9 + 3 + 1) x 2 = 26.
+    public var plannedTrainings: Int {
+        brackets.reduce(0) { total, bracket in
+            var n = bracket.configurations.count, trainings = 0
+            for _ in bracket.firstRung..<budgets.count {
+                trainings += n
+                n = max(1, n / reductionFactor)
+            }
+            return total + trainings * runsPerConfiguration
+        }
     }
 
     /// The bracket of a configuration.

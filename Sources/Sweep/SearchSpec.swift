@@ -1,3 +1,4 @@
+import NeuralNet
 import Yams
 
 /// A grid file's optional `search` object: how the sweep searches its space. Without it a sweep
@@ -29,7 +30,9 @@ public struct SearchSpec: Sendable, Equatable {
     public var seed: Int?
     /// The first rung's budget in epochs (halving methods; at least 1).
     public var minEpochs: Int?
-    /// The most epochs a trial trains (halving methods; at least ``minEpochs``).
+    /// The most epochs a trial trains (halving methods; at least ``minEpochs``, at most
+    /// ``NeuralNet/HyperparameterSchema/maximumCount``). Configurations are stored with the
+    /// top rung's budget as their `epochs`.
     public var maxEpochs: Int?
     /// How many times the budget grows from one rung to the next, and the share (1 / factor) of
     /// trials promoted (halving methods; at least 2; 3 when left out, Hyperband's default).
@@ -130,6 +133,10 @@ extension GridParser {
         } else {
             if entries["min_epochs"] == nil { problem(node, "search", "missing key \"min_epochs\" (the first rung's epochs, at least 1)") }
             if entries["max_epochs"] == nil { problem(node, "search", "missing key \"max_epochs\" (the most epochs a trial trains)") }
+            if let maxEpochs, maxEpochs > HyperparameterSchema.maximumCount {
+                problem(entries["max_epochs"], "search.max_epochs", "must be at most \(HyperparameterSchema.maximumCount) (the most epochs "
+                        + "a configuration may train), found \(maxEpochs)")
+            }
             if let minEpochs, let maxEpochs, maxEpochs < minEpochs {
                 problem(entries["max_epochs"], "search.max_epochs", "must be at least min_epochs (\(minEpochs)), found \(maxEpochs)")
             }

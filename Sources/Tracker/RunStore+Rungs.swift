@@ -134,6 +134,20 @@ extension RunStore {
         }
     }
 
+    /// The rung trainings of a halving search's runs that ended so far: per run, the rungs
+    /// that promoted it, plus one when it is stored ended (`finished`, `diverged`, `failed` or
+    /// `pruned`) at its current rung. A progress line's count (``HalvingPlan``'s planned
+    /// trainings are its total).
+    /// - Throws: ``SQLiteError``.
+    public func rungTrainingsEnded(sweepID: Int64) throws -> Int {
+        try connection.scalar("""
+            SELECT (SELECT COUNT(*) FROM rungs g JOIN runs r ON r.run_id = g.run_id
+                    WHERE r.sweep_id = ?1 AND r.phase = 'search' AND g.outcome = 'promoted')
+                 + (SELECT COUNT(*) FROM runs WHERE sweep_id = ?1 AND phase = 'search'
+                    AND status IN ('finished', 'diverged', 'failed', 'pruned'))
+            """, [.integer(sweepID)])?.int ?? 0
+    }
+
     /// How many rungs promoted the run: the rung it trains for next (0 before any decision).
     /// - Throws: ``SQLiteError``.
     public func promotions(runID: Int64) throws -> Int {

@@ -18,18 +18,24 @@ final class ProgressReporter: @unchecked Sendable {
     private var lastPrint = Date.distantPast
     private let live: Bool
     private let quiet: Bool
+    /// What is counted, after the total: nil for cells (`[12/405] 3.1 runs/s`), else e.g.
+    /// `rung trainings` (`[12/260 rung trainings] 3.1 trainings/s`).
+    private let unit: String?
 
     /// - Parameters:
-    ///   - total: the sweep's cells (in this shard or not: the count shown after the slash).
+    ///   - total: the sweep's cells (in this shard or not: the count shown after the slash), or
+    ///     a halving search's planned rung trainings (``Sweep/HalvingPlan/plannedTrainings``).
     ///   - alreadyDone: cells stored finished, diverged or failed before this process started.
     ///   - pending: cells queued when this process started (for the ETA).
     ///   - best: the best validation accuracy of the sweep's runs stored before this process
     ///     started (a resume's line shows the sweep's best, not only this process's).
+    ///   - unit: what `total` counts when not cells (`rung trainings`).
     ///   - quiet: print no progress lines, only ``message(_:)``s.
     ///   - live: rewrite one line in place; by default when standard error is a terminal.
-    init(total: Int, alreadyDone: Int, pending: Int, best: Double? = nil, quiet: Bool,
+    init(total: Int, alreadyDone: Int, pending: Int, best: Double? = nil, unit: String? = nil, quiet: Bool,
          live: Bool = isatty(STDERR_FILENO) == 1) {
         self.total = total
+        self.unit = unit
         self.best = best
         self.done = alreadyDone
         self.pendingAtStart = pending
@@ -79,8 +85,10 @@ final class ProgressReporter: @unchecked Sendable {
         let remaining = max(0, pendingAtStart - trained)
         let eta = rate > 0 ? Int((Double(remaining) / rate).rounded()) : 0
         let bestText = best.map { String(format: "%.1f%%", $0 * 100) } ?? "-"
-        return String(format: "[%d/%d] %.1f runs/s, ETA %ds, %d diverged, %d failed, best validation accuracy %@",
-                      done, total, rate, eta, diverged, failed, bestText)
+        // Never past the total, whatever a retried run adds.
+        let count = unit.map { "[\(min(done, total))/\(total) \($0)] " + String(format: "%.1f trainings/s", rate) }
+            ?? String(format: "[%d/%d] %.1f runs/s", min(done, total), total, rate)
+        return count + String(format: ", ETA %ds, %d diverged, %d failed, best validation accuracy %@", eta, diverged, failed, bestText)
     }
 
     private func emit(_ text: String) {

@@ -18,8 +18,17 @@ func runSweep(_ prepared: PreparedSweep, store: RunStore, jobs: Int, shard: (ind
               quiet: Bool, report: (SweepSummary) -> Void = { _ in }) throws -> SweepSummary {
     let before = (try? store.statusCounts(sweepID: prepared.sweepID)) ?? [:]
     let pending = before[.queued] ?? 0
-    let progress = ProgressReporter(total: prepared.cellCount, alreadyDone: prepared.cellCount - pending - (before[.running] ?? 0),
-                                    pending: pending, best: try? store.bestValidationAccuracy(sweepID: prepared.sweepID), quiet: quiet)
+    let best = try? store.bestValidationAccuracy(sweepID: prepared.sweepID)
+    let progress: ProgressReporter
+    if let plan = prepared.halving {
+        // A halving search trains a run once per rung it reaches: the line counts rung trainings.
+        let ended = min((try? store.rungTrainingsEnded(sweepID: prepared.sweepID)) ?? 0, plan.plannedTrainings)
+        progress = ProgressReporter(total: plan.plannedTrainings, alreadyDone: ended, pending: plan.plannedTrainings - ended, best: best,
+                                    unit: "rung trainings", quiet: quiet)
+    } else {
+        progress = ProgressReporter(total: prepared.cellCount, alreadyDone: prepared.cellCount - pending - (before[.running] ?? 0),
+                                    pending: pending, best: best, quiet: quiet)
+    }
     let cancellation = SweepCancellation()
     let signals = SignalTrap(cancellation: cancellation) { progress.message($0) }
     let options = SweepOptions(jobs: jobs, shard: shard, toolVersion: toolVersion, heartbeatTimeout: heartbeatTimeout)

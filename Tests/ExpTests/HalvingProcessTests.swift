@@ -139,3 +139,56 @@ import Tracker
         #expect(html.contains("rungs marked"))
     }
 }
+
+extension HalvingReportTests {
+    /// Runs pruned at a first rung of one epoch have one point each: drawn as points.
+    @Test func runsOfOneEpochAreDrawnAsPoints() throws {
+        let dir = temporaryDirectory()
+        let gridURL = dir.appendingPathComponent("halving.json")
+        try """
+            {"name": "halving", "dataset": "\(repositoryRoot.appendingPathComponent("Data/iris.data").path)", "seeds": [1],
+             "search": {"method": "successive_halving", "min_epochs": 1, "max_epochs": 9, "reduction_factor": 3},
+             "grid": {"hidden_layers": [[4], [8], [16]], "learning_rate": [0.05, 0.2, 0.8]}}
+            """.write(to: gridURL, atomically: true, encoding: .utf8)
+        let swept = try exp(["sweep", gridURL.path, "--db", "runs.db", "--quiet"], in: dir)
+        #expect(swept.status == 0, "\(swept.stderr)")
+        let reported = try exp(["report", "--db", "runs.db", "--out", "report"], in: dir)
+        #expect(reported.status == 0, "\(reported.stderr)")
+        let chart = try String(contentsOf: dir.appendingPathComponent("report/leaderboard-halving-rungs.svg"), encoding: .utf8)
+        // 9 configurations at 1 epoch -> 3 at 3 -> 1 at 9: 6 runs of one epoch, 3 curves.
+        #expect(chart.components(separatedBy: "<circle ").count - 1 == 6)
+        #expect(chart.components(separatedBy: "class=\"pruned point\"").count - 1 == 6)
+        #expect(chart.components(separatedBy: "<polyline ").count - 1 == 3)
+        #expect(chart.contains("svg.chart .point.pruned{fill:"))
+    }
+}
+
+/// A configuration that reached a halving search's top rung is stored with the top rung's
+/// epochs, so `exp train` given it alone trains the same model.
+@Suite struct HalvingRetrainTests {
+    @Test func theTopRunsConfigurationRetrainedByExpTrainGivesTheSameWeights() throws {
+        let dir = temporaryDirectory()
+        let iris = repositoryRoot.appendingPathComponent("Data/iris.data").path
+        let gridURL = dir.appendingPathComponent("halving.json")
+        try """
+            {"name": "halving", "dataset": "\(iris)", "seeds": [3],
+             "protocol": {"test_fraction": 0.2, "validation_fraction": 0.2, "split_seed": 0},
+             "search": {"method": "successive_halving", "min_epochs": 2, "max_epochs": 18, "reduction_factor": 3},
+             "grid": {"hidden_layers": [[4], [8], [16]], "learning_rate": [0.05, 0.2, 0.8]}}
+            """.write(to: gridURL, atomically: true, encoding: .utf8)
+        let swept = try exp(["sweep", gridURL.path, "--db", "runs.db", "--quiet"], in: dir)
+        #expect(swept.status == 0, "\(swept.stderr)")
+        let connection = try Connection(path: dir.appendingPathComponent("runs.db").path)
+        // Every configuration, pruned or not, is stored with the top rung's 18 epochs.
+        #expect(try connection.query("SELECT DISTINCT value_text FROM params WHERE name = 'epochs'") { $0.string(0) } == ["18"])
+        let top = try connection.query("SELECT config, hex((SELECT data FROM weights w WHERE w.run_id = r.run_id AND w.kind = 'final')) "
+                                       + "FROM runs r WHERE status = 'finished'") { ($0.string(0)!, $0.string(1)!) }
+        #expect(top.count == 1)
+        try top[0].0.write(to: dir.appendingPathComponent("top.json"), atomically: true, encoding: .utf8)
+        let trained = try exp(["train", "--data", iris, "--config", "top.json", "--seed", "3", "--db", "train.db"], in: dir)
+        #expect(trained.status == 0, "\(trained.stderr)")
+        let retrained = try Connection(path: dir.appendingPathComponent("train.db").path)
+        #expect(try retrained.scalar("SELECT epochs_run FROM runs")?.int == 18)
+        #expect(try retrained.query("SELECT hex(data) FROM weights WHERE kind = 'final'") { $0.string(0)! } == [top[0].1])
+    }
+}

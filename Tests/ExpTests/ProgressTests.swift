@@ -20,6 +20,26 @@ import Tracker
         #expect(quiet.stderr.contains("runs: 24 finished"))
     }
 
+    /// A halving search trains a run once per rung it reaches: its line counts rung trainings
+    /// against the planned ones, never past them, and a resume starts from those stored.
+    @Test func aHalvingSearchCountsRungTrainings() throws {
+        let dir = temporaryDirectory()
+        let grid = dir.appendingPathComponent("halving.json")
+        try """
+            {"name": "halving", "dataset": "\(repositoryRoot.appendingPathComponent("Data/iris.data").path)", "seeds": [1, 2],
+             "search": {"method": "successive_halving", "min_epochs": 2, "max_epochs": 18, "reduction_factor": 3},
+             "grid": {"hidden_layers": [[4], [8], [16]], "learning_rate": [0.05, 0.2, 0.8]}}
+            """.write(to: grid, atomically: true, encoding: .utf8)
+        // 9 configurations at 2 epochs, 3 at 6, 1 at 18, on 2 seeds each: 26 trainings (18 cells).
+        let swept = try exp(["sweep", grid.path, "--db", "runs.db", "--jobs", "2"], in: dir)
+        #expect(swept.status == 0, "\(swept.stderr)")
+        let lines = swept.stderr.split(separator: "\n")
+        #expect(lines.last { $0.hasPrefix("[") }?.hasPrefix("[26/26 rung trainings] ") == true, "\(swept.stderr)")
+        #expect(!lines.contains { $0.hasPrefix("[") && !$0.contains("/26 rung trainings] ") })
+        let store = try RunStore(path: dir.appendingPathComponent("runs.db").path)
+        #expect(try store.rungTrainingsEnded(sweepID: 1) == 26)
+    }
+
     /// Under a pseudo-terminal (util-linux `script`), the line is rewritten in place.
     @Test(.tags(.slow), .skippedWhenFast, .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script")))
     func oneLiveLineOnATerminal() throws {

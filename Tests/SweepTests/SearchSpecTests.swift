@@ -76,6 +76,8 @@ import Testing
             (#"{"method": "hyperband", "min_epochs": 1}"#, "search: missing key \"max_epochs\""),
             (#"{"method": "hyperband", "min_epochs": 0, "max_epochs": 81}"#, "search.min_epochs: must be at least 1, found 0"),
             (#"{"method": "hyperband", "min_epochs": 9, "max_epochs": 3}"#, "search.max_epochs: must be at least min_epochs (9), found 3"),
+            (#"{"method": "hyperband", "min_epochs": 1, "max_epochs": 10000001}"#,
+             "search.max_epochs: must be at most 10000000 (the most epochs a configuration may train), found 10000001"),
             (#"{"method": "hyperband", "min_epochs": 1, "max_epochs": 9, "reduction_factor": 1}"#, "search.reduction_factor: must be at least 2, found 1"),
             (#"{"method": "successive_halving", "min_epochs": 1, "max_epochs": 9, "trials": 5}"#, "search.trials: needs \"seed\" too"),
             (#"{"method": "successive_halving", "min_epochs": 1, "max_epochs": 9, "seed": 5}"#, "search.seed: needs \"trials\" too"),
