@@ -4,6 +4,7 @@ import Foundation
 struct ChartFiles {
     var curves: String?
     var parameters: String?
+    var parallel: String?
     var confusion: String?
 }
 
@@ -105,9 +106,16 @@ struct MarkdownReport {
         if let files = charts[report.info.name] {
             for (file, alt) in [(files.curves, "Learning curves of the top configurations"),
                                 (files.parameters, "Validation accuracy by hyperparameter value"),
+                                (files.parallel, "Parallel coordinates of hyperparameters and mean validation accuracy"),
                                 (files.confusion, "Test confusion matrix of the best configuration")] {
                 if let file { out += ["![\(e(alt))](\(file))", ""] }
             }
+        }
+        let importance = report.importance
+        if !importance.isEmpty {
+            out += ["#### Hyperparameter importance", ""]
+            out += table(ParameterImportance.header.map(e), importance.map { $0.cells.map(e) }, rightAligned: [false, true, false])
+            out += ["", e(ReportText.importanceNote), ""]
         }
         return out
     }

@@ -48,6 +48,10 @@ public enum ReportWriter {
                     files.parameters = "leaderboard-\(report.slug)-parameters.svg"
                     chartFiles.append((chart.render(standalone: true), files.parameters!))
                 }
+                if let chart = ReportCharts.parallelCoordinates(report) {
+                    files.parallel = "leaderboard-\(report.slug)-parallel.svg"
+                    chartFiles.append((chart.render(standalone: true), files.parallel!))
+                }
                 if let chart = ReportCharts.confusionMatrix(report) {
                     files.confusion = "leaderboard-\(report.slug)-confusion.svg"
                     chartFiles.append((chart.render(standalone: true), files.confusion!))
