@@ -89,11 +89,7 @@ struct HTMLReport {
                           report.parameters.constant.map { "\($0.name) \($0.value)" }.joined(separator: ", ")))
         }
         if let tags = report.info.tagsText { facts.append(("Tags", tags)) }
-        let charts = [ReportCharts.learningCurves(report),
-                      ReportCharts.accuracyByParameter(report),
-                      ReportCharts.sampledScatter(report),
-                      ReportCharts.rungCurves(report),
-                      ReportCharts.confusionMatrix(report)].compactMap { $0 }
+        let charts = ReportCharts.all(report)
         return .section(
             .class("sweep"),
             .h3(t("Sweep \(report.info.name)")),
@@ -105,7 +101,30 @@ struct HTMLReport {
             leaderboardTable(report),
             .group(charts.map { chart in
                 .element(named: "figure", nodes: [Node<HTML.BodyContext>.raw(chart.render(standalone: false))])
-            })
+            }),
+            importanceTable(report)
+        )
+    }
+
+    /// The per-hyperparameter importance (``ParameterImportance``), largest spread first, with
+    /// its definition; nothing when no hyperparameter varies.
+    func importanceTable(_ report: SweepReport) -> Node<HTML.BodyContext> {
+        let importance = report.importance
+        guard !importance.isEmpty else { return .empty }
+        return .group(
+            .h4("Hyperparameter importance"),
+            .div(.class("table-wrap"), .table(
+                .class("importance"),
+                .thead(.tr(.group(ParameterImportance.header.enumerated().map { index, header in
+                    .th(.attribute(named: "scope", value: "col"), .class(index == 1 ? "num" : ""), t(header))
+                }))),
+                .tbody(.group(importance.map { entry in
+                    .tr(.group(entry.cells.enumerated().map { index, cell in
+                        .td(.class(index == 1 ? "num" : (index == 2 ? "config" : "")), t(cell))
+                    }))
+                }))
+            )),
+            .p(.class("notes"), t(ReportText.importanceNote))
         )
     }
 

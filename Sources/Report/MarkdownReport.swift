@@ -6,6 +6,7 @@ struct ChartFiles {
     /// A halving search's runs by epoch, with its rungs.
     var rungs: String?
     var parameters: String?
+    var parallel: String?
     var confusion: String?
 }
 
@@ -109,9 +110,16 @@ struct MarkdownReport {
             for (file, alt) in [(files.curves, "Learning curves of the top configurations"),
                                 (files.parameters, "Validation accuracy by hyperparameter value"),
                                 (files.rungs, "Validation accuracy against epochs of every run, rungs marked"),
+                                (files.parallel, "Parallel coordinates of hyperparameters and mean validation accuracy"),
                                 (files.confusion, "Test confusion matrix of the best configuration")] {
                 if let file { out += ["![\(e(alt))](\(file))", ""] }
             }
+        }
+        let importance = report.importance
+        if !importance.isEmpty {
+            out += ["#### Hyperparameter importance", ""]
+            out += table(ParameterImportance.header.map(e), importance.map { $0.cells.map(e) }, rightAligned: [false, true, false])
+            out += ["", e(ReportText.importanceNote), ""]
         }
         return out
     }

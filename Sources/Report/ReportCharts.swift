@@ -12,6 +12,14 @@ enum ReportCharts {
         return max(0, min(0.9, (lowest * 10).rounded(.down) / 10))
     }
 
+    /// Every chart of a sweep's section, in the page's order: learning curves, accuracy by
+    /// hyperparameter value, a random search's sampled scatter, a halving search's rungs, parallel
+    /// coordinates, confusion matrix (the empty ones left out).
+    static func all(_ report: SweepReport) -> [SVGChart] {
+        [learningCurves(report), accuracyByParameter(report), sampledScatter(report), rungCurves(report), parallelCoordinates(report),
+         confusionMatrix(report)].compactMap { $0 }
+    }
+
     /// Draws axes, grid lines and tick labels for a panel whose plot area is `frame`.
     static func axes(_ chart: inout SVGChart, frame: (x: Double, y: Double, w: Double, h: Double),
                      x: (Double, Double)?, y: (Double, Double), xLabel: String?, yLabel: String,

@@ -30,6 +30,12 @@ struct ReportText {
     /// Where a benchmark set on the command line comes from.
     static let overrideSource = "set with exp report --benchmark"
 
+    /// The definition under the hyperparameter importance table.
+    static let importanceNote = "For each value, the mean over the configurations with that value and a finished run of "
+        + "their mean validation accuracy (configurations in brackets); the spread is the highest of these means minus the "
+        + "lowest, in percentage points. It ignores interactions between hyperparameters, and a value behind few "
+        + "configurations moves it more. Validation data only, like the ranking."
+
     /// `mean validation log loss (lower is better)`
     var rankedBy: String { "mean validation \(metric.words)" + (metric.higherIsBetter ? "" : " (lower is better)") }
 

@@ -53,6 +53,10 @@ public enum ReportWriter {
                     files.rungs = "leaderboard-\(report.slug)-rungs.svg"
                     chartFiles.append((chart.render(standalone: true), files.rungs!))
                 }
+                if let chart = ReportCharts.parallelCoordinates(report) {
+                    files.parallel = "leaderboard-\(report.slug)-parallel.svg"
+                    chartFiles.append((chart.render(standalone: true), files.parallel!))
+                }
                 if let chart = ReportCharts.confusionMatrix(report) {
                     files.confusion = "leaderboard-\(report.slug)-confusion.svg"
                     chartFiles.append((chart.render(standalone: true), files.confusion!))

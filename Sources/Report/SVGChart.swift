@@ -59,11 +59,12 @@ struct SVGChart {
         elements.append("<text x=\"\(Self.n(x))\" y=\"\(Self.n(y))\" text-anchor=\"\(anchor.rawValue)\"\(Self.classAttribute(cls))\(transform)>\(tip)\(Escape.svg(cut))</text>")
     }
 
-    /// A polyline through `points`; nothing for fewer than two points.
-    mutating func polyline(_ points: [(Double, Double)], class cls: String) {
+    /// A polyline through `points`, with an optional tooltip; nothing for fewer than two points.
+    mutating func polyline(_ points: [(Double, Double)], class cls: String, tooltip: String? = nil) {
         guard points.count > 1 else { return }
         let d = points.map { "\(Self.n($0.0)),\(Self.n($0.1))" }.joined(separator: " ")
-        elements.append("<polyline points=\"\(d)\"\(Self.classAttribute(cls))/>")
+        let open = "<polyline points=\"\(d)\"\(Self.classAttribute(cls))"
+        elements.append(tooltip == nil ? open + "/>" : open + ">" + Self.tooltip(tooltip) + "</polyline>")
     }
 
     /// A filled band between `upper` and `lower` (both left to right).
@@ -123,6 +124,8 @@ struct ChartPalette {
         svg.chart .cell{fill:\(series[0])}
         svg.chart .cellframe{stroke:\(grid)}
         svg.chart .count.on-dark{fill:\(background)}
+        svg.chart .pc{stroke:\(series[0])}
+        svg.chart .pc.best{stroke:\(series[1])}
 
         """
         for (index, colour) in series.enumerated() {
@@ -148,6 +151,8 @@ svg.chart .dot{fill-opacity:.55}
 svg.chart .meanmark{stroke-width:2.5}
 svg.chart .cellframe{fill:none}
 svg.chart .count{font-weight:600}
+svg.chart .pc{stroke-opacity:.45;stroke-width:1.4}
+svg.chart .pc.best{stroke-opacity:1;stroke-width:2.6}
 
 """ + ChartPalette.light.rules + "@media (prefers-color-scheme:dark){\n" + ChartPalette.dark.rules + "}\n"
 

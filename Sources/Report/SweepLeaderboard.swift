@@ -34,6 +34,8 @@ public struct SweepLeaderboard {
     public var verdict: [String]
     /// The ranking rule in words.
     public var rankingRule: String
+    /// Each varying hyperparameter's importance, largest spread first (``ParameterImportance``).
+    public var importance: [ParameterImportance] { report.importance }
     /// Everything the report's section of the sweep shows (for ``ReportMarkup``).
     let report: SweepReport
 
@@ -74,12 +76,14 @@ public enum ReportMarkup {
         return page.leaderboardTable(board.report).render()
     }
 
-    /// The report's charts of `board` (learning curves, accuracy by hyperparameter, confusion
-    /// matrix), each an inline SVG in a `<figure>`.
+    /// The report's charts of `board` (learning curves, accuracy by hyperparameter, parallel
+    /// coordinates, confusion matrix), each an inline SVG in a `<figure>`, then the
+    /// hyperparameter importance table.
     public static func charts(_ board: SweepLeaderboard) -> String {
-        [ReportCharts.learningCurves(board.report), ReportCharts.accuracyByParameter(board.report),
-         ReportCharts.confusionMatrix(board.report)].compactMap { $0 }
-            .map { "<figure>" + $0.render(standalone: false) + "</figure>" }.joined(separator: "\n")
+        let page = HTMLReport(reports: [board.report], text: ReportText(metric: board.metric, benchmarkOverride: nil),
+                              top: 0, databasePath: "", generatedAt: Date())
+        return ReportCharts.all(board.report).map { "<figure>" + $0.render(standalone: false) + "</figure>" }.joined(separator: "\n")
+            + "\n" + page.importanceTable(board.report).render()
     }
 
     /// The learning curves of `comparison`'s runs overlaid (the comparison page's chart), as

@@ -19,6 +19,13 @@ enum LeaderboardJSON {
             ("evidence_problem", .text(board.evidenceProblem)),
             ("rows", .array(board.rows.map(row))),
             ("ensemble", board.ensemble.map(row) ?? .null),
+            ("importance", .array(board.importance.map { entry in
+                .object([("name", .string(entry.name)), ("spread", .real(entry.spread)),
+                         ("values", .array(entry.values.map { value in
+                             .object([("value", .string(value.text)), ("mean", .number(value.mean)),
+                                      ("configurations", .integer(value.configurations))])
+                         }))])
+            })),
         ])
     }
 

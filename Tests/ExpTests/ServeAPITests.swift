@@ -40,9 +40,22 @@ import TestSupport
         #expect(rows.map { $0["config_sha256"] as? String } == stored.map(\.configSHA256))
         // Numbers are compared as JSONDecoder reads them (Foundation's JSONSerialization on Linux
         // can miss the last bit).
-        struct Board: Decodable { struct Row: Decodable { var validation_accuracy_mean: Double? }; var rows: [Row] }
+        struct Board: Decodable {
+            struct Row: Decodable { var validation_accuracy_mean: Double? }
+            struct Importance: Decodable {
+                struct Value: Decodable { var value: String; var mean: Double; var configurations: Int }
+                var name: String; var spread: Double?; var values: [Value]
+            }
+            var rows: [Row]; var importance: [Importance]
+        }
         let exact = try JSONDecoder().decode(Board.self, from: try server.get("/api/sweeps/pair/leaderboard").body)
         #expect(exact.rows.map(\.validation_accuracy_mean) == stored.map(\.validationAccuracyMean))
+        // One configuration per learning rate: the spread is the two configurations' difference.
+        #expect(exact.importance.map(\.name) == ["learning_rate"])
+        #expect(exact.importance.first?.values.map(\.value) == ["0.05", "0.5"])
+        #expect(exact.importance.first?.values.map(\.configurations) == [1, 1])
+        let means = stored.compactMap(\.validationAccuracyMean)
+        #expect(exact.importance.first?.spread == means.max()! - means.min()!)
         #expect(rows.map { $0["rank"] as? Int } == [1, 2])
         // The report's row-level evidence: rows right out of distinct test rows, with an interval.
         let test = try #require(rows[0]["test_rows"] as? [String: Any])

@@ -4,8 +4,9 @@ import TestSupport
 import Tracker
 
 /// `exp serve`'s pages in headless Chromium (Tests/browser/check_serve.py) while a sweep writes:
-/// the sweeps page updates without a reload, no page logs an error or loads from another site,
-/// every page fits a phone's width, and the leaderboard sorts and filters. Runs when python3 and
+/// the sweeps page and the running sweep's leaderboard table update without a reload, no page
+/// logs an error or loads from another site, every page fits a phone's width, and the
+/// leaderboard sorts and filters. Runs when python3 and
 /// chromium are installed; with REPORT_CHECKS_REQUIRED=1 a missing tool fails it.
 @Test(.tags(.slow), .skippedWhenFast,
       .enabled(if: (which("python3") != nil && which(ProcessInfo.processInfo.environment["CHROMIUM"] ?? "chromium") != nil)
@@ -18,7 +19,7 @@ func servePagesWorkInChromiumWhileASweepRuns() throws {
     let server = try ServeProcess(database: "runs.db", in: dir)
     let runs = try RunStore(path: dir.appendingPathComponent("runs.db").path, readOnly: true).runSummaries(sweep: "grid<b>&")
     let data = repositoryRoot.appendingPathComponent("Data/iris.data").path
-    try #"{"name": "live", "dataset": "\#(data)", "seeds": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], "grid": {"epochs": [400], "learning_rate": [0.05, 0.1, 0.5]}}"#
+    try #"{"name": "live", "dataset": "\#(data)", "seeds": \#(Array(1...40)), "grid": {"epochs": [400], "learning_rate": [0.05, 0.1, 0.5]}}"#
         .write(to: dir.appendingPathComponent("live.json"), atomically: true, encoding: .utf8)
     let sweep = Process()
     sweep.executableURL = try expExecutable()
@@ -35,6 +36,7 @@ func servePagesWorkInChromiumWhileASweepRuns() throws {
     ])
     let output = result.stdout + result.stderr
     #expect(result.status == 0, "\(output)")
-    #expect(output.contains("without a reload"), "\(output)")
+    #expect(output.contains("finished runs went from"), "\(output)")
+    #expect(output.contains("the leaderboard table of live changed without a reload"), "\(output)")
     #expect(output.contains("4 pages at 2 widths: no errors"), "\(output)")
 }

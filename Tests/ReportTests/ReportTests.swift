@@ -96,7 +96,7 @@ private func contentFixture() throws -> Fixture {
     let files = try ReportWriter.write(store: fixture.store, options: ReportOptions(outputDirectory: fixture.output))
     let names = files.map(\.lastPathComponent)
     #expect(names == ["leaderboard.md", "leaderboard-lr-by-layers-curves.svg", "leaderboard-lr-by-layers-parameters.svg",
-                      "leaderboard-lr-by-layers-confusion.svg", "leaderboard.html"])
+                      "leaderboard-lr-by-layers-parallel.svg", "leaderboard-lr-by-layers-confusion.svg", "leaderboard.html"])
     for file in files {
         let data = try Data(contentsOf: file)
         #expect(data.count > 200, "\(file.lastPathComponent) is nearly empty")
@@ -134,7 +134,11 @@ private func contentFixture() throws -> Fixture {
     let html = try String(contentsOf: fixture.output.appendingPathComponent("leaderboard.html"), encoding: .utf8)
     #expect(occurrences(of: "<tr class=\"baseline\">", in: html) == 1)
     #expect(html.contains("5 (baseline)"))
-    #expect(occurrences(of: "<svg", in: html) == 3)
+    #expect(occurrences(of: "<svg", in: html) == 4)
+    #expect(occurrences(of: "<polyline points=", in: html) >= 2, "the parallel coordinates' lines")
+    #expect(html.contains("<h4>Hyperparameter importance</h4>"))
+    #expect(markdown.contains("#### Hyperparameter importance"))
+    #expect(markdown.contains("(leaderboard-lr-by-layers-parallel.svg)"))
     #expect(html.contains("Generated "))
     #expect(html.contains(fixture.store.path))
 }

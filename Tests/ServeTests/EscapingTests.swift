@@ -37,6 +37,8 @@ import TestSupport
         #expect(board.contains("data-sweep=\"sweep|&lt;b&gt;bold&lt;/b&gt;&amp;&#39;\""))
         #expect(board.contains("odd|&lt;name&gt;&amp;&#39;"), "the hyperparameter's name, escaped")
         #expect(board.contains("<table class=\"sortable\""))
+        #expect(board.contains("<h4>Hyperparameter importance</h4>") && board.contains("class=\"pc best\""),
+                "the report's parallel coordinates and importance")
         let page = String(decoding: get(server, "/runs/\(run)").body, as: UTF8.self)
         #expect(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "a class name in the confusion matrix")
         // A name with a slash is one segment (`a%2Fb`), never two; with a `..` part it is refused.

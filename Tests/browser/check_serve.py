@@ -9,7 +9,8 @@ a console.error or console.assert message, a browser log entry of level error, a
 another site than the server, or a page wider than the window. On the leaderboard it clicks
 every header (as check_report.py does) and filters by the first hyperparameter. With --live,
 the sweeps page must show SWEEP's finished count change without a reload (a sweep runs while
-the check does). With --screenshot, the sweeps page at desktop width is saved as a PNG
+the check does), and SWEEP's leaderboard page its table (the runs counted of its configurations)
+change without a reload. With --screenshot, the sweeps page at desktop width is saved as a PNG
 (its top --screenshot-height pixels, default 900).
 Exit status: 0 when every check passes, 1 when one fails, 2 when Chromium cannot be started.
 """
@@ -30,6 +31,14 @@ ROW_JS = """
   const row = Array.from(document.querySelectorAll("#sweeps tbody tr")).find(r => r.getAttribute("data-sweep") === name);
   return row ? row.querySelector("[data-key=finished]").textContent : null;
 })(%s)
+"""
+
+BOARD_JS = """
+(() => {
+  const board = document.getElementById("board");
+  return {text: board ? board.textContent : null, kept: window.__notReloaded === true,
+          table: document.querySelector("#board table.sortable") !== null};
+})()
 """
 
 FILTER_JS = """
@@ -75,6 +84,27 @@ def open_view(browser, url, view):
     browser.evaluate("new Promise(resolve => setTimeout(resolve, 1200))")  # an event from /api/events arrives
 
 
+def live_leaderboard(browser, url, name):
+    """The leaderboard page of a running sweep: its table must change within 60 s while the
+    page stays loaded (a marker set on the window survives) and still be a sortable table."""
+    open_view(browser, url, VIEWS[0])
+    browser.evaluate("window.__notReloaded = true")
+    first = browser.evaluate(BOARD_JS)
+    seen = first
+    deadline = time.monotonic() + 60
+    while seen["text"] == first["text"] and time.monotonic() < deadline:
+        browser.evaluate("new Promise(resolve => setTimeout(resolve, 500))")
+        seen = browser.evaluate(BOARD_JS)
+    if seen["text"] == first["text"]:
+        return [f"live leaderboard: the table of {name} did not change in 60 s"]
+    if not seen["kept"]:
+        return [f"live leaderboard: the page of {name} was reloaded instead of updating its table"]
+    if not seen["table"]:
+        return [f"live leaderboard: the page of {name} has no sortable table after the update"]
+    print(f"check_serve: live: the leaderboard table of {name} changed without a reload")
+    return []
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("origin")
@@ -114,6 +144,8 @@ def main():
             else:
                 print(f"check_serve: live: {args.live} finished runs went from {first} to {seen} without a reload")
             problems += [f"live: {p}" for p in problems_in(browser.events, origin)]
+            problems += live_leaderboard(browser, f"{origin}/sweeps/{quote(args.live, safe='')}", args.live)
+            problems += [f"live leaderboard: {p}" for p in problems_in(browser.events, origin)]
         for url in pages:
             for view in VIEWS:
                 open_view(browser, url, view)
