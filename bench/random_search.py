@@ -13,7 +13,7 @@ Why the peer is slow: scikit-learn's MLPClassifier pays Python overhead on every
 16 rows), and the grids train every run to its last epoch (tol=0, no early stop), so an Iris
 trial is 5 seeds x up to 1000 epochs x 6 minibatches = 30,000 updates. BLAS threads are set to
 1 before numpy loads (tiny matrices gain nothing from threads, and two workers on two cores
-would oversubscribe them). cProfile of one Iris fit (4-8-3, batch 16): about 0.7 ms of CPU per
+would oversubscribe them). cProfile of one Iris fit (4-8-3, batch 16): about 0.5 ms of CPU per
 update, nearly half of it in _safe_indexing's data-frame checks on each minibatch, which _index
 below skips for numpy arrays (same rows, same fits). All trials are drawn first (RandomSampler's draws do not depend on
 results), their fits run in JOBS processes, and the results are told to the study in order, so
