@@ -10,7 +10,8 @@
 # bench/random_search.py reads both leaderboards, and runs Optuna's RandomSampler driving
 # scikit-learn's MLPClassifier on the same split rows (read from the database). The peer needs
 # optuna and scikit-learn: it uses $PYTHON (default bench/.venv/bin/python, installing them there
-# when missing).
+# when missing). OPTUNA_SEEDS and OPTUNA_TRIALS shrink the peer's budget (bench/random_search.py
+# says why it is slow); JOBS is both exp's --jobs and the peer's worker processes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build -c release --product exp >&2
@@ -32,4 +33,4 @@ for d in "${datasets[@]}"; do
         echo "{\"grid\": \"$grid\", \"seconds\": $(echo "$end - $start" | bc)}" > "$work/$grid.time.json"
     done
 done
-env OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 "$python" bench/random_search.py "$work" "${datasets[@]}"
+JOBS="$jobs" "$python" bench/random_search.py "$work" "${datasets[@]}"
