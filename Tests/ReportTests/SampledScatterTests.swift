@@ -30,8 +30,12 @@ import Testing
         #expect(html.contains("Validation accuracy against each sampled hyperparameter, sweep random"))
         #expect(html.contains(">learning_rate, log scale</text>"))
         #expect(html.contains(">hidden_layers (total hidden units), log scale</text>"))
-        // One dot per configuration and panel, its rank and value in the tooltip.
-        #expect(occurrences(of: "<title>#", in: html) == 16)
+        // One dot per configuration and panel, its rank and value in the tooltip (the parallel
+        // coordinates' lines carry such titles too, so only the scatter's section is counted).
+        let scatter = try #require(html.components(separatedBy: "<svg").first {
+            $0.contains("Validation accuracy against each sampled hyperparameter")
+        })
+        #expect(occurrences(of: "<title>#", in: scatter) == 16)
         #expect(html.contains(": learning_rate 0.000123, validation "))
         // Log axis ticks at powers of ten (more than 8 candidates over four decades).
         for tick in [">0.001</text>", ">0.01</text>", ">0.1</text>"] { #expect(html.contains(tick), "\(tick)") }
