@@ -2,7 +2,8 @@
 import PackageDescription
 
 // Module graph (arrows point from user to dependency; see docs/architecture.md):
-//   exp -> Sweep, Report, Scoring (exp predict --ensemble)
+//   exp -> Sweep, Report, Scoring (exp predict --ensemble), Serve (exp serve)
+//   Serve -> Report, Tracker, Hummingbird
 //   Sweep -> Scoring, NeuralNet, Datasets, Tracker, Determinism (split seeds of repeats)
 //   Report -> Scoring, NeuralNet (hyperparameter schema), Tracker
 //   Scoring -> NeuralNet, Datasets, Tracker
