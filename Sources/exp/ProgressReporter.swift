@@ -7,7 +7,7 @@ import Tracker
 /// otherwise, nothing when quiet. Messages are printed on their own line in every mode.
 final class ProgressReporter: @unchecked Sendable {
     private let lock = NSLock()
-    private let total: Int
+    private var total: Int
     private var done: Int
     private let pendingAtStart: Int
     private var trained = 0
@@ -97,11 +97,20 @@ final class ProgressReporter: @unchecked Sendable {
     }
 
     /// Prints the last progress line and ends it.
-    func finish() {
+    /// - Parameter complete: the sweep has nothing left to train. A halving search's planned
+    ///   trainings are then what it trained: configurations that diverged or failed at a rung are
+    ///   never promoted, so fewer trainings than planned can complete it, and the last line says
+    ///   how many planned trainings were not needed instead of stopping short of its total.
+    func finish(complete: Bool = false) {
         lock.lock()
         defer { lock.unlock() }
         guard trained > 0 else { return }
-        emit(line(Date()))
+        var note = ""
+        if complete, unit != nil, done < total {
+            note = "; \(total - done) planned rung trainings not needed (diverged or failed configurations are not promoted)"
+            total = done
+        }
+        emit(line(Date()) + note)
         if live && !quiet { FileHandle.standardError.write(Data("\n".utf8)) }
     }
 

@@ -34,7 +34,7 @@ func runSweep(_ prepared: PreparedSweep, store: RunStore, jobs: Int, shard: (ind
     let options = SweepOptions(jobs: jobs, shard: shard, toolVersion: toolVersion, heartbeatTimeout: heartbeatTimeout)
     let summary = SweepRunner().run(prepared, store: store, options: options, cancellation: cancellation) { progress.handle($0) }
     signals.remove()
-    progress.finish()
+    progress.finish(complete: summary.complete)
     report(summary)
     if let signal = signals.received {
         var marked = summary.interrupted.isEmpty ? "" : "; marked \(summary.interrupted.count) unfinished run(s) interrupted"

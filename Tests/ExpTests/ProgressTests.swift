@@ -40,6 +40,29 @@ import Tracker
         #expect(try store.rungTrainingsEnded(sweepID: 1) == 26)
     }
 
+    /// Configurations that diverge are never promoted, so a halving search can complete with
+    /// fewer trainings than planned: the last line then counts what it trained as its total and
+    /// says how many planned trainings were not needed, instead of ending short of its total.
+    @Test func aHalvingSearchWithDivergedConfigurationsEndsAtItsTotal() throws {
+        let dir = temporaryDirectory()
+        let grid = dir.appendingPathComponent("halving.json")
+        try """
+            {"name": "halving", "dataset": "\(repositoryRoot.appendingPathComponent("Data/iris.data").path)", "seeds": [1, 2],
+             "search": {"method": "successive_halving", "min_epochs": 2, "max_epochs": 18, "reduction_factor": 3},
+             "grid": {"hidden_layers": [[8]], "activation": ["relu"], "scaling": ["none"], "loss": ["cross_entropy"],
+                      "learning_rate": [0.05, 1e6, 2e6, 3e6, 4e6, 5e6, 6e6, 7e6, 8e6]}}
+            """.write(to: grid, atomically: true, encoding: .utf8)
+        // 9 configurations at 2 epochs; 8 diverge, so 1 (not 3) reaches 6 epochs and 18: 11
+        // trainings of the 13 planned, on 2 seeds each.
+        let swept = try exp(["sweep", grid.path, "--db", "runs.db", "--jobs", "2"], in: dir)
+        #expect(swept.status == 0, "\(swept.stderr)")
+        let last = swept.stderr.split(separator: "\n").last { $0.hasPrefix("[") }
+        #expect(last?.hasPrefix("[22/22 rung trainings] ") == true, "\(swept.stderr)")
+        #expect(last?.hasSuffix("; 4 planned rung trainings not needed (diverged or failed configurations are not promoted)") == true)
+        let store = try RunStore(path: dir.appendingPathComponent("runs.db").path)
+        #expect(try store.rungTrainingsEnded(sweepID: 1) == 22)
+    }
+
     /// Under a pseudo-terminal (util-linux `script`), the line is rewritten in place.
     @Test(.tags(.slow), .skippedWhenFast, .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script")))
     func oneLiveLineOnATerminal() throws {
