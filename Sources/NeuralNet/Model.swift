@@ -85,7 +85,7 @@ public struct Model: Sendable, Equatable {
                     continue
                 }
                 out.values.withUnsafeMutableBufferPointer {
-                    Network.softmaxRow(zr, $0.baseAddress! + r * n, count: n)
+                    _ = Network.softmaxRow(zr, $0.baseAddress! + r * n, count: n)
                 }
             } else {
                 for j in 0..<n { out.values[r * n + j] = ar[j] }
