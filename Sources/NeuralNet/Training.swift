@@ -182,11 +182,15 @@ public func train(_ hp: Hyperparameters, on training: LabeledData, validation: L
 
     // Divergence bound: a training loss this far above both the loss at the initial weights
     // and the loss of uniform guessing means the run has blown up even while every number is
-    // still finite (as with a huge learning rate on a bounded-gradient softmax output).
-    net.forward(input: xTrain, rows: n)
-    let initialLoss = net.lossSum(labels: yTrain, rows: n).0 / Double(n)
-    let chanceLoss = hp.loss == .crossEntropy ? log(Double(k)) : 0.125 * Double(k)
-    var divergenceBound = divergenceFactor * max(initialLoss, chanceLoss)
+    // still finite (as with a huge learning rate on a bounded-gradient softmax output). A
+    // resumed run takes its bound from the checkpoint, so it skips this forward pass.
+    var divergenceBound = 0.0
+    if checkpoint == nil {
+        net.forward(input: xTrain, rows: n)
+        let initialLoss = net.lossSum(labels: yTrain, rows: n).0 / Double(n)
+        let chanceLoss = hp.loss == .crossEntropy ? log(Double(k)) : 0.125 * Double(k)
+        divergenceBound = divergenceFactor * max(initialLoss, chanceLoss)
+    }
 
     var order = Array(0..<n)
     var history: [EpochMetrics] = []
