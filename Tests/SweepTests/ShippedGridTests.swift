@@ -15,7 +15,7 @@ import TestSupport
 
     @Test func oneGridPerShippedDataSet() throws {
         let files = try FileManager.default.contentsOfDirectory(atPath: Self.folder.path).filter { $0.hasSuffix(".json") }
-        #expect(Set(files) == Set((Self.grids + Self.nestedGrids + Self.randomGrids.map { "\($0)_random" } + ["iris_halving"])
+        #expect(Set(files) == Set((Self.grids + Self.nestedGrids + Self.randomGrids.map { "\($0)_random" } + ["iris_halving", "iris_hyperband"])
             .map { "\($0).json" }))
     }
 
@@ -36,6 +36,23 @@ import TestSupport
         #expect(halving.configurations.count == 81)
         #expect(try withoutEpochs(halving) == withoutEpochs(shipped))
         #expect(halving.datasetURL == shipped.datasetURL && halving.evaluation == shipped.evaluation && halving.seeds == shipped.seeds)
+    }
+
+    /// The Hyperband Iris grid draws 81 trials from the random Iris grid's space (the epochs
+    /// left to its rungs: 30, 90, 270, 810) and splits them into Li et al.'s 4 brackets
+    /// (n_s = 27, 12, 6, 4, scaled to 81 by largest remainders: 44.6, 19.8, 9.9, 6.6 -> 45, 20, 10, 6).
+    @Test func hyperbandIrisGridDrawsTheRandomSpace() throws {
+        let random = try GridFile.load(Self.folder.appendingPathComponent("iris_random.json"))
+        let hyperband = try GridFile.load(Self.folder.appendingPathComponent("iris_hyperband.json"))
+        let search = try #require(hyperband.search)
+        #expect(search.method == .hyperband && search.trials == 81 && search.seed == random.search?.seed)
+        #expect(search.rungBudgets == [30, 90, 270, 810])
+        #expect(hyperband.configurations.count == 81)
+        #expect(hyperband.datasetURL == random.datasetURL && hyperband.evaluation == random.evaluation && hyperband.seeds == random.seeds)
+        let plan = try #require(HalvingPlan(search: search, groups: [hyperband.configurations.indices.map(String.init)],
+                                            runsPerConfiguration: hyperband.seeds.count))
+        #expect(plan.brackets.map(\.configurations.count) == [45, 20, 10, 6])
+        #expect(plan.brackets.map { plan.budgets[$0.firstRung] } == [30, 90, 270, 810])
     }
 
     /// Each random grid draws as many trials as its shipped grid has configurations, on the
