@@ -281,7 +281,7 @@ def side(args, grid, db, with_server):
     sweep, started = start_sweep(args.exp, grid, db, args.jobs)
     result = {"server": with_server}
     if with_server:
-        server, port, server_started = start_server(args.exp, db, sweep)
+        server, port, server_started = start_server(args.serve_exp or args.exp, db, sweep)
         result["load"] = load(port, args.sweep_name, args.clients, args.seconds, args.interval)
         wall, cpu, status = finish(sweep, started)
         result["server_wall_seconds"], result["server_cpu_seconds"] = (round(v, 2) for v in stop_server(server, server_started))
@@ -300,6 +300,7 @@ def verdict(ratio, limit):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--exp", required=True, help="the exp binary (release)")
+    parser.add_argument("--serve-exp", help="another exp binary for `exp serve` (default: --exp)")
     parser.add_argument("--grid", default=os.path.join(ROOT, "Data/grids/iris.json"))
     parser.add_argument("--seeds", type=int, default=8,
                         help="replace the grid's seeds by 1...N, to make the sweep last longer (0: keep)")
