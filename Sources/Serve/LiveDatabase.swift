@@ -35,7 +35,7 @@ final class LiveDatabase: @unchecked Sendable {
     private var state = DatabaseState(condition: .ok, message: nil, since: nil)
 
     /// The file's device and inode.
-    struct FileIdentity: Equatable {
+    struct FileIdentity: Hashable {
         var device: UInt64
         var inode: UInt64
         static func of(_ path: String) -> FileIdentity? {

@@ -58,9 +58,11 @@ public final class LiveServer: Sendable {
         logger.logLevel = .critical
         let started = Started()
         // One snapshot per tick for every client of /api/events.
+        // Its read waits for the database lock on the read queue, never on a thread of Swift's
+        // small shared pool (which the streams and the server's handlers need meanwhile).
         let ticker = Task.detached { [self] in
             while !Task.isCancelled {
-                feed.publish(API(database: database).feedSnapshot())
+                feed.publish(await onReadQueue { API(database: self.database).feedSnapshot() })
                 try? await Task.sleep(nanoseconds: 1_000_000_000)
             }
         }
@@ -92,8 +94,14 @@ public final class LiveServer: Sendable {
         let host = request.head.authority
         let target = request.head.path ?? "/"
         let lastEventID = request.headers[HTTPField.Name("Last-Event-ID")!]
-        let reply = await withCheckedContinuation { continuation in
-            queue.async { continuation.resume(returning: self.handle(method: method, host: host, target: target, lastEventID: lastEventID)) }
+        let reply: Reply
+        if let refusal = refusal(method: method, host: host) {
+            reply = refusal
+        } else if Self.isShared(target) {
+            let key = ReplyCache.Key(target: target, file: LiveDatabase.FileIdentity.of(database.path))
+            reply = await replies.reply(for: key) { await self.onReadQueue { self.route(target: target) } }
+        } else {
+            reply = await onReadQueue { self.route(target: target, lastEventID: lastEventID) }
         }
         var headers = HTTPFields()
         headers[.contentType] = reply.contentType
@@ -114,17 +122,31 @@ public final class LiveServer: Sendable {
 
     /// One request's answer: the guard's checks, then the route.
     func handle(method: String, host: String?, target: String, lastEventID: String? = nil) -> Reply {
+        refusal(method: method, host: host) ?? route(target: target, lastEventID: lastEventID)
+    }
+
+    /// The guard's answer to a request from another `Host` (403) or with a write method (405);
+    /// nil when the request may be routed.
+    func refusal(method: String, host: String?) -> Reply? {
         let guardian = RequestGuard(boundHost: configuration.host, port: listeningPort.value)
+        guard guardian.allowsHost(host) else {
+            return .error(403, "Host '\(host ?? "")' is not this server: use http://localhost or the address exp serve printed (DNS rebinding protection)")
+        }
         do {
-            guard guardian.allowsHost(host) else {
-                return .error(403, "Host '\(host ?? "")' is not this server: use http://localhost or the address exp serve printed (DNS rebinding protection)")
-            }
             try RequestGuard.checkMethod(method)
-            let pathEnd = target.firstIndex(of: "?") ?? target.endIndex
-            let path = String(target[..<pathEnd])
-            let queryText = pathEnd < target.endIndex ? String(target[target.index(after: pathEnd)...]) : nil
-            let segments = try RequestGuard.segments(ofPath: path)
-            let query = try QueryParameters(queryText)
+            return nil
+        } catch let refusal as Refusal {
+            return .error(refusal.status, refusal.message, headers: refusal.headers)
+        } catch {
+            return .error(500, "\(error)")
+        }
+    }
+
+    /// The answer to `target` (path and query): the path's and query's checks, then the page,
+    /// the API or the event stream.
+    func route(target: String, lastEventID: String? = nil) -> Reply {
+        do {
+            let (segments, query) = try Self.parse(target)
             if segments.first == "api" {
                 if segments == ["api", "events"] { return try EventStream.reply(feed: feed, query: query, lastEventID: lastEventID) }
                 return try API(database: database, feed: feed).respond(Array(segments.dropFirst()), query)
@@ -138,6 +160,30 @@ public final class LiveServer: Sendable {
             return .error(500, "\(error)")
         }
     }
+
+    /// The target's path segments (each decoded once, checked by ``RequestGuard``) and query.
+    private static func parse(_ target: String) throws -> ([String], QueryParameters) {
+        let pathEnd = target.firstIndex(of: "?") ?? target.endIndex
+        let queryText = pathEnd < target.endIndex ? String(target[target.index(after: pathEnd)...]) : nil
+        return (try RequestGuard.segments(ofPath: String(target[..<pathEnd])), try QueryParameters(queryText))
+    }
+
+    /// Whether the answer to `target` is shared through ``replies``: every page and endpoint but
+    /// the event stream (one per client, resumed from its own `Last-Event-ID`) and `/api/status`
+    /// (no database read, and the feed's figures of this moment).
+    static func isShared(_ target: String) -> Bool {
+        guard let (segments, _) = try? parse(target) else { return false }
+        return segments != ["api", "events"] && segments != ["api", "status"]
+    }
+
+    /// Runs `body` on the read queue: blocking database reads wait there, off the event loops
+    /// and Swift's shared pool.
+    private func onReadQueue<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in queue.async { continuation.resume(returning: body()) } }
+    }
+
+    /// Answers shared between the clients asking for the same target within one tick.
+    let replies = ReplyCache()
 
     /// The port listened on (the configured one, or for port 0 the one the socket got), which
     /// `Host` headers are checked against.

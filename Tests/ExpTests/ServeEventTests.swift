@@ -46,6 +46,41 @@ import TestSupport
         let busy = try #require((snapshot["sweeps"] as? [[String: Any]])?.first { $0["name"] as? String == "busy" })
         #expect((busy["status_counts"] as? [String: Int])?["finished"] == 36)
     }
+
+    /// 100 clients polling the leaderboard and a run's pages: the feed keeps its tick, and every
+    /// answer comes. (Each request used to read the database itself, so the feed's snapshot
+    /// waited behind them for the connection's lock and the event streams went silent.)
+    @Test(.tags(.slow)) func theFeedKeepsItsTickWhileAHundredClientsPoll() throws {
+        let dir = try sweptIrisFolder(name: "busy", seeds: [1, 2, 3], grid: #"{"epochs": [20], "learning_rate": [0.05, 0.5]}"#)
+        let server = try ServeProcess(database: "runs.db", in: dir)
+        let done = Flag()
+        let failures = Failures()
+        let targets = ["/api/sweeps/busy/leaderboard", "/sweeps/busy", "/sweeps/busy/table", "/runs/1", "/api/runs/1", "/runs/1/curves", "/"]
+        let group = DispatchGroup()
+        for client in 0..<100 {
+            group.enter()
+            Thread {
+                defer { group.leave() }
+                var request = client
+                while !done.isSet {
+                    let target = targets[request % targets.count]
+                    request += 1
+                    guard let reply = try? server.get(target) else { failures.add("\(target): no answer"); continue }
+                    if reply.status != 200 { failures.add("\(target): \(reply.status) \(reply.text)") }
+                    Thread.sleep(forTimeInterval: 0.2)
+                }
+            }.start()
+        }
+        Thread.sleep(forTimeInterval: 1)
+        let before = try #require((try server.json("/api/status") as? [String: Any])?["events"] as? [String: Int])
+        Thread.sleep(forTimeInterval: 6)
+        let after = try #require((try server.json("/api/status") as? [String: Any])?["events"] as? [String: Int])
+        done.set()
+        #expect(group.wait(timeout: .now() + 60) == .success)
+        let snapshots = (after["snapshots"] ?? 0) - (before["snapshots"] ?? 0)
+        #expect(snapshots >= 3, "\(snapshots) snapshots in 6 s while 100 clients polled")
+        #expect(failures.all.isEmpty, "\(failures.all.count) failures: \(failures.all.prefix(3))")
+    }
 }
 
 /// Reads Server-Sent Events from `/api/events` until `count` events arrived or `timeout` seconds

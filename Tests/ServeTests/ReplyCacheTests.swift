@@ -1,0 +1,85 @@
+import Foundation
+import Testing
+@testable import Serve
+
+/// The live view's shared answers: one computation per target per tick, whatever the number of
+/// clients (100 clients polling a leaderboard once a second starved the feed's snapshot of the
+/// database lock, so every event stream went silent).
+@Suite struct ReplyCacheTests {
+    /// Counts the computations.
+    final class Counter: @unchecked Sendable {
+        private let lock = NSLock()
+        private var n = 0
+        func next() -> Int { lock.withLock { n += 1; return n } }
+        var value: Int { lock.withLock { n } }
+    }
+
+    static let key = ReplyCache.Key(target: "/api/sweeps/iris/leaderboard", file: nil)
+
+    /// A slow computation whose body names which computation it was.
+    static func slow(_ counter: Counter, status: Int = 200) -> @Sendable () async -> Reply {
+        {
+            let n = counter.next()
+            try? await Task.sleep(nanoseconds: 200_000_000)
+            return Reply(status: status, contentType: "text/plain", body: Data("answer \(n)".utf8))
+        }
+    }
+
+    @Test func aHundredConcurrentRequestsShareOneComputation() async {
+        let cache = ReplyCache(lifetime: 60)
+        let counter = Counter()
+        let bodies = await withTaskGroup(of: String.self) { group in
+            for _ in 0..<100 {
+                group.addTask { String(decoding: await cache.reply(for: Self.key, compute: Self.slow(counter)).body, as: UTF8.self) }
+            }
+            return await group.reduce(into: [String]()) { $0.append($1) }
+        }
+        #expect(counter.value == 1)
+        #expect(bodies.count == 100)
+        #expect(Set(bodies) == ["answer 1"])
+        // Within the lifetime, a later request gets the same answer.
+        #expect(await cache.reply(for: Self.key, compute: Self.slow(counter)).body == Data("answer 1".utf8))
+        #expect(counter.value == 1)
+    }
+
+    @Test func anAnswerIsComputedAgainAfterItsLifetime() async throws {
+        let cache = ReplyCache(lifetime: 0.3)
+        let counter = Counter()
+        _ = await cache.reply(for: Self.key, compute: Self.slow(counter))
+        try await Task.sleep(nanoseconds: 500_000_000)
+        let later = await cache.reply(for: Self.key, compute: Self.slow(counter))
+        #expect(later.body == Data("answer 2".utf8))
+        #expect(counter.value == 2)
+        #expect(cache.count == 1)
+    }
+
+    @Test func anotherTargetOrAnotherFileIsAnotherAnswer() async {
+        let cache = ReplyCache(lifetime: 60)
+        let counter = Counter()
+        _ = await cache.reply(for: Self.key, compute: Self.slow(counter))
+        let replaced = ReplyCache.Key(target: Self.key.target, file: LiveDatabase.FileIdentity(device: 1, inode: 2))
+        #expect(await cache.reply(for: replaced, compute: Self.slow(counter)).body == Data("answer 2".utf8))
+        let other = ReplyCache.Key(target: "/api/sweeps", file: nil)
+        #expect(await cache.reply(for: other, compute: Self.slow(counter)).body == Data("answer 3".utf8))
+        #expect(counter.value == 3)
+    }
+
+    @Test func onlySuccessfulAnswersAreKept() async {
+        let cache = ReplyCache(lifetime: 60)
+        let counter = Counter()
+        #expect(await cache.reply(for: Self.key, compute: Self.slow(counter, status: 404)).status == 404)
+        #expect(cache.count == 0)
+        #expect(await cache.reply(for: Self.key, compute: Self.slow(counter)).status == 200)
+        #expect(counter.value == 2)
+    }
+
+    @Test func theStreamAndTheStatusAreNeverShared() {
+        #expect(!LiveServer.isShared("/api/events"))
+        #expect(!LiveServer.isShared("/api/%65vents?last_event_id=3"))
+        #expect(!LiveServer.isShared("/api/status"))
+        #expect(!LiveServer.isShared("/../etc/passwd"))
+        #expect(LiveServer.isShared("/api/sweeps/iris/leaderboard?top=3"))
+        #expect(LiveServer.isShared("/sweeps/iris/table"))
+        #expect(LiveServer.isShared("/runs/1/curves"))
+    }
+}
