@@ -11,11 +11,17 @@
 # runs Optuna's SuccessiveHalvingPruner and HyperbandPruner driving scikit-learn's MLPClassifier
 # (partial_fit, one epoch a step) on the same split rows and budget. The peer needs optuna and
 # scikit-learn: it uses $PYTHON (default bench/.venv/bin/python, installing them there when
-# missing). JOBS (default 2) is exp's --jobs.
+# missing). JOBS (default 2) is exp's --jobs. EXP=/path/to/exp uses that binary instead of
+# building the release one; SKIP_GRID=1 keeps the full grid's existing database and time (the
+# grids' spaces and epochs do not change with the halving settings).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-swift build -c release --product exp >&2
-exp=.build/release/exp
+if [ -n "${EXP:-}" ]; then
+    exp=$EXP
+else
+    swift build -c release --product exp >&2
+    exp=.build/release/exp
+fi
 work=bench/.work/halving
 mkdir -p "$work"
 python=${PYTHON:-bench/.venv/bin/python}
@@ -29,6 +35,7 @@ for d in "${datasets[@]}"; do
     [ -f "$halving" ] || halving="Data/grids/${d}_halving.json"
     for grid in "Data/grids/$d.json" "$halving"; do
         name=$(basename "$grid" .json)
+        if [ "$grid" = "Data/grids/$d.json" ] && [ -n "${SKIP_GRID:-}" ] && [ -f "$work/$name.time.json" ]; then continue; fi
         rm -f "$work/$name.db" "$work/$name.db-wal" "$work/$name.db-shm"
         start=$(date +%s.%N)
         "$exp" sweep "$grid" --db "$work/$name.db" --jobs "$jobs" --quiet
