@@ -60,8 +60,9 @@ public struct SweepOptions: Sendable {
 /// One serial queue owns the ``RunStore`` (the process's single writer): workers claim cells
 /// through it and hand it their results and running runs' epoch rows, so training threads never
 /// wait on SQLite while it writes. The writer stores everything waiting for it in one
-/// transaction (group commit), each run's part in its own savepoint. Claims are atomic in the database, so several processes can share a sweep: each
-/// claim carries a token, and only its holder stores the run's result. When the queue is empty
+/// transaction (group commit), each run's part in its own savepoint. Claims are atomic in the
+/// database, so several processes can share a sweep: each claim carries a token, and only its
+/// holder stores the run's result. When the queue is empty
 /// while runs are still `running`, here or in a peer, the workers wait for them, and every
 /// heartbeat period take over those whose process is gone (``Tracker/ClaimOwner``). Results
 /// do not depend on the number of workers: each run's randomness comes from its own seed.
