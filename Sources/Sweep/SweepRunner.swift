@@ -41,21 +41,28 @@ public struct SweepOptions: Sendable {
     /// Seconds after this process's last heartbeat at which peers may take its runs over
     /// (stored with each claim, see ``Tracker/ClaimOwner``); it beats every sixth of it.
     public var heartbeatTimeout: Double
+    /// Whether a running run's epoch rows are stored while it trains, about once a second
+    /// (the live view's growing curves); without, they are stored with its result only.
+    /// `exp` always flushes; the storing benchmark turns it off to measure what it costs.
+    public var flushesEpochs: Bool
     public init(jobs: Int, shard: (index: Int, count: Int)? = nil, toolVersion: String,
-                heartbeatTimeout: Double = ClaimOwner.defaultHeartbeatTimeout) {
+                heartbeatTimeout: Double = ClaimOwner.defaultHeartbeatTimeout, flushesEpochs: Bool = true) {
         self.jobs = max(1, jobs)
         self.shard = shard
         self.toolVersion = toolVersion
         self.heartbeatTimeout = heartbeatTimeout
+        self.flushesEpochs = flushesEpochs
     }
 }
 
 /// Runs a prepared sweep's queued cells on parallel Dispatch workers.
 ///
 /// One serial queue owns the ``RunStore`` (the process's single writer): workers claim cells
-/// through it and hand it their results, so training threads never wait on SQLite while it
-/// writes. Claims are atomic in the database, so several processes can share a sweep: each
-/// claim carries a token, and only its holder stores the run's result. When the queue is empty
+/// through it and hand it their results and running runs' epoch rows, so training threads never
+/// wait on SQLite while it writes. The writer stores everything waiting for it in one
+/// transaction (group commit), each run's part in its own savepoint. Claims are atomic in the
+/// database, so several processes can share a sweep: each claim carries a token, and only its
+/// holder stores the run's result. When the queue is empty
 /// while runs are still `running`, here or in a peer, the workers wait for them, and every
 /// heartbeat period take over those whose process is gone (``Tracker/ClaimOwner``). Results
 /// do not depend on the number of workers: each run's randomness comes from its own seed.
@@ -81,6 +88,10 @@ public final class SweepRunner {
     private var rungWork: [Int64: RungWork] = [:]
     private var storeError: String?
     private var trained = 0
+    /// Work handed to the writer and not stored yet, in the order handed.
+    private var waiting: [RunWrite] = []
+    /// True while a call to store the waiting work is queued on the writer and has not begun.
+    private var storeScheduled = false
 
     public init() {}
 
@@ -182,34 +193,17 @@ public final class SweepRunner {
                     let result: RunResult
                     do {
                         result = execute(claim, dataset: sweep.dataset, data: try data(for: claim.splitID, sweep: sweep, store: store),
-                                         toolVersion: options.toolVersion, rung: locked { rungWork.removeValue(forKey: claim.runID) }) { rows in
-                            // The rows so far, for readers of a running run; record() replaces them.
-                            self.writer.async { [self] in
-                                guard !locked({ abandoned }) else { return }
-                                _ = try? store.storeEpochs(claim, rows)
-                            }
-                        }
+                                         toolVersion: options.toolVersion, rung: locked { rungWork.removeValue(forKey: claim.runID) },
+                                         flushEpochs: !options.flushesEpochs ? nil : { rows in
+                            // The rows so far, for readers of a running run; the result replaces them.
+                            self.hand(.epochs(claim, rows), store: store, events: events)
+                        })
                     } catch {
                         var failed = RunResult(status: .failed, startedAt: Date(), endedAt: Date())
                         failed.error = "\(error)"
                         result = failed
                     }
-                    writer.async { [self] in
-                        guard !locked({ abandoned }) else { return }
-                        do {
-                            try store.record(claim, result)
-                            events(Self.event(runID: claim.runID, result))
-                            locked { trained += 1 }
-                        } catch is ClaimLostError {
-                            events(.resultDropped(runID: claim.runID))
-                        } catch {
-                            // Given up on another program's write lock to stop now: the run is
-                            // still this process's, for interruptRunsInFlight to report.
-                            if isGiveUp(error) { return }
-                            stop(with: error, store: store, events: events)
-                        }
-                        locked { _ = inFlight.removeValue(forKey: claim.runID) }
-                    }
+                    hand(.result(claim, result), store: store, events: events)
                 }
             }
         }
@@ -238,6 +232,61 @@ public final class SweepRunner {
             summary.trained = trained
         }
         return summary
+    }
+
+    /// Hands a run's work to the writer: stored with every other piece of work waiting when the
+    /// writer comes to it (``storeWaiting(store:events:)``).
+    private func hand(_ work: RunWrite, store: RunStore, events: @escaping @Sendable (SweepEvent) -> Void) {
+        let schedule = locked { () -> Bool in
+            waiting.append(work)
+            defer { storeScheduled = true }
+            return !storeScheduled
+        }
+        if schedule { writer.async { [self] in storeWaiting(store: store, events: events) } }
+    }
+
+    /// Stores every piece of work handed to the writer and not stored yet in one transaction
+    /// (group commit: one commit for all of them, ``Tracker/RunStore/store(_:)``), then reports
+    /// the results' events. Nothing is stored once the runs in flight were stored `interrupted`.
+    /// Called on the writer queue.
+    private func storeWaiting(store: RunStore, events: @Sendable (SweepEvent) -> Void) {
+        let batch = locked { () -> [RunWrite] in
+            storeScheduled = false
+            defer { waiting = [] }
+            return waiting
+        }
+        guard !locked({ abandoned }) else { return }
+        storeBatch(batch, store: store, events: events)
+    }
+
+    /// Stores `batch` in one transaction, each run's part in its own savepoint, then, once it
+    /// is committed, reports each result's event in order: a result whose claim was lost is
+    /// dropped alone (``SweepEvent/resultDropped(runID:)``), a result that failed to store stops
+    /// the sweep with a store error (the batch's other parts are stored). Epoch rows that could
+    /// not be stored are left out silently; the result replaces them. Called on the writer queue.
+    func storeBatch(_ batch: [RunWrite], store: RunStore, events: @Sendable (SweepEvent) -> Void) {
+        let outcomes: [RunWriteOutcome]
+        do {
+            outcomes = try store.store(batch)
+        } catch {
+            outcomes = Array(repeating: .failed(error), count: batch.count)
+        }
+        for (work, outcome) in zip(batch, outcomes) {
+            guard case .result(let claim, let result) = work else { continue }
+            switch outcome {
+            case .stored:
+                events(Self.event(runID: claim.runID, result))
+                locked { trained += 1 }
+            case .claimLost:
+                events(.resultDropped(runID: claim.runID))
+            case .failed(let error):
+                // Given up on another program's write lock to stop now: the run is still this
+                // process's, for interruptRunsInFlight to report.
+                if isGiveUp(error) { continue }
+                stop(with: error, store: store, events: events)
+            }
+            locked { _ = inFlight.removeValue(forKey: claim.runID) }
+        }
     }
 
     /// Whether a worker with nothing to claim should wait: true while a run of the sweep (of

@@ -368,15 +368,7 @@ extension RunStore {
             let id = SQLValue.integer(claim.runID)
             guard try connection.query("SELECT 1 AS held FROM runs WHERE run_id = ? AND status = 'running' AND claim_token IS ?",
                                        [id, .text(claim.token)], { _ in true }).first == true else { return false }
-            let insert = try connection.prepare("""
-                INSERT OR REPLACE INTO epoch_metrics (run_id, epoch, train_loss, train_accuracy, validation_loss,
-                    validation_accuracy, learning_rate, elapsed_seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """)
-            for row in rows {
-                try insert.bind([id, .of(row.epoch), .of(row.trainLoss), .of(row.trainAccuracy), .of(row.validationLoss),
-                                 .of(row.validationAccuracy), .of(row.learningRate), .of(row.elapsedSeconds)])
-                try insert.step()
-            }
+            try insertEpochRows(runID: claim.runID, rows, replacing: true)
             return true
         }
     }
@@ -402,23 +394,7 @@ extension RunStore {
             try connection.run("DELETE FROM epoch_metrics WHERE run_id = ? AND epoch > ?", [id, .of(result.continuedFromEpoch ?? 0)])
             try connection.run("DELETE FROM weights WHERE run_id = ?", [id])
             try connection.run("DELETE FROM checkpoints WHERE run_id = ?", [id])
-            let insertMetric = try connection.prepare("""
-                INSERT INTO epoch_metrics (run_id, epoch, train_loss, train_accuracy, validation_loss, validation_accuracy,
-                                           learning_rate, elapsed_seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """)
-            // One value at a time, without an array of values per row; step() resets the
-            // statement and every parameter is bound again for the next row.
-            for row in result.epochs {
-                try insertMetric.bind(id, at: 1)
-                try insertMetric.bind(.of(row.epoch), at: 2)
-                try insertMetric.bind(.of(row.trainLoss), at: 3)
-                try insertMetric.bind(.of(row.trainAccuracy), at: 4)
-                try insertMetric.bind(.of(row.validationLoss), at: 5)
-                try insertMetric.bind(.of(row.validationAccuracy), at: 6)
-                try insertMetric.bind(.of(row.learningRate), at: 7)
-                try insertMetric.bind(.of(row.elapsedSeconds), at: 8)
-                try insertMetric.step()
-            }
+            try insertEpochRows(runID: runID, result.epochs, replacing: false)
             for (kind, data) in result.weights {
                 try connection.run("INSERT INTO weights (run_id, kind, sha256, size_bytes, data) VALUES (?, ?, ?, ?, ?)",
                                    [id, .text(kind), .text(sha256Hex(data)), .of(data.count), .blob([UInt8](data))])

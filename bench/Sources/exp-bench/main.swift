@@ -2,8 +2,10 @@
 // for bench/run.py. Every subcommand prints one JSON object on standard output.
 //
 //   exp-bench train --data iris|digits --hidden 8 --batch 16 --epochs 1000 --repeats 7
-//   exp-bench grid --out FILE --seeds 34               (the sweep grid of workloads 2 and 3)
+//   exp-bench grid --out FILE --seeds 34 [--epochs 1000] (the sweep grid of workloads 2 and 3)
 //   exp-bench sweep-nostore --grid FILE --jobs 2       (the same training, nothing stored)
+//   exp-bench sweep --grid FILE --db FILE --jobs 2 --flush on|off
+//                                                      (`exp sweep`, with or without live epoch rows)
 //   exp-bench store --db FILE --runs 10000 --epochs 100
 import Datasets
 import Determinism
@@ -17,7 +19,7 @@ import Tracker
 
 var arguments = Array(CommandLine.arguments.dropFirst())
 guard let command = arguments.first else {
-    FileHandle.standardError.write(Data("usage: exp-bench train|grid|sweep-nostore|store [options]\n".utf8))
+    FileHandle.standardError.write(Data("usage: exp-bench train|grid|sweep-nostore|sweep|store [options]\n".utf8))
     exit(2)
 }
 arguments.removeFirst()
@@ -97,8 +99,10 @@ case "train":
           "train_accuracy": accuracy])
 
 case "grid":
-    // The sweep of workloads 2 and 3: 24 Iris configurations x `seeds` seeds, 1,000 epochs each.
+    // The sweep of workloads 2 and 3: 24 Iris configurations x `seeds` seeds, 1,000 epochs each
+    // (`--epochs`: longer runs, for the live epoch rows).
     let seeds = intOption("seeds", 34)
+    let epochs = intOption("epochs", 1000)
     let out = URL(fileURLWithPath: option("out", "bench-grid.json"))
     let grid = """
     {
@@ -113,7 +117,7 @@ case "grid":
           "loss": ["mse", "cross_entropy"],
           "learning_rate": [0.1, 0.5],
           "batch_size": [16, 32],
-          "epochs": [1000]
+          "epochs": [\(epochs)]
         }
       ]
     }
@@ -157,6 +161,24 @@ case "sweep-nostore":
         }
     }
     emit(["seconds": seconds(clock.now - start), "runs": cells.count, "jobs": jobs])
+
+case "sweep":
+    // `exp sweep GRID --db FILE --jobs N --quiet` into a fresh database, with the live epoch rows
+    // (`--flush on`, what exp does) or without them (`--flush off`): what the flush costs.
+    BLAS.useSingleThread()
+    let grid = try! GridFile.load(URL(fileURLWithPath: option("grid", "bench-grid.json")))
+    let path = option("db", "bench-sweep.db")
+    for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    let store = try! RunStore(path: path)
+    let prepared = try! SweepPlanner.prepare(grid: grid, dataset: DatasetImport.read(grid.datasetURL, options: grid.datasetOptions),
+                                             store: store, toolVersion: "bench")
+    let clock = ContinuousClock()
+    let start = clock.now
+    let summary = SweepRunner().run(prepared, store: store, options: SweepOptions(jobs: intOption("jobs", 2), toolVersion: "bench",
+                                                                                  flushesEpochs: option("flush", "on") == "on"))
+    let elapsed = seconds(clock.now - start)
+    _ = try? store.checkpointBeforeExit()
+    emit(["seconds": elapsed, "trained": summary.trained, "complete": summary.complete, "flush": option("flush", "on")])
 
 case "store":
     // Workload 5: a synthetic database of `runs` finished runs with `epochs` metric rows each and
