@@ -282,8 +282,14 @@ def side(args, grid, db, with_server):
     result = {"server": with_server}
     if with_server:
         server, port, server_started = start_server(args.serve_exp or args.exp, db, sweep)
+        # The sweep is reaped the moment it ends, while the clients may still be polling: its
+        # wall time must not include the rest of the load period.
+        ended = {}
+        reaper = threading.Thread(target=lambda: ended.update(outcome=finish(sweep, started)))
+        reaper.start()
         result["load"] = load(port, args.sweep_name, args.clients, args.seconds, args.interval)
-        wall, cpu, status = finish(sweep, started)
+        reaper.join()
+        wall, cpu, status = ended["outcome"]
         result["server_wall_seconds"], result["server_cpu_seconds"] = (round(v, 2) for v in stop_server(server, server_started))
     else:
         wall, cpu, status = finish(sweep, started)
