@@ -5,6 +5,9 @@ scikit-learn's MLPClassifier on the same split rows and budget, and prints one t
 
     python bench/halving.py WORK_DIR DATASET [DATASET ...]
 
+PRUNERS (default "SuccessiveHalvingPruner,HyperbandPruner"; empty for none) names the peer's
+pruners to run, so that each can run in its own process.
+
 The peer searches the halving grid's configurations (every one once, in an order shuffled by
 Optuna's GridSampler, as many trials as exp's search has configurations) mapped to the nearest
 MLPClassifier (bench/random_search.py's mapping: activations, optimizers, learning rate, L2
@@ -75,7 +78,8 @@ def epochs_and_count(db, sweep):
 
 
 def optuna_search(name, work, pruner_name):
-    """(best mean validation, its mean test, seconds, epochs trained, trials pruned, trials)."""
+    """(best mean validation, its mean test, wall seconds, CPU seconds, epochs trained, trials pruned, trials,
+    the best trial's configuration)."""
     grid = json.load(open(halving_grid(name)))
     search = grid["search"]
     low, high, factor = search["min_epochs"], search["max_epochs"], search.get("reduction_factor", 3)
@@ -113,10 +117,11 @@ def optuna_search(name, work, pruner_name):
         pruner = optuna.pruners.HyperbandPruner(min_resource=low, max_resource=high, reduction_factor=factor)
     sampler = optuna.samplers.GridSampler({"configuration": list(range(len(configs)))}, seed=7)
     study = optuna.create_study(direction="maximize", sampler=sampler, pruner=pruner)
-    start = time.time()
+    start, cpu = time.time(), time.process_time()
     study.optimize(objective, n_trials=len(configs))
     pruned = sum(t.state == optuna.trial.TrialState.PRUNED for t in study.trials)
-    return (study.best_value, tests[study.best_trial.number], time.time() - start, epochs[0], pruned, len(configs),
+    return (study.best_value, tests[study.best_trial.number], time.time() - start, time.process_time() - cpu, epochs[0],
+            pruned, len(configs),
             configs[study.best_trial.params["configuration"]])
 
 
@@ -138,10 +143,10 @@ def main():
             shown = count if sweep == name else f"{len(set(configurations_of(db, sweep)))} ({count} at the top rung)"
             print(f"| {name} | {label} | {shown} | {valid * 100:.2f}% | {test * 100:.2f}% | {epochs:,} | {seconds:.0f} |")
             print(f"{name} {label} best: {config}", file=sys.stderr)
-        for pruner in ("SuccessiveHalvingPruner", "HyperbandPruner"):
-            valid, test, seconds, epochs, pruned, trials, config = optuna_search(name, work, pruner)
+        for pruner in filter(None, os.environ.get("PRUNERS", "SuccessiveHalvingPruner,HyperbandPruner").split(",")):
+            valid, test, seconds, cpu, epochs, pruned, trials, config = optuna_search(name, work, pruner)
             print(f"| {name} | Optuna {pruner} + MLPClassifier | {trials} ({pruned} pruned) | {valid * 100:.2f}% | "
-                  f"{test * 100:.2f}% | {epochs:,} | {seconds:.0f} |")
+                  f"{test * 100:.2f}% | {epochs:,} | {seconds:.0f} ({cpu:.0f} CPU) |")
             print(f"{name} Optuna {pruner} best: {config}", file=sys.stderr)
         validation = split(os.path.join(work, name + ".db"))[3]
         gap = (results[name][0] - results[halving][0]) * 100

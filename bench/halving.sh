@@ -13,20 +13,15 @@
 # scikit-learn: it uses $PYTHON (default bench/.venv/bin/python, installing them there when
 # missing). JOBS (default 2) is exp's --jobs. EXP=/path/to/exp uses that binary instead of
 # building the release one; SKIP_GRID=1 keeps the full grid's existing database and time (the
-# grids' spaces and epochs do not change with the halving settings).
+# grids' spaces and epochs do not change with the halving settings). PRUNERS (bench/halving.py)
+# picks the peer's pruners.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ -n "${EXP:-}" ]; then
-    exp=$EXP
-else
-    swift build -c release --product exp >&2
-    exp=.build/release/exp
-fi
+. bench/common.sh
+exp=$(release_exp)
 work=bench/.work/halving
 mkdir -p "$work"
-python=${PYTHON:-bench/.venv/bin/python}
-if [ -z "${PYTHON:-}" ] && [ ! -x "$python" ]; then python3 -m venv bench/.venv >&2; fi
-if ! "$python" -c "import optuna, sklearn" 2>/dev/null; then "$python" -m pip install --quiet optuna scikit-learn >&2; fi
+python=$(peer_python optuna:optuna scikit-learn:sklearn)
 jobs=${JOBS:-2}
 datasets=("$@")
 [ ${#datasets[@]} -eq 0 ] && datasets=(iris breast_cancer digits)
@@ -43,4 +38,4 @@ for d in "${datasets[@]}"; do
         echo "{\"grid\": \"$grid\", \"seconds\": $(echo "$end - $start" | bc)}" > "$work/$name.time.json"
     done
 done
-env OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 "$python" bench/halving.py "$work" "${datasets[@]}"
+peer "$python" bench/halving.py "$work" "${datasets[@]}"

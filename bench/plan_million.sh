@@ -12,12 +12,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ $# -ge 1 ]; then
-    exp=$1
-else
-    swift build -c release --product exp >&2
-    exp=$(swift build -c release --show-bin-path)/exp
-fi
+. bench/common.sh
+exp=$(EXP=${1:-${EXP:-}} release_exp)
 grid=Tests/SweepTests/Fixtures/cases/grids/g13_million_cells.json
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

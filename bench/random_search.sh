@@ -12,20 +12,22 @@
 # optuna and scikit-learn: it uses $PYTHON (default bench/.venv/bin/python, installing them there
 # when missing). OPTUNA_SEEDS and OPTUNA_TRIALS shrink the peer's budget (bench/random_search.py
 # says why it is slow); JOBS is both exp's --jobs and the peer's worker processes.
+# EXP=/path/to/exp uses that binary instead of building the release one; SKIP_GRID=1 keeps a
+# full grid's existing database and time (bench/halving.sh's full grids are the same sweeps:
+# copying bench/.work/halving/D.* to bench/.work/random/ saves training them again).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-swift build -c release --product exp >&2
-exp=.build/release/exp
+. bench/common.sh
+exp=$(release_exp)
 work=bench/.work/random
 mkdir -p "$work"
-python=${PYTHON:-bench/.venv/bin/python}
-if [ -z "${PYTHON:-}" ] && [ ! -x "$python" ]; then python3 -m venv bench/.venv >&2; fi
-if ! "$python" -c "import optuna, sklearn" 2>/dev/null; then "$python" -m pip install --quiet optuna scikit-learn >&2; fi
+python=$(peer_python optuna:optuna scikit-learn:sklearn)
 jobs=${JOBS:-2}
 datasets=("$@")
 [ ${#datasets[@]} -eq 0 ] && datasets=(iris breast_cancer digits)
 for d in "${datasets[@]}"; do
     for grid in "$d" "${d}_random"; do
+        if [ "$grid" = "$d" ] && [ -n "${SKIP_GRID:-}" ] && [ -f "$work/$grid.time.json" ]; then continue; fi
         rm -f "$work/$grid.db" "$work/$grid.db-wal" "$work/$grid.db-shm"
         start=$(date +%s.%N)
         "$exp" sweep "Data/grids/$grid.json" --db "$work/$grid.db" --jobs "$jobs" --quiet

@@ -16,19 +16,7 @@ swift build -c release >&2
 mkdir -p bench/.work
 gcc -O2 -o bench/.work/mlp bench/c/mlp.c -lm
 
-venv=bench/.venv
-if [ ! -x "$venv/bin/python" ]; then
-    python3 -m venv "$venv" >&2
-fi
-# The peers' processes never see the OpenBLAS core-type overrides meant for older builds.
-peer() { env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 "$@"; }
-for spec in numpy:numpy scikit-learn:sklearn torch:torch; do
-    package=${spec%%:*} module=${spec##*:}
-    if ! peer "$venv/bin/python" -c "import $module" 2>/dev/null; then
-        echo "bench: installing $package into $venv" >&2
-        peer "$venv/bin/pip" install --quiet "$package" >&2 \
-            || echo "bench: could not install $package; its column will read n/a" >&2
-    fi
-done
-
-exec "$venv/bin/python" bench/run.py "$@"
+. bench/common.sh
+# A peer that cannot be installed reads n/a in its column.
+python=$(peer_python numpy:numpy scikit-learn:sklearn torch:torch)
+exec "$python" bench/run.py "$@"

@@ -10,11 +10,8 @@
 # Needs the sqlite3 shell. Prints the median wall and CPU (user + system) seconds of 5 runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-exp=${1:-}
-if [ -z "$exp" ]; then
-    swift build -c release --product exp >&2
-    exp=$PWD/.build/release/exp
-fi
+. bench/common.sh
+exp=$(EXP=${1:-${EXP:-}} release_exp)
 work=bench/.work/runs-listing
 rm -rf "$work" && mkdir -p "$work"
 cat > "$work/grid.json" <<GRID

@@ -12,12 +12,8 @@
 # prints the tables of docs/benchmarks.md; the raw figures go to bench/.work/serve_load/results.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ -n "${EXP:-}" ]; then
-    exp=$EXP
-else
-    swift build -c release --product exp >&2
-    exp=.build/release/exp
-fi
+. bench/common.sh
+exp=$(release_exp)
 mkdir -p bench/.work/serve_load
 echo "$(date -u +%Y-%m-%dT%H:%M:%SZ) commit $(git rev-parse --short HEAD) $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $("$exp" --version)" >&2
 python3 bench/serve_load.py --exp "$exp" --out bench/.work/serve_load/results.json "$@"
