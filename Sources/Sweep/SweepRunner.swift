@@ -92,6 +92,10 @@ public final class SweepRunner {
     private var waiting: [RunWrite] = []
     /// True while a call to store the waiting work is queued on the writer and has not begun.
     private var storeScheduled = false
+    /// By claim token, the epochs whose rows the claim's committed flushes stored, when they are
+    /// one unbroken stretch (nil value: a flush was not stored, so later rows are not one
+    /// stretch from the first). Writer queue only.
+    private var flushed: [String: ClosedRange<Int>?] = [:]
 
     public init() {}
 
@@ -263,8 +267,29 @@ public final class SweepRunner {
     /// is committed, reports each result's event in order: a result whose claim was lost is
     /// dropped alone (``SweepEvent/resultDropped(runID:)``), a result that failed to store stops
     /// the sweep with a store error (the batch's other parts are stored). Epoch rows that could
-    /// not be stored are left out silently; the result replaces them. Called on the writer queue.
+    /// not be stored are left out silently; the result replaces them.
+    ///
+    /// Each epoch row is written once: a flush whose run's result is in the same batch is left
+    /// out (the result stores its rows), and a result keeps the rows its claim's earlier
+    /// flushes committed as one stretch from its first new epoch (``Tracker/RunResult/epochsStored``),
+    /// since a flush hands a copy of the rows the result later holds. Called on the writer queue.
     func storeBatch(_ batch: [RunWrite], store: RunStore, events: @Sendable (SweepEvent) -> Void) {
+        let results = Set(batch.compactMap { work -> String? in
+            if case .result(let claim, _) = work { return claim.token }
+            return nil
+        })
+        let batch = batch.compactMap { work -> RunWrite? in
+            switch work {
+            case .epochs(let claim, _):
+                return results.contains(claim.token) ? nil : work
+            case .result(let claim, var result):
+                let first = (result.continuedFromEpoch ?? 0) + 1
+                if case .some(.some(let epochs)) = flushed.removeValue(forKey: claim.token), epochs.lowerBound == first {
+                    result.epochsStored = min(epochs.count, result.epochs.count)
+                }
+                return .result(claim, result)
+            }
+        }
         let outcomes: [RunWriteOutcome]
         do {
             outcomes = try store.store(batch)
@@ -272,6 +297,9 @@ public final class SweepRunner {
             outcomes = Array(repeating: .failed(error), count: batch.count)
         }
         for (work, outcome) in zip(batch, outcomes) {
+            if case .epochs(let claim, let rows) = work {
+                noteFlush(claim.token, rows: rows, stored: { if case .stored = outcome { true } else { false } }())
+            }
             guard case .result(let claim, let result) = work else { continue }
             switch outcome {
             case .stored:
@@ -286,6 +314,20 @@ public final class SweepRunner {
                 stop(with: error, store: store, events: events)
             }
             locked { _ = inFlight.removeValue(forKey: claim.runID) }
+        }
+    }
+
+    /// Extends the claim's stretch of flushed epochs by a flush of `rows` (consecutive epochs),
+    /// or marks it broken when the flush was not stored or does not follow the stretch.
+    private func noteFlush(_ token: String, rows: [EpochRow], stored: Bool) {
+        guard let first = rows.first?.epoch, let last = rows.last?.epoch else { return }
+        switch flushed[token] {
+        case .none where stored:
+            flushed[token] = first...last
+        case .some(.some(let epochs)) where stored && first == epochs.upperBound + 1:
+            flushed[token] = epochs.lowerBound...last
+        default:
+            flushed[token] = .some(nil)
         }
     }
 

@@ -216,6 +216,11 @@ public struct RunResult: Sendable {
     /// epoch are kept, `epochs_run` counts both, and `duration_seconds` adds this stretch to the
     /// stored duration. Nil for a run trained from its first epoch.
     public var continuedFromEpoch: Int?
+    /// How many of ``epochs``' first rows are already stored, committed by this claim's
+    /// ``RunStore/storeEpochs(_:_:)`` calls (the same rows, flushed while the run trained):
+    /// ``RunStore/record(_:_:)`` keeps them and inserts only the rows after them, so a flushed
+    /// row is written once. 0 (the default) stores every row of ``epochs``.
+    public var epochsStored = 0
     /// Why the run failed or diverged, for people.
     public var error: String?
     /// The `exp` version that trained the run.
@@ -358,7 +363,8 @@ extension RunStore {
     /// Stores the epoch rows a run has trained so far while it trains (the live view's growing
     /// learning curves; the runner calls it at most about once a second per run), in one
     /// transaction, provided the claim is still held; rows of the same epochs are replaced.
-    /// ``record(_:_:)`` later replaces them all with the run's complete rows.
+    /// ``record(_:_:)`` later keeps the rows its ``RunResult/epochsStored`` counts and replaces
+    /// any others with the run's complete rows.
     /// - Returns: false when the claim is no longer held (nothing is stored then).
     /// - Throws: ``SQLiteError``.
     @discardableResult
@@ -375,7 +381,9 @@ extension RunStore {
 
     /// Stores a claimed run's outcome — status, summary metrics, every epoch's metrics and the
     /// weights — in one transaction, replacing anything an earlier attempt left, provided the
-    /// claim is still held (the run is `running` with the claim's token). NaN metrics are
+    /// claim is still held (the run is `running` with the claim's token). The first
+    /// ``RunResult/epochsStored`` rows of ``RunResult/epochs`` are taken as stored already and
+    /// kept; every other row after ``RunResult/continuedFromEpoch`` is replaced. NaN metrics are
     /// stored as NULL; infinite losses are stored as infinities. `duration_seconds` is
     /// `endedAt - startedAt` in seconds.
     /// - Throws: ``ClaimLostError`` when another process took the run over (its
@@ -391,10 +399,11 @@ extension RunStore {
                 throw TrackerError.notFound("run \(runID)")
             }
             guard held else { throw ClaimLostError(runID: runID) }
-            try connection.run("DELETE FROM epoch_metrics WHERE run_id = ? AND epoch > ?", [id, .of(result.continuedFromEpoch ?? 0)])
+            let kept = min(max(0, result.epochsStored), result.epochs.count)
+            try connection.run("DELETE FROM epoch_metrics WHERE run_id = ? AND epoch > ?", [id, .of((result.continuedFromEpoch ?? 0) + kept)])
             try connection.run("DELETE FROM weights WHERE run_id = ?", [id])
             try connection.run("DELETE FROM checkpoints WHERE run_id = ?", [id])
-            try insertEpochRows(runID: runID, result.epochs, replacing: false)
+            try insertEpochRows(runID: runID, Array(result.epochs.dropFirst(kept)), replacing: false)
             for (kind, data) in result.weights {
                 try connection.run("INSERT INTO weights (run_id, kind, sha256, size_bytes, data) VALUES (?, ?, ?, ?, ?)",
                                    [id, .text(kind), .text(sha256Hex(data)), .of(data.count), .blob([UInt8](data))])

@@ -184,13 +184,6 @@ import Tracker
     }
 }
 
-final class Flag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = false
-    func set() { lock.withLock { value = true } }
-    var isSet: Bool { lock.withLock { value } }
-}
-
 final class Failures: @unchecked Sendable {
     private let lock = NSLock()
     private var list: [String] = []

@@ -23,11 +23,11 @@ func gridProblems(_ url: URL) -> [String] {
 
 /// Runs a whole sweep of `grid` in-process into the database at `db`.
 @discardableResult
-func runSweep(_ grid: GridFile, db: String, jobs: Int) throws -> (PreparedSweep, SweepSummary) {
+func runSweep(_ grid: GridFile, db: String, jobs: Int, flushesEpochs: Bool = true) throws -> (PreparedSweep, SweepSummary) {
     let store = try RunStore(path: db)
     let dataset = try loadDataset(grid)
     let prepared = try SweepPlanner.prepare(grid: grid, dataset: dataset, store: store, toolVersion: "test")
-    let summary = SweepRunner().run(prepared, store: store, options: SweepOptions(jobs: jobs, toolVersion: "test"))
+    let summary = SweepRunner().run(prepared, store: store, options: SweepOptions(jobs: jobs, toolVersion: "test", flushesEpochs: flushesEpochs))
     return (prepared, summary)
 }
 

@@ -23,6 +23,44 @@ import TestSupport
         #expect(try store.connection.scalar("SELECT value_real FROM params WHERE run_id = 1 AND name = 'learning_rate'")?.double == 0.1)
     }
 
+    /// Runs long enough to flush their rows while they train (about once a second) end with the
+    /// curves of runs that store their rows with the result only: every epoch once, the same
+    /// values (the elapsed times aside, which are the clock's). A reader polling the flushing
+    /// sweep sees rows of a running run, so flushes did happen.
+    @Test(.tags(.slow), .skippedWhenFast) func runsThatFlushStoreTheCurvesOfRunsThatDoNot() throws {
+        let dir = temporaryDirectory()
+        let grid = try grid(gridText(name: "long", seeds: [1, 2], grid: #"{"hidden_layers": [[16, 16]], "batch_size": [8], "epochs": [1000]}"#))
+        var curves: [[EpochRow]] = []
+        for flushes in [true, false] {
+            let db = dir.appendingPathComponent("flush-\(flushes).db").path
+            _ = try RunStore(path: db)
+            let sawRunningRows = Flag()
+            let done = Flag()
+            let poller = Thread {
+                guard let reader = try? RunStore(path: db, readOnly: true) else { return }
+                while !done.isSet {
+                    if let rows = try? reader.connection.scalar("""
+                        SELECT COUNT(*) FROM epoch_metrics e JOIN runs r USING (run_id) WHERE r.status = 'running'
+                        """)?.int, rows > 0 { sawRunningRows.set() }
+                    Thread.sleep(forTimeInterval: 0.05)
+                }
+            }
+            poller.start()
+            let (_, summary) = try runSweep(grid, db: db, jobs: 2, flushesEpochs: flushes)
+            done.set()
+            #expect(summary.counts == [.finished: 2])
+            #expect(sawRunningRows.isSet == flushes)
+            let store = try RunStore(path: db)
+            curves.append(try [1, 2].flatMap { try #require(try store.runDetail(id: $0)).curve }.map { row in
+                var row = row
+                row.elapsedSeconds = nil
+                return row
+            })
+        }
+        #expect(curves[0].count == 2 * 1000)
+        #expect(curves[0] == curves[1])
+    }
+
     @Test func resultsDoNotDependOnTheNumberOfJobs() throws {
         let dir = temporaryDirectory()
         let grid = try GridFile.load(fixture("cases/grids/g04_nested_lists.json"))
