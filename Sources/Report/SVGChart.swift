@@ -18,8 +18,13 @@ struct SVGChart {
 
     static func n(_ value: Double) -> String {
         guard value.isFinite else { return "0" }
-        let rounded = (value * 10).rounded() / 10
-        return rounded == rounded.rounded() ? String(Int(rounded)) : String(format: "%.1f", rounded)
+        let tenths = (value * 10).rounded()
+        // Whole tenths printed from integers: what `String(format: "%.1f")` prints, at a tenth of
+        // its cost (a learning curve's polyline has a point per epoch).
+        guard abs(tenths) < 1e15 else { return String(format: "%.1f", tenths / 10) }
+        let count = Int(tenths), whole = abs(count) / 10, tenth = abs(count) % 10
+        if tenth == 0 { return String(count / 10) }
+        return (count < 0 ? "-" : "") + String(whole) + "." + String(tenth)
     }
 
     private static func classAttribute(_ cls: String?) -> String {

@@ -29,9 +29,9 @@ enum EventStream {
                 let events = feed.events(after: last)
                 if events.isEmpty {
                     quiet += 1
-                    // A comment every 15 s keeps proxies from closing an idle stream.
-                    if quiet % 150 == 0 { try await writer.write(ByteBuffer(string: ": idle\n\n")) }
-                    try await Task.sleep(nanoseconds: 100_000_000)
+                    // A comment every 15 ticks (seconds) keeps proxies from closing an idle stream.
+                    if quiet % 15 == 0 { try await writer.write(ByteBuffer(string: ": idle\n\n")) }
+                    guard await feed.nextTick() else { break }
                     continue
                 }
                 quiet = 0

@@ -66,7 +66,10 @@ public final class LiveServer: Sendable {
                 try? await Task.sleep(nanoseconds: 1_000_000_000)
             }
         }
-        defer { ticker.cancel() }
+        defer {
+            ticker.cancel()
+            feed.close()
+        }
         let app = Application(
             responder: CallbackResponder<BasicRequestContext> { [self] request, _ in await respond(to: request) },
             configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port)),

@@ -79,6 +79,31 @@ import TestSupport
         #expect(feed.events(after: 99).map(\.id) == [6], "an id from an earlier server: the newest snapshot")
         #expect(feed.events(after: 5).first?.wire == "id: 6\ndata: f\n\n")
     }
+
+    /// A stream waits for the feed's next snapshot, not on a timer of its own, and stops
+    /// waiting once the feed is closed.
+    @Test func streamsWakeAtTheNextSnapshotAndEndWhenTheFeedCloses() async throws {
+        let feed = LiveFeed()
+        let woke = Flag()
+        let waiter = Task {
+            let open = await feed.nextTick()
+            woke.set()
+            return open
+        }
+        try await Task.sleep(nanoseconds: 50_000_000)
+        #expect(!woke.isSet, "no snapshot yet: still waiting")
+        // Snapshots until the waiter has registered and woken (it may register after the first).
+        for _ in 0..<200 where !woke.isSet {
+            feed.publish("same")
+            try await Task.sleep(nanoseconds: 10_000_000)
+        }
+        #expect(await waiter.value == true)
+        let closing = Task { await feed.nextTick() }
+        try await Task.sleep(nanoseconds: 20_000_000)
+        feed.close()
+        #expect(await closing.value == false)
+        #expect(await feed.nextTick() == false, "a closed feed does not wait")
+    }
 }
 
 /// The request checks, one by one.
