@@ -89,13 +89,7 @@ struct API {
 
     /// A sweep's leaderboard with `exp report`'s statistics (``SweepLeaderboard``).
     func leaderboard(_ name: String, metric: RankingMetric, top: Int) throws -> JSONValue {
-        let board: SweepLeaderboard
-        do {
-            board = try database.read { try SweepLeaderboard.read(store: $0, sweep: name, metric: metric, top: top) }
-        } catch ReportError.unknownSweep {
-            throw Refusal.notFound("no sweep named '\(name)' in the database")
-        }
-        return LeaderboardJSON.encode(board)
+        LeaderboardJSON.encode(try database.leaderboard(name, metric: metric, top: top))
     }
 
     /// One run: its `run_summary` row, configuration, learning curve and test confusion matrix.

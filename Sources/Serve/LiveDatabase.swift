@@ -1,4 +1,5 @@
 import Foundation
+import Report
 import Tracker
 
 /// What the server knows of its database file, as `/api/status` and every page say it.
@@ -104,4 +105,18 @@ final class LiveDatabase: @unchecked Sendable {
 struct DatabaseGoneError: Error, CustomStringConvertible {
     var message: String
     var description: String { message }
+}
+
+extension LiveDatabase {
+    /// A sweep's leaderboard with `exp report`'s statistics, as the leaderboard page, its table
+    /// and `/api/sweeps/NAME/leaderboard` show it.
+    /// - Throws: ``Refusal`` (404) for a sweep not in the database, ``DatabaseGoneError``, or a
+    ///   store error.
+    func leaderboard(_ name: String, metric: RankingMetric, top: Int) throws -> SweepLeaderboard {
+        do {
+            return try read { try SweepLeaderboard.read(store: $0, sweep: name, metric: metric, top: top) }
+        } catch ReportError.unknownSweep {
+            throw Refusal.notFound("no sweep named '\(name)' in the database")
+        }
+    }
 }

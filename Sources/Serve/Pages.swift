@@ -117,11 +117,7 @@ struct Pages {
 
     private func leaderboard(_ name: String, _ query: QueryParameters) throws -> (board: SweepLeaderboard, top: Int) {
         let metric = try query.metric(), top = try query.integer("top", in: 1...10_000, default: 10)
-        do {
-            return (try database.read { try SweepLeaderboard.read(store: $0, sweep: name, metric: metric, top: top) }, top)
-        } catch ReportError.unknownSweep {
-            throw Refusal.notFound("no sweep named '\(name)' in the database")
-        }
+        return (try database.leaderboard(name, metric: metric, top: top), top)
     }
 
     func leaderboardPage(_ name: String, _ query: QueryParameters) throws -> String {
