@@ -116,7 +116,9 @@ def optuna_search(name, work, pruner_name):
     else:
         pruner = optuna.pruners.HyperbandPruner(min_resource=low, max_resource=high, reduction_factor=factor)
     sampler = optuna.samplers.GridSampler({"configuration": list(range(len(configs)))}, seed=7)
-    study = optuna.create_study(direction="maximize", sampler=sampler, pruner=pruner)
+    # A fixed name: HyperbandPruner puts a trial in a bracket by a hash of the study's name and
+    # the trial's number, and an unnamed study gets a random name, so a different run each time.
+    study = optuna.create_study(study_name=f"{name}_{pruner_name}", direction="maximize", sampler=sampler, pruner=pruner)
     start, cpu = time.time(), time.process_time()
     study.optimize(objective, n_trials=len(configs))
     pruned = sum(t.state == optuna.trial.TrialState.PRUNED for t in study.trials)
