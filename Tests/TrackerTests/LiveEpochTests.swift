@@ -5,14 +5,19 @@ import TestSupport
 
 /// A running run's epoch rows stored while it trains (the live view's growing curves).
 @Suite struct LiveEpochTests {
-    @Test func storedWhileHeldThenReplacedByTheRecord() throws {
-        let scratch = try Scratch()
-        defer { scratch.cleanup() }
+    /// A database with one queued run, claimed.
+    private func claimedRun(in scratch: Scratch) throws -> (RunStore, ClaimedRun) {
         let store = try RunStore(path: scratch.path("runs.db"))
         let fixture = try prepare(store)
         try store.enqueue(sweepID: fixture.sweepID, datasetID: fixture.datasetID,
                           cells: cells([Config(learningRate: 0.1, hidden: 8)], seeds: [1], splitID: fixture.splitID))
-        let claim = try #require(try store.claimNext(sweepID: fixture.sweepID, host: "testhost", pid: 4242))
+        return (store, try #require(try store.claimNext(sweepID: fixture.sweepID, host: "testhost", pid: 4242)))
+    }
+
+    @Test func storedWhileHeldThenReplacedByTheRecord() throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanup() }
+        let (store, claim) = try claimedRun(in: scratch)
         let result = finishedResult(validationAccuracy: 0.75, epochs: 6)
         func stored() throws -> [Int] { try store.runDetail(id: claim.runID)?.curve.map(\.epoch) ?? [] }
 
@@ -40,11 +45,7 @@ import TestSupport
     @Test func theRecordKeepsTheRowsItsFlushesStored() throws {
         let scratch = try Scratch()
         defer { scratch.cleanup() }
-        let store = try RunStore(path: scratch.path("runs.db"))
-        let fixture = try prepare(store)
-        try store.enqueue(sweepID: fixture.sweepID, datasetID: fixture.datasetID,
-                          cells: cells([Config(learningRate: 0.1, hidden: 8)], seeds: [1], splitID: fixture.splitID))
-        let claim = try #require(try store.claimNext(sweepID: fixture.sweepID, host: "testhost", pid: 4242))
+        let (store, claim) = try claimedRun(in: scratch)
         var result = finishedResult(validationAccuracy: 0.75, epochs: 6)
         // Flushed rows marked by their elapsed time, so that the test sees which rows were kept.
         let marked = result.epochs[0..<4].map { row -> EpochRow in
