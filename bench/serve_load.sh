@@ -2,7 +2,7 @@
 # Serving while a sweep runs (docs/benchmarks.md, "Serving while a sweep runs"), from the
 # repository root:
 #
-#   bash bench/serve_load.sh [--pairs 2] [--clients 100] [--seconds 30] [--interval 1] [--seeds 8]
+#   bash bench/serve_load.sh [--pairs 3] [--clients 100] [--seconds 30] [--interval 1] [--seeds 8]
 #
 # Builds the release exp (EXP=/path/to/exp uses that binary instead), then bench/serve_load.py
 # (standard library only) runs the shipped Iris grid, with its seeds widened to 1...8 so that a
