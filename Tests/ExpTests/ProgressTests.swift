@@ -20,16 +20,23 @@ import Tracker
         #expect(quiet.stderr.contains("runs: 24 finished"))
     }
 
+    /// A successive-halving grid (rungs of 2, 6 and 18 epochs, seeds 1 and 2) on Iris with the
+    /// given `grid` object, written to `dir`.
+    private func halvingGrid(in dir: URL, _ grid: String) throws -> URL {
+        let file = dir.appendingPathComponent("halving.json")
+        try """
+            {"name": "halving", "dataset": "\(repositoryRoot.appendingPathComponent("Data/iris.data").path)", "seeds": [1, 2],
+             "search": {"method": "successive_halving", "min_epochs": 2, "max_epochs": 18, "reduction_factor": 3},
+             "grid": \(grid)}
+            """.write(to: file, atomically: true, encoding: .utf8)
+        return file
+    }
+
     /// A halving search trains a run once per rung it reaches: its line counts rung trainings
     /// against the planned ones, never past them, and a resume starts from those stored.
     @Test func aHalvingSearchCountsRungTrainings() throws {
         let dir = temporaryDirectory()
-        let grid = dir.appendingPathComponent("halving.json")
-        try """
-            {"name": "halving", "dataset": "\(repositoryRoot.appendingPathComponent("Data/iris.data").path)", "seeds": [1, 2],
-             "search": {"method": "successive_halving", "min_epochs": 2, "max_epochs": 18, "reduction_factor": 3},
-             "grid": {"hidden_layers": [[4], [8], [16]], "learning_rate": [0.05, 0.2, 0.8]}}
-            """.write(to: grid, atomically: true, encoding: .utf8)
+        let grid = try halvingGrid(in: dir, #"{"hidden_layers": [[4], [8], [16]], "learning_rate": [0.05, 0.2, 0.8]}"#)
         // 9 configurations at 2 epochs, 3 at 6, 1 at 18, on 2 seeds each: 26 trainings (18 cells).
         let swept = try exp(["sweep", grid.path, "--db", "runs.db", "--jobs", "2"], in: dir)
         #expect(swept.status == 0, "\(swept.stderr)")
@@ -45,13 +52,10 @@ import Tracker
     /// says how many planned trainings were not needed, instead of ending short of its total.
     @Test func aHalvingSearchWithDivergedConfigurationsEndsAtItsTotal() throws {
         let dir = temporaryDirectory()
-        let grid = dir.appendingPathComponent("halving.json")
-        try """
-            {"name": "halving", "dataset": "\(repositoryRoot.appendingPathComponent("Data/iris.data").path)", "seeds": [1, 2],
-             "search": {"method": "successive_halving", "min_epochs": 2, "max_epochs": 18, "reduction_factor": 3},
-             "grid": {"hidden_layers": [[8]], "activation": ["relu"], "scaling": ["none"], "loss": ["cross_entropy"],
-                      "learning_rate": [0.05, 1e6, 2e6, 3e6, 4e6, 5e6, 6e6, 7e6, 8e6]}}
-            """.write(to: grid, atomically: true, encoding: .utf8)
+        let grid = try halvingGrid(in: dir, #"""
+            {"hidden_layers": [[8]], "activation": ["relu"], "scaling": ["none"], "loss": ["cross_entropy"],
+             "learning_rate": [0.05, 1e6, 2e6, 3e6, 4e6, 5e6, 6e6, 7e6, 8e6]}
+            """#)
         // 9 configurations at 2 epochs; 8 diverge, so 1 (not 3) reaches 6 epochs and 18: 11
         // trainings of the 13 planned, on 2 seeds each.
         let swept = try exp(["sweep", grid.path, "--db", "runs.db", "--jobs", "2"], in: dir)
