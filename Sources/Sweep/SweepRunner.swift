@@ -93,9 +93,9 @@ public final class SweepRunner {
     /// True while a call to store the waiting work is queued on the writer and has not begun.
     private var storeScheduled = false
     /// By claim token, the epochs whose rows the claim's committed flushes stored, when they are
-    /// one unbroken stretch (nil value: a flush was not stored, so later rows are not one
-    /// stretch from the first). Writer queue only.
-    private var flushed: [String: ClosedRange<Int>?] = [:]
+    /// one unbroken stretch; empty once a flush was not stored or did not follow the stretch
+    /// (later rows are then not one stretch from the first). Writer queue only.
+    private var flushed: [String: Range<Int>] = [:]
 
     public init() {}
 
@@ -284,7 +284,7 @@ public final class SweepRunner {
                 return results.contains(claim.token) ? nil : work
             case .result(let claim, var result):
                 let first = (result.continuedFromEpoch ?? 0) + 1
-                if case .some(.some(let epochs)) = flushed.removeValue(forKey: claim.token), epochs.lowerBound == first {
+                if let epochs = flushed.removeValue(forKey: claim.token), !epochs.isEmpty, epochs.lowerBound == first {
                     result.epochsStored = min(epochs.count, result.epochs.count)
                 }
                 return .result(claim, result)
@@ -322,12 +322,12 @@ public final class SweepRunner {
     private func noteFlush(_ token: String, rows: [EpochRow], stored: Bool) {
         guard let first = rows.first?.epoch, let last = rows.last?.epoch else { return }
         switch flushed[token] {
-        case .none where stored:
-            flushed[token] = first...last
-        case .some(.some(let epochs)) where stored && first == epochs.upperBound + 1:
-            flushed[token] = epochs.lowerBound...last
+        case nil where stored:
+            flushed[token] = first..<(last + 1)
+        case let epochs? where stored && !epochs.isEmpty && first == epochs.upperBound:
+            flushed[token] = epochs.lowerBound..<(last + 1)
         default:
-            flushed[token] = .some(nil)
+            flushed[token] = 0..<0
         }
     }
 
