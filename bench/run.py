@@ -138,14 +138,17 @@ def sweep_workload(quick, jobs_list, pairs):
 
 def live_epoch_rows(quick, repeats):
     """What storing a running run's epoch rows about once a second costs (issue 17's live view):
-    24 Iris runs of 20,000 epochs (each several seconds, so each flushes several times), 2 jobs,
-    stored with the live rows (what exp does), stored without them (rows with the result only),
-    and trained with nothing stored; the three back to back, `repeats` times."""
-    epochs = 3000 if quick else 20000
+    24 Iris runs of 100,000 epochs (each several seconds on an idle core, so each flushes several
+    times: a run flushes only after its first second), 2 jobs, stored with the live rows (what exp
+    does), stored without them (rows with the result only), and trained with nothing stored; the
+    three back to back, `repeats` times. Records the flushing runs' mean duration, which must be
+    well above a second for the comparison to mean anything."""
+    epochs = 3000 if quick else 100000
     grid = os.path.join(WORK, "grid-long.json")
     runs = run_json([os.path.join(BIN, "exp-bench"), "grid", "--out", grid, "--seeds", "1", "--epochs", str(epochs)])["runs"]
     db = os.path.join(WORK, "sweep-long.db")
-    live = {"runs": runs, "epochs": epochs, "flush": [], "noflush": [], "nostore": [], "load_average": []}
+    live = {"runs": runs, "epochs": epochs, "flush": [], "noflush": [], "nostore": [], "load_average": [],
+            "flush_run_seconds": []}
     for r in range(1 if quick else repeats):
         for kind in ("flush", "noflush", "nostore"):
             log(f"target 3, live epoch rows: {runs} runs of {epochs} epochs, {kind}, repeat {r + 1}")
@@ -156,6 +159,9 @@ def live_epoch_rows(quick, repeats):
                 cmd = [os.path.join(BIN, "exp-bench"), "sweep", "--grid", grid, "--db", db, "--jobs", "2",
                        "--flush", "on" if kind == "flush" else "off"]
             live[kind].append(timed(cmd))
+            if kind == "flush" and shutil.which("sqlite3"):
+                live["flush_run_seconds"].append(float(subprocess.run(
+                    ["sqlite3", db, "SELECT AVG(duration_seconds) FROM runs"], capture_output=True, text=True).stdout.strip() or 0))
             fresh(db)
     live["load_average"].append(load_average())
     return live
@@ -283,7 +289,9 @@ def storing_lines(r):
     la = live["load_average"]
     lines.append("")
     lines.append(f"Live epoch rows ({live['runs']} Iris runs of {live['epochs']:,} epochs, 2 jobs, least of "
-                 f"{len(live['flush'])}; load average {min(la):.1f}–{max(la):.1f}): stored with the live rows "
+                 f"{len(live['flush'])}; load average {min(la):.1f}–{max(la):.1f}; the flushing runs lasted "
+                 f"{min(live['flush_run_seconds'], default=0):.1f}–{max(live['flush_run_seconds'], default=0):.1f} s "
+                 f"on average): stored with the live rows "
                  f"wall {w['flush']:.2f} s, CPU {c['flush']:.2f} s; stored without them wall {w['noflush']:.2f} s, "
                  f"CPU {c['noflush']:.2f} s; nothing stored wall {w['nostore']:.2f} s, CPU {c['nostore']:.2f} s. "
                  f"The flush costs {pct(c['flush'], c['noflush']):+.1f}% CPU ({pct(w['flush'], w['noflush']):+.1f}% wall); "
