@@ -47,8 +47,8 @@ extension Network {
             let prevA = i == 0 ? input : UnsafePointer(a[i - 1])
             let di = UnsafePointer(delta[i])
             // BP4: ∂C/∂W^l = (1/B) (Δ^l)^T A^{l-1}
-            gemm(transA: true, transB: false, m: nOut, n: nIn, k: rows, alpha: invB,
-                 a: di, lda: nOut, b: prevA, ldb: nIn, beta: 0, c: grads + weightOffset[i], ldc: nIn)
+            SmallProducts.weightGradient(rows: rows, nIn: nIn, nOut: nOut, alpha: invB, delta: di, a: prevA,
+                                         g: grads + weightOffset[i], scratch: scratch)
             // BP3: ∂C/∂b^l = (1/B) (Δ^l)^T 1, the column sums of Δ^l (rows in order)
             let gb = grads + biasOffset[i]
             gb.update(repeating: 0, count: nOut)
@@ -59,8 +59,8 @@ extension Network {
             for j in 0..<nOut { gb[j] *= invB }
             if i > 0 {
                 // BP2: Δ^{l-1} = (Δ^l W^l) ⊙ σ'(Z^{l-1})
-                gemm(transA: false, transB: false, m: rows, n: nIn, k: nOut, alpha: 1,
-                     a: di, lda: nOut, b: params + weightOffset[i], ldb: nIn, beta: 0, c: delta[i - 1], ldc: nIn)
+                SmallProducts.backward(rows: rows, nIn: nIn, nOut: nOut, delta: di, w: params + weightOffset[i],
+                                       d: delta[i - 1], scratch: scratch)
                 activation.multiplyDerivative(delta[i - 1], z: z[i - 1], a: a[i - 1], count: rows * nIn)
             }
         }

@@ -41,6 +41,8 @@ final class Network {
     /// Per row of the last forward pass with the softmax output: `Σ_j e^(z^L_j − max z^L)`,
     /// kept so ``lossSum(labels:rows:)`` need not compute the same exponentials again.
     let softmaxSums: UnsafeMutablePointer<Double>
+    /// Work space of the small layers' products (``SmallProducts``): a packed operand.
+    let scratch: UnsafeMutablePointer<Double>
     /// The weight of each class's rows in the training cost (``ClassWeighting``), `n_L` values;
     /// nil: every row counts 1. Used by ``backward(input:labels:rows:)`` and
     /// ``objective(input:labels:rows:weightDecay:)``; the measured losses stay unweighted.
@@ -76,6 +78,7 @@ final class Network {
         a = (1...layerCount).map { buffer(cap * sizes[$0]) }
         delta = (1...layerCount).map { buffer(cap * sizes[$0]) }
         softmaxSums = buffer(cap)
+        scratch = buffer(max(1, SmallProducts.scratchCount(sizes: sizes, capacity: cap)))
     }
 
     deinit {
@@ -85,6 +88,7 @@ final class Network {
         for p in a { p.deallocate() }
         for p in delta { p.deallocate() }
         softmaxSums.deallocate()
+        scratch.deallocate()
     }
 
     /// Number of classes `n_L`.
@@ -186,8 +190,8 @@ final class Network {
                 let row = zi + r * nOut
                 for j in 0..<nOut { row[j] = b[j] }
             }
-            gemm(transA: false, transB: true, m: rows, n: nOut, k: nIn, alpha: 1,
-                 a: prev, lda: nIn, b: params + weightOffset[i], ldb: nIn, beta: 1, c: zi, ldc: nOut)
+            SmallProducts.forward(rows: rows, nIn: nIn, nOut: nOut, a: prev, w: params + weightOffset[i], z: zi,
+                                  scratch: scratch)
             if i < layerCount - 1 {
                 activation.apply(zi, ai, count: rows * nOut)
             } else if loss == .mse {
