@@ -234,7 +234,7 @@ def main():
         report_times.append(timed([os.path.join(BIN, "exp"), "report", "--db", store_db, "--out", out])[0])
     store["report_seconds"] = report_times
     results["store"] = store
-    fresh(db)
+    fresh(store_db)
 
     results["machine"] = machine()
     save(results)
