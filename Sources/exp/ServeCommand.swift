@@ -9,7 +9,8 @@ struct ServeCommand: ParsableCommand {
             Opens the database read-only (a sweep may write to it at the same time) and answers on \
             http://HOST:PORT/ until stopped with Ctrl-C (exit status 130). The JSON API is under /api/ \
             (docs/serve.md). Bound to 127.0.0.1 by default: only this machine can connect; requests \
-            naming another host are refused.
+            naming another host are refused. Runs at nice value 10 (or the higher one it was \
+            started with), so that a sweep on the same machine keeps the CPU.
 
             Examples:
               exp serve
@@ -28,6 +29,8 @@ struct ServeCommand: ParsableCommand {
     }
 
     func run() throws {
+        let priority = ProcessPriority.keepLowered(to: ProcessPriority.serve)
+        defer { priority.cancel() }
         let server: LiveServer
         do {
             server = try LiveServer(configuration: ServeConfiguration(databasePath: database.db, host: host, port: port))

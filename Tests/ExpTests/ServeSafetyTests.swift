@@ -167,6 +167,25 @@ import Tracker
         #expect(server.process.isRunning)
     }
 
+    /// Every thread of the server, its event loops and Dispatch's workers included, runs at
+    /// nice 10 or more once it has served (``ProcessPriority``): started without `nice`, and
+    /// although Dispatch gives its workers nice values of −4 to 0.
+    @Test func everyThreadRunsBelowASweepsPriority() throws {
+        let (_, server) = try Self.served()
+        for target in ["/", "/api/sweeps", "/api/sweeps/pair/leaderboard", "/api/status"] {
+            #expect(try server.get(target).status == 200, "\(target)")
+        }
+        var niceness: [String: Int] = [:]
+        let deadline = Date().addingTimeInterval(5)
+        repeat {
+            niceness = threadNiceness(server.process.processIdentifier)
+            if niceness.values.allSatisfy({ $0 >= 10 }) { break }
+            usleep(200_000)
+        } while Date() < deadline
+        #expect(niceness.count >= 3, "\(niceness)")
+        #expect(niceness.values.allSatisfy { $0 >= 10 }, "\(niceness)")
+    }
+
     @Test func startupErrorsAndExitStatuses() throws {
         let dir = temporaryDirectory()
         let missing = try exp(["serve", "--db", "nosuch.db", "--port", "0"], in: dir)

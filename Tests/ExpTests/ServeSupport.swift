@@ -66,6 +66,21 @@ final class ServeProcess {
 
 struct ServeStartError: Error { var message: String }
 
+/// The nice value of each thread of process `pid`, by "thread id name" (`/proc/PID/task/*/stat`,
+/// the 19th field, counted after the name in parentheses, which may hold spaces).
+func threadNiceness(_ pid: Int32) -> [String: Int] {
+    let tasks = "/proc/\(pid)/task"
+    var niceness: [String: Int] = [:]
+    for tid in (try? FileManager.default.contentsOfDirectory(atPath: tasks)) ?? [] {
+        guard let stat = try? String(contentsOfFile: "\(tasks)/\(tid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { continue }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        let name = stat[stat.index(after: stat.firstIndex(of: "(")!)..<close]
+        if fields.count > 16, let nice = Int(fields[16]) { niceness["\(tid) \(name)"] = nice }
+    }
+    return niceness
+}
+
 /// An HTTP answer: status, headers (names lowercased) and body.
 struct HTTPReply {
     var status: Int
