@@ -3,10 +3,10 @@ import PackageDescription
 
 // Module graph (arrows point from user to dependency; see docs/architecture.md):
 //   exp -> Sweep, Report, Scoring (exp predict --ensemble), Serve (exp serve)
-//   Serve -> Report, Tracker, Hummingbird
+//   Serve -> Report, Scoring (ScoreCache), Tracker, Hummingbird
 //   Sweep -> Scoring, NeuralNet, Datasets, Tracker, Determinism (split seeds of repeats)
 //   Report -> Scoring, NeuralNet (hyperparameter schema), Tracker
-//   Scoring -> NeuralNet, Datasets, Tracker
+//   Scoring -> NeuralNet, Datasets, Tracker, Determinism (SHA-256 of stored weights)
 //   NeuralNet -> CBLAS, Determinism;  Tracker -> CSQLite, Determinism;  Datasets -> Determinism
 //   Determinism (the seeded generator, SHA-256 hex) -> (no project module)
 let package = Package(
@@ -44,10 +44,10 @@ let package = Package(
         .target(name: "Sweep", dependencies: ["NeuralNet", "Datasets", "Tracker", "Scoring", "Determinism", "Yams"], plugins: ["RecordBuildCommit"]),
         // Writes `buildCommit` (the source's git commit, or nil outside a checkout) into Sweep.
         .plugin(name: "RecordBuildCommit", capability: .buildTool()),
-        .target(name: "Scoring", dependencies: ["NeuralNet", "Datasets", "Tracker"]),
+        .target(name: "Scoring", dependencies: ["NeuralNet", "Datasets", "Tracker", "Determinism"]),
         .target(name: "Report", dependencies: ["NeuralNet", "Scoring", "Tracker", "Plot"]),
         .target(name: "Serve", dependencies: [
-            "Report", "Tracker", "NeuralNet",
+            "Report", "Scoring", "Tracker", "NeuralNet",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),

@@ -10,9 +10,11 @@ extension Network {
     /// - BP1 (output error, `B x n_L`): `Δ^L = (A^L − Y) ⊙ σ'(Z^L)` for the quadratic
     ///   cost with sigmoid outputs (Nielsen eq. (BP1), (30)); `Δ^L = A^L − Y` for softmax
     ///   with the log-likelihood cost (Nielsen ch. 3, eqs. (81)–(82)). `Y` is one-hot (`B x n_L`).
-    /// - BP2 (`B x n_{l−1}`): `Δ^{l−1} = (Δ^l W^l) ⊙ σ'(Z^{l−1})` — `cblas_dgemm`, NoTrans/NoTrans.
+    /// - BP2 (`B x n_{l−1}`): `Δ^{l−1} = (Δ^l W^l) ⊙ σ'(Z^{l−1})` — ``SmallProducts/backward(rows:nIn:nOut:delta:w:d:scratch:)``
+    ///   (`cblas_dgemm` NoTrans/NoTrans for a layer wider than 32).
     /// - BP3 (`n_l`): `∂C/∂b^l = (1/B) (Δ^l)^T 1` — column sums of `Δ^l`, a loop over rows.
-    /// - BP4 (`n_l x n_{l−1}`): `∂C/∂W^l = (1/B) (Δ^l)^T A^{l−1}` — `cblas_dgemm`, Trans/NoTrans.
+    /// - BP4 (`n_l x n_{l−1}`): `∂C/∂W^l = (1/B) (Δ^l)^T A^{l−1}` — ``SmallProducts/weightGradient(rows:nIn:nOut:alpha:delta:a:g:scratch:)``
+    ///   (`cblas_dgemm` Trans/NoTrans for a layer wider than 32).
     ///
     /// The factor `1/B` makes the gradient the batch mean (Nielsen ch. 1, eqs. (20)–(21)),
     /// so a batch of `B` copies of one row gives the gradient of that row.

@@ -167,7 +167,8 @@ final class Network {
 
     /// Feedforward for `rows` examples (Nielsen ch. 2, eq. (25) `z^l = w^l a^{l−1} + b^l`
     /// and `a^l = σ(z^l)`, eq. (23)–(24)), in batch form
-    /// `Z^l = A^{l−1} (W^l)^T + 1 (b^l)^T` (`B x n_l`) by `cblas_dgemm`; activations and
+    /// `Z^l = A^{l−1} (W^l)^T + 1 (b^l)^T` (`B x n_l`) by ``SmallProducts/forward(rows:nIn:nOut:a:w:z:scratch:)``
+    /// (`cblas_dgemm` for a layer wider than 32); activations and
     /// softmax take their exponentials from ``VectorExp``.
     ///
     /// Hidden layers apply ``activation``; the output layer applies the
@@ -183,9 +184,9 @@ final class Network {
         for i in 0..<layerCount {
             let nIn = sizes[i], nOut = sizes[i + 1]
             let zi = z[i], ai = a[i], b = params + biasOffset[i]
-            // Z starts as the bias rows and the product is added to it (beta = 1): each element
-            // is `sum + b_j`, rounded once, as when the bias is added after the product, and
-            // OpenBLAS skips its pass that zeroes C for beta = 0.
+            // Z starts as the bias rows and the product is added to it: each element is
+            // `sum + b_j`, rounded once, as when the bias is added after the product (for a wide
+            // layer OpenBLAS's beta = 1, which also skips its pass that zeroes C).
             for r in 0..<rows {
                 let row = zi + r * nOut
                 for j in 0..<nOut { row[j] = b[j] }

@@ -110,26 +110,28 @@ enum SmallProducts {
     /// `Z + Σ_k A·W` (the sum rounded, then added to `Z` once). `scratch`: ``scratchCount(sizes:capacity:)``.
     static func forward(rows: Int, nIn: Int, nOut: Int, a: UnsafePointer<Double>, w: UnsafePointer<Double>,
                         z: UnsafeMutablePointer<Double>, scratch: UnsafeMutablePointer<Double>) {
-        guard isSmall(nIn, nOut) else {
-            gemm(transA: false, transB: true, m: rows, n: nOut, k: nIn, alpha: 1, a: a, lda: nIn, b: w, ldb: nIn,
-                 beta: 1, c: z, ldc: nOut)
-            return
-        }
-        pack(w, rows: nOut, columns: nIn, transposed: true, into: scratch)
-        rowsTimesPacked(m: rows, n: nOut, k: nIn, a: a, p: scratch, c: z, accumulate: true)
+        timesWeights(rows: rows, nIn: nIn, nOut: nOut, a: a, w: w, transposed: true, c: z, scratch: scratch)
     }
 
     /// BP2's product: `D (rows x nIn) = Δ (rows x nOut) · W`, `W` `nOut x nIn`; each element
     /// `Σ_j Δ·W`, in ascending `j`.
     static func backward(rows: Int, nIn: Int, nOut: Int, delta: UnsafePointer<Double>, w: UnsafePointer<Double>,
                          d: UnsafeMutablePointer<Double>, scratch: UnsafeMutablePointer<Double>) {
+        timesWeights(rows: rows, nIn: nIn, nOut: nOut, a: delta, w: w, transposed: false, c: d, scratch: scratch)
+    }
+
+    /// `C += A · Wᵀ` (`transposed`: the forward pass, `A` `rows x nIn`, `C` `rows x nOut`) or
+    /// `C = A · W` (BP2, `A` `rows x nOut`, `C` `rows x nIn`), `W` `nOut x nIn`.
+    private static func timesWeights(rows: Int, nIn: Int, nOut: Int, a: UnsafePointer<Double>, w: UnsafePointer<Double>,
+                                     transposed: Bool, c: UnsafeMutablePointer<Double>, scratch: UnsafeMutablePointer<Double>) {
+        let (k, n) = transposed ? (nIn, nOut) : (nOut, nIn)
         guard isSmall(nIn, nOut) else {
-            gemm(transA: false, transB: false, m: rows, n: nIn, k: nOut, alpha: 1, a: delta, lda: nOut, b: w, ldb: nIn,
-                 beta: 0, c: d, ldc: nIn)
+            gemm(transA: false, transB: transposed, m: rows, n: n, k: k, alpha: 1, a: a, lda: k, b: w, ldb: nIn,
+                 beta: transposed ? 1 : 0, c: c, ldc: n)
             return
         }
-        pack(w, rows: nOut, columns: nIn, transposed: false, into: scratch)
-        rowsTimesPacked(m: rows, n: nIn, k: nOut, a: delta, p: scratch, c: d, accumulate: false)
+        pack(w, rows: nOut, columns: nIn, transposed: transposed, into: scratch)
+        rowsTimesPacked(m: rows, n: n, k: k, a: a, p: scratch, c: c, accumulate: transposed)
     }
 
     /// BP4's product: `G (nOut x nIn) = alpha · Δᵀ · A`, `Δ` `rows x nOut`, `A` `rows x nIn`; each

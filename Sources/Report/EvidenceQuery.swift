@@ -13,9 +13,9 @@ enum EvidenceQuery {
     /// runs can be scored keeps nil evidence.
     /// - Throws: `SQLiteError`, or an error reading a stored model or data set.
     /// - Returns: the reference classifier's evidence on the same rows, nil without finished runs.
-    static func attach(_ store: RunStore, sweepID: Int64, rows: inout [LeaderboardRow],
+    static func attach(_ store: RunStore, sweepID: Int64, rows: inout [LeaderboardRow], scores: ScoreCache?,
                        shown: (LeaderboardRow) -> Bool) throws -> ReferenceEvidence? {
-        var scorer = StoredModelScorer(store: store)
+        var scorer = StoredModelScorer(store: store, cache: scores)
         let hashes = rows.filter { shown($0) && $0.finishedRuns > 0 }.map(\.configSHA256)
         guard !hashes.isEmpty else { return nil }
         let validation = try scorer.ensembles(sweepID: sweepID, configSHA256s: hashes, rows: .validation)

@@ -130,8 +130,9 @@ enum LeaderboardQuery {
     /// - Parameters:
     ///   - benchmark: a test accuracy that replaces the sweep's own benchmark (`exp report --benchmark`).
     ///   - metric: the validation metric that ranks.
+    ///   - scores: stored models' probabilities kept from earlier reports (``Scoring/ScoreCache``); nil: none.
     static func sweepReport(_ store: RunStore, name: String, benchmark: Double? = nil, metric: RankingMetric = .accuracy,
-                            top: Int) throws -> SweepReport {
+                            top: Int, scores: ScoreCache? = nil) throws -> SweepReport {
         let info = try sweepInfo(store, name: name)
         let (byConfig, summary) = try parameters(store, sweepID: info.id)
         var rows = try rows(store, sweepID: info.id, parameters: byConfig, metric: metric)
@@ -146,14 +147,15 @@ enum LeaderboardQuery {
         // still written without them, saying why.
         var reference: ReferenceEvidence?, evidenceProblem: String?
         do {
-            reference = try EvidenceQuery.attach(store, sweepID: info.id, rows: &rows, shown: { shown.contains($0.configSHA256) })
+            reference = try EvidenceQuery.attach(store, sweepID: info.id, rows: &rows, scores: scores,
+                                                 shown: { shown.contains($0.configSHA256) })
         } catch {
             evidenceProblem = "\(error)"
         }
         var outer: OuterEstimate?
         if info.protocolFields.contains(where: { $0.name == "outer_folds" }) {
             do {
-                var scorer = StoredModelScorer(store: store)
+                var scorer = StoredModelScorer(store: store, cache: scores)
                 let byRepeat = try scorer.outerRows(sweepID: info.id, baselineSHA256: rows.first(where: \.isBaseline)?.configSHA256)
                 outer = OuterEstimate(byRepeat, choices: try store.selections(sweepID: info.id))
             } catch {

@@ -1,4 +1,5 @@
 import Foundation
+import Scoring
 import Tracker
 
 /// One sweep's leaderboard with the statistics of `exp report`, for a reader other than the
@@ -40,9 +41,12 @@ public struct SweepLeaderboard {
     let report: SweepReport
 
     /// Reads sweep `name` as `exp report --metric metric --top top` would show it.
+    /// - Parameter scores: stored models' probabilities kept from earlier reads (``Scoring/ScoreCache``),
+    ///   for a reader that reads the same sweep again and again; nil: every model is scored.
     /// - Throws: ``ReportError/unknownSweep(_:)``, `SQLiteError`.
-    public static func read(store: RunStore, sweep name: String, metric: RankingMetric = .accuracy, top: Int = 10) throws -> SweepLeaderboard {
-        let report = try LeaderboardQuery.sweepReport(store, name: name, metric: metric, top: top)
+    public static func read(store: RunStore, sweep name: String, metric: RankingMetric = .accuracy, top: Int = 10,
+                            scores: ScoreCache? = nil) throws -> SweepLeaderboard {
+        let report = try LeaderboardQuery.sweepReport(store, name: name, metric: metric, top: top, scores: scores)
         let text = ReportText(metric: metric, benchmarkOverride: nil)
         let counts = Dictionary(report.info.statusCounts.map { ($0.status, $0.count) }, uniquingKeysWith: +)
         return SweepLeaderboard(

@@ -55,7 +55,9 @@ extension StoredModelScorer {
             return false  // a run stored without weights has nothing to score
         }
         let scored = try dataset(run.datasetID).labeled(indices)
-        let probabilities = try Model(safetensors: weights).probabilities(scored.features)
+        func compute() throws -> Matrix { try Model(safetensors: weights).probabilities(scored.features) }
+        let probabilities = try cache.map { try $0.probabilities(.init(weights: weights, datasetID: run.datasetID, indices: indices), compute) }
+            ?? compute()
         ensemble.add(indices: indices, labels: scored.labels, probabilities: probabilities.values, classes: probabilities.columns)
         return true
     }

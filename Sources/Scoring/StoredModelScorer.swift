@@ -16,10 +16,15 @@ public enum ScoredRows: String, Sendable {
 /// when its run recorded its accuracy, so a one-model ensemble reproduces the run's accuracy.
 public struct StoredModelScorer {
     let store: RunStore
+    /// Where a model's probabilities on rows it was scored on before are found again; nil: none kept.
+    let cache: ScoreCache?
     private var datasets: [Int64: Dataset] = [:]
     private var splits: [Int64: SplitRows] = [:]
 
-    public init(store: RunStore) { self.store = store }
+    public init(store: RunStore, cache: ScoreCache? = nil) {
+        self.store = store
+        self.cache = cache
+    }
 
     /// One ensemble per configuration hash in `configSHA256s` that has finished runs in the
     /// sweep, on each run's `rows` (validation or test rows of its split).

@@ -1,5 +1,6 @@
 import Foundation
 import Report
+import Scoring
 import Tracker
 
 /// What the server knows of its database file, as `/api/status` and every page say it.
@@ -34,6 +35,9 @@ final class LiveDatabase: @unchecked Sendable {
     private var store: RunStore?
     private var identity: FileIdentity?
     private var state = DatabaseState(condition: .ok, message: nil, since: nil)
+    /// The stored models' probabilities the leaderboards scored, for the next second's leaderboards;
+    /// emptied when the file is replaced.
+    private let scores = ScoreCache()
 
     /// The file's device and inode.
     struct FileIdentity: Hashable {
@@ -89,6 +93,7 @@ final class LiveDatabase: @unchecked Sendable {
         }
         do {
             store = nil  // the old file's connection is closed before the new file is opened
+            scores.removeAll()
             store = try RunStore(path: path, readOnly: true)
             identity = now
             state = DatabaseState(condition: .replaced, message: "\(path) was replaced by another file: showing the new one",
@@ -114,7 +119,7 @@ extension LiveDatabase {
     ///   store error.
     func leaderboard(_ name: String, metric: RankingMetric, top: Int) throws -> SweepLeaderboard {
         do {
-            return try read { try SweepLeaderboard.read(store: $0, sweep: name, metric: metric, top: top) }
+            return try read { try SweepLeaderboard.read(store: $0, sweep: name, metric: metric, top: top, scores: scores) }
         } catch ReportError.unknownSweep {
             throw Refusal.notFound("no sweep named '\(name)' in the database")
         }

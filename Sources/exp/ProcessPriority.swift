@@ -23,6 +23,7 @@ enum ProcessPriority {
     /// changed, in two passes in case one was created during the first. Call it before the
     /// server starts its threads. Failures (a sandbox that forbids it) leave the priority as it was.
     static func lower(to nice: Int32) {
+        #if os(Linux)
         for _ in 0..<2 {
             for thread in threadIDs() {
                 errno = 0
@@ -32,6 +33,12 @@ enum ProcessPriority {
                 }
             }
         }
+        #else
+        // Elsewhere (macOS) a nice value belongs to the process.
+        errno = 0
+        let current = getpriority(PRIO_PROCESS, 0)
+        if errno == 0, current < nice { _ = setpriority(PRIO_PROCESS, 0, nice) }
+        #endif
     }
 
     /// Lowers every thread now (``lower(to:)``) and then once a second for as long as the

@@ -9,21 +9,39 @@ import Testing
     struct Shape: CustomStringConvertible {
         var rows, nIn, nOut: Int
         var description: String { "\(rows) rows, \(nIn) -> \(nOut)" }
+        /// Gaussian operands of `counts` values each, drawn from a generator seeded by the shape and `salt`.
+        func operands(salt: UInt64, _ counts: Int...) -> [[Double]] {
+            var rng = Xoshiro256StarStar(seed: UInt64(rows * 1000 + nIn * 40 + nOut) + salt)
+            return counts.map { count in (0..<count).map { _ in rng.nextGaussian() } }
+        }
+        /// The products' work space, NaN where they must write before they read, and one value
+        /// past its end that they must leave alone (``expectNotOverrun(_:)``).
+        func scratch() -> [Double] {
+            [Double](repeating: .nan, count: SmallProducts.scratchCount(sizes: [nIn, nOut], capacity: rows) + 1)
+        }
+        func expectNotOverrun(_ scratch: [Double]) {
+            #expect(scratch.last!.isNaN, "\(self): the scratch was written past its end")
+        }
     }
 
-    /// Random shapes: every width from 1 to the limit, and a few above it.
+    /// Random shapes: every input width and every unit width from 1 to the limit, and a few above it.
     static func shapes() -> [Shape] {
         var rng = Xoshiro256StarStar(seed: 18)
-        var shapes = (1...SmallProducts.limit).map { width in
-            Shape(rows: 1 + rng.nextIntByMultiplyShift(below: 40), nIn: width,
-                  nOut: 1 + rng.nextIntByMultiplyShift(below: SmallProducts.limit))
+        func width() -> Int { 1 + rng.nextIntByMultiplyShift(below: SmallProducts.limit) }
+        var shapes: [Shape] = []
+        for w in 1...SmallProducts.limit {
+            shapes.append(Shape(rows: 1 + rng.nextIntByMultiplyShift(below: 40), nIn: w, nOut: width()))
+            shapes.append(Shape(rows: 1 + rng.nextIntByMultiplyShift(below: 40), nIn: width(), nOut: w))
         }
         shapes += [Shape(rows: 5, nIn: 33, nOut: 3), Shape(rows: 7, nIn: 4, nOut: 64), Shape(rows: 3, nIn: 64, nOut: 128)]
         return shapes
     }
 
-    func values(_ count: Int, _ rng: inout Xoshiro256StarStar) -> [Double] {
-        (0..<count).map { _ in rng.nextGaussian() }
+    /// `Σ_i term(i)` for `i` in `0..<count`, from zero in ascending order: the documented order.
+    func inOrder(_ count: Int, _ term: (Int) -> Double) -> Double {
+        var sum = 0.0
+        for i in 0..<count { sum += term(i) }
+        return sum
     }
 
     /// Equal bits below the limit; above it, OpenBLAS's sums within 1e-12 relative.
@@ -36,59 +54,42 @@ import Testing
         }
     }
 
-    @Test(arguments: shapes()) func forwardAddsEachRowTimesEachWeightRow(shape: Shape) {
-        var rng = Xoshiro256StarStar(seed: UInt64(shape.rows * 1000 + shape.nIn * 40 + shape.nOut))
+    /// The forward pass (`Z + A Wᵀ`) and BP2 (`Δ W`): the two products with the weights.
+    @Test(arguments: shapes()) func productsWithTheWeightsSumInOrder(shape: Shape) {
         let (rows, nIn, nOut) = (shape.rows, shape.nIn, shape.nOut)
-        let a = values(rows * nIn, &rng), w = values(nOut * nIn, &rng), bias = values(rows * nOut, &rng)
-        var want = bias
-        for r in 0..<rows {
-            for j in 0..<nOut {
-                var sum = 0.0
-                for k in 0..<nIn { sum += a[r * nIn + k] * w[j * nIn + k] }
-                want[r * nOut + j] += sum
-            }
-        }
-        var z = bias
-        var scratch = [Double](repeating: .nan, count: SmallProducts.scratchCount(sizes: [nIn, nOut], capacity: rows) + 1)
-        SmallProducts.forward(rows: rows, nIn: nIn, nOut: nOut, a: a, w: w, z: &z, scratch: &scratch)
-        expectMatch(z, want, shape)
-    }
+        let x = shape.operands(salt: 0, rows * nIn, nOut * nIn, rows * nOut, rows * nOut)
+        let (a, w, bias, delta) = (x[0], x[1], x[2], x[3])
+        var scratch = shape.scratch()
 
-    @Test(arguments: shapes()) func backwardMultipliesTheErrorsByTheWeights(shape: Shape) {
-        var rng = Xoshiro256StarStar(seed: UInt64(shape.rows * 1000 + shape.nIn * 40 + shape.nOut) + 1)
-        let (rows, nIn, nOut) = (shape.rows, shape.nIn, shape.nOut)
-        let delta = values(rows * nOut, &rng), w = values(nOut * nIn, &rng)
-        var want = [Double](repeating: 0, count: rows * nIn)
-        for r in 0..<rows {
-            for k in 0..<nIn {
-                var sum = 0.0
-                for j in 0..<nOut { sum += delta[r * nOut + j] * w[j * nIn + k] }
-                want[r * nIn + k] = sum
-            }
-        }
+        var z = bias
+        SmallProducts.forward(rows: rows, nIn: nIn, nOut: nOut, a: a, w: w, z: &z, scratch: &scratch)
+        expectMatch(z, (0..<(rows * nOut)).map { i in
+            let (r, j) = i.quotientAndRemainder(dividingBy: nOut)
+            return bias[i] + inOrder(nIn) { a[r * nIn + $0] * w[j * nIn + $0] }
+        }, shape)
+
         var d = [Double](repeating: .nan, count: rows * nIn)
-        var scratch = [Double](repeating: .nan, count: SmallProducts.scratchCount(sizes: [nIn, nOut], capacity: rows) + 1)
         SmallProducts.backward(rows: rows, nIn: nIn, nOut: nOut, delta: delta, w: w, d: &d, scratch: &scratch)
-        expectMatch(d, want, shape)
+        expectMatch(d, (0..<(rows * nIn)).map { i in
+            let (r, k) = i.quotientAndRemainder(dividingBy: nIn)
+            return inOrder(nOut) { delta[r * nOut + $0] * w[$0 * nIn + k] }
+        }, shape)
+        shape.expectNotOverrun(scratch)
     }
 
     @Test(arguments: shapes()) func weightGradientSumsOverTheRowsInOrder(shape: Shape) {
-        var rng = Xoshiro256StarStar(seed: UInt64(shape.rows * 1000 + shape.nIn * 40 + shape.nOut) + 2)
         let (rows, nIn, nOut) = (shape.rows, shape.nIn, shape.nOut)
-        let delta = values(rows * nOut, &rng), a = values(rows * nIn, &rng)
+        let x = shape.operands(salt: 1, rows * nOut, rows * nIn), (delta, a) = (x[0], x[1])
         let alpha = 1 / Double(rows)
-        var want = [Double](repeating: 0, count: nOut * nIn)
-        for j in 0..<nOut {
-            for k in 0..<nIn {
-                var sum = 0.0
-                for r in 0..<rows { sum += delta[r * nOut + j] * a[r * nIn + k] }
-                want[j * nIn + k] = alpha * sum
-            }
+        let want = (0..<(nOut * nIn)).map { i in
+            let (j, k) = i.quotientAndRemainder(dividingBy: nIn)
+            return alpha * inOrder(rows) { delta[$0 * nOut + j] * a[$0 * nIn + k] }
         }
         var g = [Double](repeating: .nan, count: nOut * nIn)
-        var scratch = [Double](repeating: .nan, count: SmallProducts.scratchCount(sizes: [nIn, nOut], capacity: rows) + 1)
+        var scratch = shape.scratch()
         SmallProducts.weightGradient(rows: rows, nIn: nIn, nOut: nOut, alpha: alpha, delta: delta, a: a, g: &g, scratch: &scratch)
         expectMatch(g, want, shape)
+        shape.expectNotOverrun(scratch)
     }
 
     /// The scratch a network's products need covers its widest small layer and its batch; none

@@ -1,8 +1,8 @@
 import Foundation
 import NeuralNet
-import Scoring
 import Testing
 @testable import ReportFixtures
+@testable import Scoring
 import Tracker
 @testable import Report
 
@@ -44,7 +44,8 @@ private func ensemblePredictions(_ models: [Model], rows: [Int]) -> [Int] {
     return rows.indices.map { r in (0..<3).max { sums[r * 3 + $0] < sums[r * 3 + $1] || (sums[r * 3 + $0] == sums[r * 3 + $1] && $0 > $1) }! }
 }
 
-@Test func storedModelsAreScoredAgainPerDistinctRowAndComparedWithTheBaselineOnTheSameRows() throws {
+/// Sweep "real": three good models (60 epochs), three weak ones (1 epoch) and a single one (20).
+private func realSweep() throws -> (fixture: Fixture, good: [Model], weak: [Model], single: Model) {
     let fixture = try Fixture()
     let good = baseline(["learning_rate": "1", "epochs": "60"]), weak = baseline()
     let goodModels = try (1...3).map { try model(epochs: 60, seed: UInt64($0)) }
@@ -54,6 +55,47 @@ private func ensemblePredictions(_ models: [Model], rows: [Int]) -> [Int] {
         + weakModels.enumerated().map { run(weak, seed: $0.offset + 1, $0.element) }
         + [run(baseline(["epochs": "20"]), seed: 9, single)],
         featureNames: ["f0", "f1", "f2", "f3"], classNames: ["a", "b", "c"], rows: split, featureValue: feature)
+    return (fixture, goodModels, weakModels, single)
+}
+
+/// A ``ScoreCache`` (what `exp serve` keeps between leaderboards) changes no figure: the report
+/// read twice through it equals the report read without it, and the second read scores nothing new.
+@Test func aScoreCacheChangesNoFigureAndScoresEachModelOnce() throws {
+    let fixture = try realSweep().fixture
+    let plain = try LeaderboardQuery.sweepReport(fixture.store, name: "real", top: 10)
+    let cache = ScoreCache()
+    let first = try LeaderboardQuery.sweepReport(fixture.store, name: "real", top: 10, scores: cache)
+    let kept = cache.count
+    let second = try LeaderboardQuery.sweepReport(fixture.store, name: "real", top: 10, scores: cache)
+    #expect(kept == 7 * 2, "every run's model on its validation and its test rows")
+    #expect(cache.count == kept)
+    for report in [first, second] {
+        #expect(report.rows.map { $0.testEvidence?.correct } == plain.rows.map { $0.testEvidence?.correct })
+        #expect(report.rows.map { $0.validationEvidence?.correct } == plain.rows.map { $0.validationEvidence?.correct })
+        #expect(report.rows.map { $0.versusBaseline?.p } == plain.rows.map { $0.versusBaseline?.p })
+    }
+    cache.removeAll()
+    #expect(cache.count == 0)
+}
+
+/// Other weights are another answer, even for the same data set and rows (a run stored again).
+@Test func aScoreCacheKeysOnTheWeights() throws {
+    let cache = ScoreCache()
+    var computed = 0
+    func score(_ weights: [UInt8]) -> Matrix {
+        cache.probabilities(.init(weights: Data(weights), datasetID: 1, indices: [1, 2])) {
+            computed += 1
+            return Matrix(rows: 1, columns: 1, values: [Double(computed)])
+        }
+    }
+    #expect(score([1]).values == [1])
+    #expect(score([1]).values == [1])
+    #expect(score([2]).values == [2])
+    #expect(computed == 2)
+}
+
+@Test func storedModelsAreScoredAgainPerDistinctRowAndComparedWithTheBaselineOnTheSameRows() throws {
+    let (fixture, goodModels, weakModels, single) = try realSweep()
     let report = try LeaderboardQuery.sweepReport(fixture.store, name: "real", benchmark: 0.961, top: 10)
     let byEpochs = Dictionary(uniqueKeysWithValues: report.rows.map { ($0.parameters["epochs"]!, $0) })
 
