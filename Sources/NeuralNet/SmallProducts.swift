@@ -34,7 +34,7 @@ enum SmallProducts {
         return count
     }
 
-    /// Copies `rows x columns` (row stride `ld`) into `packed` with row stride
+    /// Copies `rows x columns` (row-major, no gaps) into `packed` with row stride
     /// ``stride(_:)``, the padding zero; `transposed` copies the transpose (`columns x rows`).
     @inline(__always)
     static func pack(_ m: UnsafePointer<Double>, rows: Int, columns: Int, transposed: Bool,
@@ -57,7 +57,7 @@ enum SmallProducts {
     }
 
     /// `C (m x n) = A (m x k) · P` (or `C +=` when `accumulate`), `P` `k x n` packed with row stride
-    /// `stride(n)`. Four columns of a row of `C` at a time are summed in registers.
+    /// `stride(n)`. Eight (then four) columns of a row of `C` at a time are summed in registers.
     @inline(__always)
     static func rowsTimesPacked(m: Int, n: Int, k: Int, a: UnsafePointer<Double>, p: UnsafePointer<Double>,
                                 c: UnsafeMutablePointer<Double>, accumulate: Bool) {
