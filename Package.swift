@@ -6,7 +6,7 @@ import PackageDescription
 //   Serve -> Report, Scoring (ScoreCache), Tracker, Hummingbird
 //   Sweep -> Scoring, NeuralNet, Datasets, Tracker, Determinism (split seeds of repeats)
 //   Report -> Scoring, NeuralNet (hyperparameter schema), Tracker
-//   Scoring -> NeuralNet, Datasets, Tracker, Determinism (SHA-256 of stored weights)
+//   Scoring -> NeuralNet, Datasets, Tracker
 //   NeuralNet -> CBLAS, Determinism;  Tracker -> CSQLite, Determinism;  Datasets -> Determinism
 //   Determinism (the seeded generator, SHA-256 hex) -> (no project module)
 let package = Package(
@@ -44,7 +44,7 @@ let package = Package(
         .target(name: "Sweep", dependencies: ["NeuralNet", "Datasets", "Tracker", "Scoring", "Determinism", "Yams"], plugins: ["RecordBuildCommit"]),
         // Writes `buildCommit` (the source's git commit, or nil outside a checkout) into Sweep.
         .plugin(name: "RecordBuildCommit", capability: .buildTool()),
-        .target(name: "Scoring", dependencies: ["NeuralNet", "Datasets", "Tracker", "Determinism"]),
+        .target(name: "Scoring", dependencies: ["NeuralNet", "Datasets", "Tracker"]),
         .target(name: "Report", dependencies: ["NeuralNet", "Scoring", "Tracker", "Plot"]),
         .target(name: "Serve", dependencies: [
             "Report", "Scoring", "Tracker", "NeuralNet",

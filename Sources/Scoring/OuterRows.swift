@@ -48,16 +48,13 @@ extension StoredModelScorer {
     /// - Returns: false for a run stored without weights, which adds nothing.
     @discardableResult
     mutating func score(_ run: ScorableRun, on indices: [Int], into ensemble: inout RowEnsemble) throws -> Bool {
-        let weights: Data
-        do {
-            weights = try store.weights(runID: run.runID, kind: "final")
-        } catch TrackerError.notFound {
-            return false  // a run stored without weights has nothing to score
-        }
+        guard let weightsSHA256 = run.finalWeightsSHA256 else { return false }  // nothing to score
         let scored = try dataset(run.datasetID).labeled(indices)
-        func compute() throws -> Matrix { try Model(safetensors: weights).probabilities(scored.features) }
-        let probabilities = try cache.map { try $0.probabilities(.init(weights: weights, datasetID: run.datasetID, indices: indices), compute) }
-            ?? compute()
+        func compute() throws -> Matrix {
+            try Model(safetensors: try store.weights(runID: run.runID, kind: "final")).probabilities(scored.features)
+        }
+        let key = ScoreCache.Key(weightsSHA256: weightsSHA256, datasetID: run.datasetID, indices: indices)
+        let probabilities = try cache.map { try $0.probabilities(key, compute) } ?? compute()
         ensemble.add(indices: indices, labels: scored.labels, probabilities: probabilities.values, classes: probabilities.columns)
         return true
     }

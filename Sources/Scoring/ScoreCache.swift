@@ -1,4 +1,3 @@
-import Determinism
 import Foundation
 import NeuralNet
 
@@ -6,8 +5,9 @@ import NeuralNet
 /// reader (`exp serve`, which builds a sweep's leaderboard again every second while it runs).
 ///
 /// A stored model's weights and a stored data set's content never change, so an answer is
-/// found again by the SHA-256 of the weights' bytes, the data set and the rows: a run stored
-/// again (requeued) has other weights and is scored again. Decoding the models and scoring them
+/// found again by the weights' stored SHA-256 (`weights.sha256`), the data set and the rows: a
+/// run stored again (requeued) has other weights and is scored again, and a known answer needs
+/// no weights read. Decoding the models and scoring them
 /// took a fifth of the server's CPU under load before (docs/benchmarks.md, "Serving while a sweep
 /// runs"). Holds answers of at most ``byteLimit`` bytes in all and starts empty again past it.
 /// Safe to share between threads.
@@ -16,12 +16,6 @@ public final class ScoreCache: @unchecked Sendable {
         var weightsSHA256: String
         var datasetID: Int64
         var indices: [Int]
-
-        init(weights: Data, datasetID: Int64, indices: [Int]) {
-            weightsSHA256 = sha256Hex(weights)
-            self.datasetID = datasetID
-            self.indices = indices
-        }
 
         var bytes: Int { 64 + 8 * indices.count }
     }

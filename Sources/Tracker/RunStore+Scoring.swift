@@ -13,6 +13,8 @@ public struct ScorableRun: Sendable, Equatable {
     public var `repeat`: Int = 0
     /// 1...K of nested cross-validation; 0 otherwise.
     public var outerFold: Int = 0
+    /// The `sha256` of its stored `final` weights; nil for a run stored without weights.
+    public var finalWeightsSHA256: String? = nil
 }
 
 extension RunStore {
@@ -21,15 +23,18 @@ extension RunStore {
     /// scored on their own (outer) test rows.
     /// - Throws: ``SQLiteError``.
     public func scorableRuns(sweepID: Int64, configSHA256s: [String], phase: RunPhase = .search) throws -> [ScorableRun] {
-        let filter = configSHA256s.isEmpty ? "" : " AND config_sha256 IN (\(configSHA256s.map { _ in "?" }.joined(separator: ", ")))"
+        let filter = configSHA256s.isEmpty ? "" : " AND r.config_sha256 IN (\(configSHA256s.map { _ in "?" }.joined(separator: ", ")))"
         return try connection.query("""
-            SELECT run_id, config_sha256, seed, fold, split_id, dataset_id, repeat, outer_fold FROM runs
-            WHERE sweep_id = ? AND status = 'finished' AND phase = ?\(filter) ORDER BY run_id
+            SELECT r.run_id, r.config_sha256, r.seed, r.fold, r.split_id, r.dataset_id, r.repeat, r.outer_fold,
+                   w.sha256 AS final_weights_sha256
+            FROM runs r LEFT JOIN weights w ON w.run_id = r.run_id AND w.kind = 'final'
+            WHERE r.sweep_id = ? AND r.status = 'finished' AND r.phase = ?\(filter) ORDER BY r.run_id
             """, [.integer(sweepID), .text(phase.rawValue)] + configSHA256s.map { .text($0) }) { s in
             ScorableRun(runID: try s.required(s.id, "run_id"), configSHA256: try s.required(s.string, "config_sha256"),
                         seed: try s.required(s.int, "seed"), fold: try s.required(s.int, "fold"),
                         splitID: try s.required(s.id, "split_id"), datasetID: try s.required(s.id, "dataset_id"),
-                        repeat: try s.required(s.int, "repeat"), outerFold: try s.required(s.int, "outer_fold"))
+                        repeat: try s.required(s.int, "repeat"), outerFold: try s.required(s.int, "outer_fold"),
+                        finalWeightsSHA256: try s.string("final_weights_sha256"))
         }
     }
 }

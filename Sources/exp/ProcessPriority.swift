@@ -18,19 +18,16 @@ enum ProcessPriority {
 
     /// Raises the nice value of every thread of this process to at least `nice`; never lowers it.
     ///
-    /// On Linux a nice value belongs to a thread (`setpriority(PRIO_PROCESS, tid)` with NPTL) and
-    /// a new thread inherits its creator's, so every thread listed in `/proc/self/task` is
-    /// changed, in two passes in case one was created during the first. Call it before the
-    /// server starts its threads. Failures (a sandbox that forbids it) leave the priority as it was.
+    /// On Linux a nice value belongs to a thread (`setpriority(PRIO_PROCESS, tid)` with NPTL), so
+    /// every thread listed in `/proc/self/task` is changed; a thread created meanwhile is caught by
+    /// ``keepLowered(to:)``'s next pass. Failures (a sandbox that forbids it) leave the priority as it was.
     static func lower(to nice: Int32) {
         #if os(Linux)
-        for _ in 0..<2 {
-            for thread in threadIDs() {
-                errno = 0
-                let current = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), id_t(thread))
-                if errno == 0, current < nice {
-                    _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), id_t(thread), nice)
-                }
+        for thread in threadIDs() {
+            errno = 0
+            let current = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), id_t(thread))
+            if errno == 0, current < nice {
+                _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), id_t(thread), nice)
             }
         }
         #else
@@ -52,10 +49,12 @@ enum ProcessPriority {
         return timer
     }
 
+    #if os(Linux)
     /// This process's thread ids (`/proc/self/task`), or the process id where that is missing.
     private static func threadIDs() -> [Int32] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
         let ids = names.compactMap { Int32($0) }
         return ids.isEmpty ? [getpid()] : ids
     }
+    #endif
 }

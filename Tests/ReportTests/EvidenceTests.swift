@@ -1,3 +1,4 @@
+import Determinism
 import Foundation
 import NeuralNet
 import Testing
@@ -82,16 +83,31 @@ private func realSweep() throws -> (fixture: Fixture, good: [Model], weak: [Mode
 @Test func aScoreCacheKeysOnTheWeights() throws {
     let cache = ScoreCache()
     var computed = 0
-    func score(_ weights: [UInt8]) -> Matrix {
-        cache.probabilities(.init(weights: Data(weights), datasetID: 1, indices: [1, 2])) {
+    func score(_ weightsSHA256: String) -> Matrix {
+        cache.probabilities(.init(weightsSHA256: weightsSHA256, datasetID: 1, indices: [1, 2])) {
             computed += 1
             return Matrix(rows: 1, columns: 1, values: [Double(computed)])
         }
     }
-    #expect(score([1]).values == [1])
-    #expect(score([1]).values == [1])
-    #expect(score([2]).values == [2])
+    #expect(score(String(repeating: "a", count: 64)).values == [1])
+    #expect(score(String(repeating: "a", count: 64)).values == [1])
+    #expect(score(String(repeating: "b", count: 64)).values == [2])
     #expect(computed == 2)
+}
+
+/// The scorable runs carry the SHA-256 stored with their `final` weights (what a ``ScoreCache``
+/// keys on); a run stored without weights has none and is left out of its configuration's rows.
+@Test func scorableRunsCarryTheirWeightsHashAndARunWithoutWeightsIsLeftOut() throws {
+    let fixture = try Fixture()
+    let stored = try model(epochs: 20, seed: 1)
+    var bare = run(baseline(), seed: 2, stored)
+    bare.weights = nil
+    let sweepID = try fixture.sweep("bare", runs: [run(baseline(), seed: 1, stored), bare],
+                                    featureNames: ["f0", "f1", "f2", "f3"], classNames: ["a", "b", "c"], rows: split, featureValue: feature)
+    let runs = try fixture.store.scorableRuns(sweepID: sweepID, configSHA256s: [])
+    #expect(runs.map(\.finalWeightsSHA256) == [sha256Hex(stored.safetensors()), nil])
+    let report = try LeaderboardQuery.sweepReport(fixture.store, name: "bare", top: 10, scores: ScoreCache())
+    #expect(report.rows.first?.testEvidence?.models == 1)
 }
 
 @Test func storedModelsAreScoredAgainPerDistinctRowAndComparedWithTheBaselineOnTheSameRows() throws {
