@@ -26,8 +26,11 @@ struct API {
             return .json(try sweeps())
         case 3 where segments[0] == "sweeps" && segments[2] == "leaderboard":
             try query.allowOnly(["metric", "top"])
-            return .json(try leaderboard(segments[1], metric: try query.metric(),
-                                         top: try query.integer("top", in: 1...10_000, default: 10)))
+            let shared = try database.leaderboard(segments[1], metric: try query.metric(),
+                                                  top: try query.integer("top", in: 1...10_000, default: 10))
+            var reply = Reply.json(LeaderboardJSON.encode(shared.board))
+            reply.readAt = shared.readAt
+            return reply
         case 2 where segments[0] == "runs":
             try query.allowOnly([])
             return .json(try run(try Self.runID(segments[1])))
@@ -85,11 +88,6 @@ struct API {
             ("done", .integer(total - open)),
             ("progress", total == 0 ? .null : .number(Double(total - open) / Double(total))),
         ])
-    }
-
-    /// A sweep's leaderboard with `exp report`'s statistics (``SweepLeaderboard``).
-    func leaderboard(_ name: String, metric: RankingMetric, top: Int) throws -> JSONValue {
-        LeaderboardJSON.encode(try database.leaderboard(name, metric: metric, top: top))
     }
 
     /// One run: its `run_summary` row, configuration, learning curve and test confusion matrix.

@@ -38,6 +38,16 @@ final class LiveDatabase: @unchecked Sendable {
     /// The stored models' probabilities the leaderboards scored, for the next second's leaderboards;
     /// emptied when the file is replaced.
     private let scores = ScoreCache()
+    /// Leaderboards read in the last ``boardLifetime`` seconds, shared by the targets that show
+    /// the same one (the leaderboard page, its table and `/api/sweeps/NAME/leaderboard`).
+    private var boards: [BoardKey: SharedBoard] = [:]
+
+    private struct BoardKey: Hashable {
+        var sweep: String
+        var metric: RankingMetric
+        var top: Int
+        var file: FileIdentity?
+    }
 
     /// The file's device and inode.
     struct FileIdentity: Hashable {
@@ -94,6 +104,7 @@ final class LiveDatabase: @unchecked Sendable {
         do {
             store = nil  // the old file's connection is closed before the new file is opened
             scores.removeAll()
+            boards = [:]
             store = try RunStore(path: path, readOnly: true)
             identity = now
             state = DatabaseState(condition: .replaced, message: "\(path) was replaced by another file: showing the new one",
@@ -112,14 +123,35 @@ struct DatabaseGoneError: Error, CustomStringConvertible {
     var description: String { message }
 }
 
+/// A leaderboard and when it was read (`ProcessInfo.systemUptime` before the read began), so
+/// that an answer built from it is kept no longer than a second after its data was read
+/// (``Reply/readAt``).
+struct SharedBoard {
+    var board: SweepLeaderboard
+    var readAt: TimeInterval
+}
+
 extension LiveDatabase {
+    /// Seconds a leaderboard is reused once read: the reply cache's lifetime.
+    static let boardLifetime: TimeInterval = 1.0
+
     /// A sweep's leaderboard with `exp report`'s statistics, as the leaderboard page, its table
-    /// and `/api/sweeps/NAME/leaderboard` show it.
+    /// and `/api/sweeps/NAME/leaderboard` show it: computed once for the three, and reused for
+    /// ``boardLifetime`` seconds after the read began (for the same sweep, metric, top and file).
     /// - Throws: ``Refusal`` (404) for a sweep not in the database, ``DatabaseGoneError``, or a
     ///   store error.
-    func leaderboard(_ name: String, metric: RankingMetric, top: Int) throws -> SweepLeaderboard {
+    func leaderboard(_ name: String, metric: RankingMetric, top: Int) throws -> SharedBoard {
         do {
-            return try read { try SweepLeaderboard.read(store: $0, sweep: name, metric: metric, top: top, scores: scores) }
+            return try read { store in
+                let now = ProcessInfo.processInfo.systemUptime
+                let key = BoardKey(sweep: name, metric: metric, top: top, file: identity)
+                boards = boards.filter { now - $0.value.readAt < Self.boardLifetime }
+                if let shared = boards[key] { return shared }
+                let shared = SharedBoard(board: try SweepLeaderboard.read(store: store, sweep: name, metric: metric, top: top,
+                                                                          scores: scores), readAt: now)
+                boards[key] = shared
+                return shared
+            }
         } catch ReportError.unknownSweep {
             throw Refusal.notFound("no sweep named '\(name)' in the database")
         }

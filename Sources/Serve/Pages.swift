@@ -19,11 +19,16 @@ struct Pages {
             return Reply(status: 200, contentType: "text/javascript; charset=utf-8", body: Data(LiveScript.source.utf8))
         case 2 where segments[0] == "sweeps":
             try query.allowOnly(["metric", "top"])
-            return .page(try leaderboardPage(segments[1], query))
+            let shared = try leaderboard(segments[1], query)
+            var reply = Reply.page(leaderboardPage(shared.board, top: shared.top, query))
+            reply.readAt = shared.readAt
+            return reply
         case 3 where segments[0] == "sweeps" && segments[2] == "table":
             try query.allowOnly(["metric", "top"])
-            let board = try leaderboard(segments[1], query)
-            return .page(ReportMarkup.table(board.board, top: board.top))
+            let shared = try leaderboard(segments[1], query)
+            var reply = Reply.page(ReportMarkup.table(shared.board, top: shared.top))
+            reply.readAt = shared.readAt
+            return reply
         case 2 where segments[0] == "runs":
             try query.allowOnly([])
             return .page(try runPage(try API.runID(segments[1])))
@@ -115,13 +120,13 @@ struct Pages {
         return layout(title: "Sweeps", page: "sweeps", main: main)
     }
 
-    private func leaderboard(_ name: String, _ query: QueryParameters) throws -> (board: SweepLeaderboard, top: Int) {
+    private func leaderboard(_ name: String, _ query: QueryParameters) throws -> (board: SweepLeaderboard, top: Int, readAt: TimeInterval) {
         let metric = try query.metric(), top = try query.integer("top", in: 1...10_000, default: 10)
-        return (try database.leaderboard(name, metric: metric, top: top), top)
+        let shared = try database.leaderboard(name, metric: metric, top: top)
+        return (shared.board, top, shared.readAt)
     }
 
-    func leaderboardPage(_ name: String, _ query: QueryParameters) throws -> String {
-        let (board, top) = try leaderboard(name, query)
+    func leaderboardPage(_ board: SweepLeaderboard, top: Int, _ query: QueryParameters) -> String {
         let runs = board.statusCounts.filter { $0.count > 0 }.map { "\($0.count) \($0.status.rawValue)" }.joined(separator: ", ")
         let facts: [(String, String)] = [
             ("Data set", "\(board.dataset.name) v\(board.dataset.version)"),

@@ -11,6 +11,10 @@ struct Reply {
     var headers: [(String, String)] = []
     /// A body written as it is produced (Server-Sent Events) instead of ``body``.
     var stream: (@Sendable (inout any ResponseBodyWriter) async throws -> Void)? = nil
+    /// When the oldest data in ``body`` was read (`ProcessInfo.systemUptime`), when that was
+    /// before the answer was computed (a shared leaderboard): ``ReplyCache`` counts an answer's
+    /// lifetime from it.
+    var readAt: TimeInterval? = nil
 
     /// Strict JSON (``JSONValue``).
     static func json(_ value: JSONValue, status: Int = 200) -> Reply {

@@ -3,8 +3,9 @@ import Foundation
 /// Answers shared by every client that asks for the same page or endpoint within one tick.
 ///
 /// An answer is computed once per target (path and query, as sent) and reused for ``lifetime``
-/// seconds after it is ready (one tick of ``LiveFeed``, the pace of the live view's own
-/// updates), and a request that arrives while the answer is being computed waits for that one
+/// seconds after it is ready, or after its data was read when that was earlier
+/// (``Reply/readAt``: the leaderboard its page, table and API answer share) — one tick of
+/// ``LiveFeed``, the pace of the live view's own updates — and a request that arrives while the answer is being computed waits for that one
 /// computation. So the database work per second grows with the number of distinct targets asked
 /// for, not with the number of clients: 100 browsers showing the same leaderboard cost one
 /// leaderboard a second, and the read lock stays free for the feed's snapshot. An answer is
@@ -52,7 +53,7 @@ final class ReplyCache: @unchecked Sendable {
         lock.withLock {
             guard var entry = entries[key], entry.serial == serial, entry.ready == nil else { return }
             if reply.status == 200 && reply.stream == nil {
-                entry.ready = ProcessInfo.processInfo.systemUptime
+                entry.ready = min(reply.readAt ?? .infinity, ProcessInfo.processInfo.systemUptime)
                 entries[key] = entry
             } else {
                 entries[key] = nil

@@ -46,6 +46,24 @@ import TestSupport
         #expect(get(server, "/sweeps/a%2F..%2Fb").status == 400)
     }
 
+    /// The leaderboard page, its table and its JSON read one leaderboard per tick between them.
+    @Test func theLeaderboardsThreeTargetsShareOneRead() throws {
+        let fixture = try Fixture()
+        try hostileSweep(fixture)
+        let server = try LiveServer(configuration: ServeConfiguration(databasePath: fixture.store.path, port: 8765))
+        server.listeningPort.value = 8765
+        let path = "/sweeps/" + Pages.segment("sweep|<b>bold</b>&'")
+        let targets = [path, path + "/table", "/api" + path + "/leaderboard"]
+        let reads = targets.map { get(server, $0) }
+        #expect(reads.allSatisfy { $0.status == 200 })
+        let first = try #require(reads[0].readAt)
+        #expect(reads.allSatisfy { $0.readAt == first })
+        #expect(get(server, path + "?top=3").readAt != first, "another top is another leaderboard")
+        Thread.sleep(forTimeInterval: LiveDatabase.boardLifetime + 0.1)
+        let later = try #require(get(server, path + "/table").readAt)
+        #expect(later > first + LiveDatabase.boardLifetime)
+    }
+
     @Test func theScriptIsServedAsScriptAndUsesNoNetwork() throws {
         let fixture = try Fixture()
         try hostileSweep(fixture)

@@ -53,6 +53,21 @@ import Testing
         #expect(cache.count == 1)
     }
 
+    @Test func anAnswerBuiltFromOlderDataLivesFromWhenItsDataWasRead() async throws {
+        let cache = ReplyCache(lifetime: 0.5)
+        let counter = Counter()
+        let stale: @Sendable () async -> Reply = {
+            var reply = Reply(status: 200, contentType: "text/plain", body: Data("answer \(counter.next())".utf8))
+            reply.readAt = ProcessInfo.processInfo.systemUptime - 0.45
+            return reply
+        }
+        _ = await cache.reply(for: Self.key, compute: stale)
+        try await Task.sleep(nanoseconds: 150_000_000)
+        // 0.6 s after its data was read, 0.15 s after it was ready: computed again.
+        #expect(await cache.reply(for: Self.key, compute: stale).body == Data("answer 2".utf8))
+        #expect(counter.value == 2)
+    }
+
     @Test func anotherTargetOrAnotherFileIsAnotherAnswer() async {
         let cache = ReplyCache(lifetime: 60)
         let counter = Counter()
