@@ -60,7 +60,10 @@ public struct SweepOptions: Sendable {
 /// One serial queue owns the ``RunStore`` (the process's single writer): workers claim cells
 /// through it and hand it their results and running runs' epoch rows, so training threads never
 /// wait on SQLite while it writes. The writer stores everything waiting for it in one
-/// transaction (group commit), each run's part in its own savepoint. Claims are atomic in the
+/// transaction (group commit), each run's part in its own savepoint. A worker claims its next
+/// run before it hands its last result, so that the claim does not queue behind the storing of
+/// that result (when nothing is left to claim, the result is stored first: the phases that
+/// queue more runs read it). Claims are atomic in the
 /// database, so several processes can share a sweep: each claim carries a token, and only its
 /// holder stores the run's result. When the queue is empty
 /// while runs are still `running`, here or in a peer, the workers wait for them, and every
@@ -136,12 +139,23 @@ public final class SweepRunner {
         for worker in 0..<options.jobs {
             group.enter()
             DispatchQueue(label: "exp.sweep.worker.\(worker)").async { [self] in
-                defer { group.leave() }
+                // This worker's last result, handed to the writer once its next run is claimed.
+                var finished: RunWrite?
+                defer {
+                    if let work = finished { hand(work, store: store, events: events) }
+                    group.leave()
+                }
                 while !locked({ stopping }) && !cancellation.isStopping {
                     let claimed: Result<ClaimedRun?, Error> = writer.sync {
                         Result {
                             guard !cancellation.isStopping else { return nil }
                             var claim = try store.claimNext(sweepID: sweep.sweepID, owner: owner, shard: options.shard)
+                            // Nothing queued: the last result is stored first, for the phases below.
+                            if claim == nil, let work = finished {
+                                finished = nil
+                                locked { waiting.append(work) }
+                                storeWaiting(store: store, events: events)
+                            }
                             // Cells are queued in batches: the queue is empty, so the next batch is.
                             while claim == nil, try sweep.queueNextBatch(store: store) > 0 {
                                 claim = try store.claimNext(sweepID: sweep.sweepID, owner: owner, shard: options.shard)
@@ -170,6 +184,10 @@ public final class SweepRunner {
                             }
                             return claim
                         }
+                    }
+                    if let work = finished {
+                        finished = nil
+                        hand(work, store: store, events: events)
                     }
                     guard case .success(let claimOrNil) = claimed, let claim = claimOrNil else {
                         if case .failure(let error) = claimed {
@@ -207,7 +225,7 @@ public final class SweepRunner {
                         failed.error = "\(error)"
                         result = failed
                     }
-                    hand(.result(claim, result), store: store, events: events)
+                    finished = .result(claim, result)
                 }
             }
         }
@@ -259,7 +277,7 @@ public final class SweepRunner {
             defer { waiting = [] }
             return waiting
         }
-        guard !locked({ abandoned }) else { return }
+        guard !batch.isEmpty, !locked({ abandoned }) else { return }
         storeBatch(batch, store: store, events: events)
     }
 
