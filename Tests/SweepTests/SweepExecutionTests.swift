@@ -21,6 +21,8 @@ import TestSupport
         // Every hyperparameter is a params row, numbers sortable as numbers.
         #expect(try store.connection.scalar("SELECT COUNT(*) FROM params WHERE run_id = 1")?.int == HyperparameterSchema.current.names.count)
         #expect(try store.connection.scalar("SELECT value_real FROM params WHERE run_id = 1 AND name = 'learning_rate'")?.double == 0.1)
+        // No stored row refers to a row that does not exist.
+        #expect(try store.connection.query("PRAGMA foreign_key_check") { _ in 1 }.isEmpty)
     }
 
     /// Runs long enough to flush their rows while they train (about once a second) end with the
