@@ -50,6 +50,24 @@ final class EventLog: @unchecked Sendable {
         #expect(accuracies.count == 2 && accuracies.allSatisfy { (0...1).contains($0) })
     }
 
+    /// One worker claims its next run before it hands its last result (so the claim does not wait
+    /// for that result to be stored); the last result is stored before the sweep ends.
+    @Test func aWorkerClaimsItsNextRunBeforeItsLastResultIsStored() throws {
+        let dir = temporaryDirectory()
+        let (store, sweep) = try prepared(gridText(name: "order", seeds: [1, 2, 3], grid: #"{"hidden_layers": [[4]], "epochs": [5]}"#), in: dir)
+        let log = EventLog()
+        let summary = SweepRunner().run(sweep, store: store, options: SweepOptions(jobs: 1, toolVersion: "test"), events: log.append)
+        #expect(summary.counts == [.finished: 3])
+        let order = log.events.map { event -> String in
+            switch event {
+            case .claimed(let id): return "claimed \(id)"
+            case .finished(let id, _): return "finished \(id)"
+            default: return "\(event)"
+            }
+        }
+        #expect(order == ["claimed 1", "claimed 2", "finished 1", "claimed 3", "finished 2", "finished 3"])
+    }
+
     @Test func stopClaimingBeforeTheStartTrainsNothing() throws {
         let dir = temporaryDirectory()
         let (store, sweep) = try prepared(gridText(name: "none", seeds: [1, 2], grid: #"{"hidden_layers": [[4]], "epochs": [5]}"#), in: dir)
