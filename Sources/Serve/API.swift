@@ -29,7 +29,7 @@ struct API {
             let shared = try database.leaderboard(segments[1], metric: try query.metric(),
                                                   top: try query.integer("top", in: 1...10_000, default: 10))
             var reply = Reply.json(LeaderboardJSON.encode(shared.board))
-            reply.readAt = shared.readAt
+            reply.readAt = shared.reusedFrom
             return reply
         case 2 where segments[0] == "runs":
             try query.allowOnly([])

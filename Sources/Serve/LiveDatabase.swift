@@ -40,7 +40,9 @@ final class LiveDatabase: @unchecked Sendable {
     private let scores = ScoreCache()
     /// Leaderboards read in the last ``boardLifetime`` seconds, shared by the targets that show
     /// the same one (the leaderboard page, its table and `/api/sweeps/NAME/leaderboard`).
-    private var boards: [BoardKey: SharedBoard] = [:]
+    private var boards: [BoardKey: (board: SweepLeaderboard, readAt: TimeInterval)] = [:]
+    /// Seconds a leaderboard is reused once read: the reply cache's lifetime (longer in tests).
+    var boardLifetime: TimeInterval = 1.0
 
     private struct BoardKey: Hashable {
         var sweep: String
@@ -123,17 +125,16 @@ struct DatabaseGoneError: Error, CustomStringConvertible {
     var description: String { message }
 }
 
-/// A leaderboard and when it was read (`ProcessInfo.systemUptime` before the read began), so
-/// that an answer built from it is kept no longer than a second after its data was read
-/// (``Reply/readAt``).
+/// A leaderboard, and when it was read (`ProcessInfo.systemUptime` before the read began) if it
+/// was read for an earlier answer: an answer built from a reused leaderboard is kept only until
+/// a second after that read (``Reply/readAt``), so sharing makes no answer older.
 struct SharedBoard {
     var board: SweepLeaderboard
-    var readAt: TimeInterval
+    /// When the reused leaderboard was read; nil when it was read for this answer.
+    var reusedFrom: TimeInterval?
 }
 
 extension LiveDatabase {
-    /// Seconds a leaderboard is reused once read: the reply cache's lifetime.
-    static let boardLifetime: TimeInterval = 1.0
 
     /// A sweep's leaderboard with `exp report`'s statistics, as the leaderboard page, its table
     /// and `/api/sweeps/NAME/leaderboard` show it: computed once for the three, and reused for
@@ -145,12 +146,11 @@ extension LiveDatabase {
             return try read { store in
                 let now = ProcessInfo.processInfo.systemUptime
                 let key = BoardKey(sweep: name, metric: metric, top: top, file: identity)
-                boards = boards.filter { now - $0.value.readAt < Self.boardLifetime }
-                if let shared = boards[key] { return shared }
-                let shared = SharedBoard(board: try SweepLeaderboard.read(store: store, sweep: name, metric: metric, top: top,
-                                                                          scores: scores), readAt: now)
-                boards[key] = shared
-                return shared
+                boards = boards.filter { now - $0.value.readAt < boardLifetime }
+                if let kept = boards[key] { return SharedBoard(board: kept.board, reusedFrom: kept.readAt) }
+                let board = try SweepLeaderboard.read(store: store, sweep: name, metric: metric, top: top, scores: scores)
+                boards[key] = (board, now)
+                return SharedBoard(board: board, reusedFrom: nil)
             }
         } catch ReportError.unknownSweep {
             throw Refusal.notFound("no sweep named '\(name)' in the database")

@@ -21,13 +21,13 @@ struct Pages {
             try query.allowOnly(["metric", "top"])
             let shared = try leaderboard(segments[1], query)
             var reply = Reply.page(leaderboardPage(shared.board, top: shared.top, query))
-            reply.readAt = shared.readAt
+            reply.readAt = shared.reusedFrom
             return reply
         case 3 where segments[0] == "sweeps" && segments[2] == "table":
             try query.allowOnly(["metric", "top"])
             let shared = try leaderboard(segments[1], query)
             var reply = Reply.page(ReportMarkup.table(shared.board, top: shared.top))
-            reply.readAt = shared.readAt
+            reply.readAt = shared.reusedFrom
             return reply
         case 2 where segments[0] == "runs":
             try query.allowOnly([])
@@ -120,10 +120,10 @@ struct Pages {
         return layout(title: "Sweeps", page: "sweeps", main: main)
     }
 
-    private func leaderboard(_ name: String, _ query: QueryParameters) throws -> (board: SweepLeaderboard, top: Int, readAt: TimeInterval) {
+    private func leaderboard(_ name: String, _ query: QueryParameters) throws -> (board: SweepLeaderboard, top: Int, reusedFrom: TimeInterval?) {
         let metric = try query.metric(), top = try query.integer("top", in: 1...10_000, default: 10)
         let shared = try database.leaderboard(name, metric: metric, top: top)
-        return (shared.board, top, shared.readAt)
+        return (shared.board, top, shared.reusedFrom)
     }
 
     func leaderboardPage(_ board: SweepLeaderboard, top: Int, _ query: QueryParameters) -> String {

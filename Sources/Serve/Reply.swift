@@ -11,9 +11,9 @@ struct Reply {
     var headers: [(String, String)] = []
     /// A body written as it is produced (Server-Sent Events) instead of ``body``.
     var stream: (@Sendable (inout any ResponseBodyWriter) async throws -> Void)? = nil
-    /// When the oldest data in ``body`` was read (`ProcessInfo.systemUptime`), when that was
-    /// before the answer was computed (a shared leaderboard): ``ReplyCache`` counts an answer's
-    /// lifetime from it.
+    /// When the data in ``body`` was read (`ProcessInfo.systemUptime`), if it was read for an
+    /// earlier answer (a shared leaderboard): ``ReplyCache`` then counts the answer's lifetime
+    /// from that read instead of from when the answer was ready.
     var readAt: TimeInterval? = nil
 
     /// Strict JSON (``JSONValue``).

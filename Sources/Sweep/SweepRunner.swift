@@ -62,8 +62,9 @@ public struct SweepOptions: Sendable {
 /// wait on SQLite while it writes. The writer stores everything waiting for it in one
 /// transaction (group commit), each run's part in its own savepoint. A worker claims its next
 /// run before it hands its last result, so that the claim does not queue behind the storing of
-/// that result (when nothing is left to claim, the result is stored first: the phases that
-/// queue more runs read it). Claims are atomic in the
+/// that result (it joins the writer's list within the claim's turn on the queue); when nothing is
+/// left to claim, everything handed so far is stored first, for the phases that queue more runs,
+/// and a stop now stores it before it marks the runs still training `interrupted`. Claims are atomic in the
 /// database, so several processes can share a sweep: each claim carries a token, and only its
 /// holder stores the run's result. When the queue is empty
 /// while runs are still `running`, here or in a peer, the workers wait for them, and every
@@ -147,14 +148,26 @@ public final class SweepRunner {
                 }
                 while !locked({ stopping }) && !cancellation.isStopping {
                     let claimed: Result<ClaimedRun?, Error> = writer.sync {
-                        Result {
+                        // The last result joins the writer's list before this block ends, so a
+                        // stop that follows on the writer queue finds it (the store is scheduled).
+                        defer {
+                            if let work = finished {
+                                finished = nil
+                                hand(work, store: store, events: events)
+                            }
+                        }
+                        return Result {
                             guard !cancellation.isStopping else { return nil }
                             var claim = try store.claimNext(sweepID: sweep.sweepID, owner: owner, shard: options.shard)
-                            // Nothing queued: the last result is stored first, for the phases below.
-                            if claim == nil, let work = finished {
-                                finished = nil
-                                locked { waiting.append(work) }
+                            // Nothing queued: every result handed so far, this worker's last one
+                            // included, is stored first, for the phases below that read them.
+                            if claim == nil {
+                                if let work = finished {
+                                    finished = nil
+                                    locked { waiting.append(work) }
+                                }
                                 storeWaiting(store: store, events: events)
+                                guard !locked({ stopping }) else { return nil }
                             }
                             // Cells are queued in batches: the queue is empty, so the next batch is.
                             while claim == nil, try sweep.queueNextBatch(store: store) > 0 {
@@ -184,10 +197,6 @@ public final class SweepRunner {
                             }
                             return claim
                         }
-                    }
-                    if let work = finished {
-                        finished = nil
-                        hand(work, store: store, events: events)
                     }
                     guard case .success(let claimOrNil) = claimed, let claim = claimOrNil else {
                         if case .failure(let error) = claimed {
@@ -384,12 +393,14 @@ public final class SweepRunner {
         }
     }
 
-    /// Stores the runs in flight `interrupted` and checkpoints the database, on the writer
-    /// queue; results arriving later for them are dropped.
+    /// Stores the results handed so far, then the runs still in flight `interrupted`, and
+    /// checkpoints the database, on the writer queue; results arriving later for them are dropped.
     /// - Returns: the runs stored `interrupted`, and those left `running` because the write
     ///   could not be made (another connection holding the write lock).
     private func interruptRunsInFlight(store: RunStore, events: @Sendable (SweepEvent) -> Void) -> (marked: [Int64], left: [Int64]) {
         writer.sync {
+            // Results handed before the stop are runs that ended: stored, not marked interrupted.
+            storeWaiting(store: store, events: events)
             let claims = locked { () -> [ClaimedRun] in
                 abandoned = true
                 stopping = true

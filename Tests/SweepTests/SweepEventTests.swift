@@ -68,6 +68,27 @@ final class EventLog: @unchecked Sendable {
         #expect(order == ["claimed 1", "claimed 2", "finished 1", "claimed 3", "finished 2", "finished 3"])
     }
 
+    /// A stop now right after a worker claimed its next run: the run it had just trained is
+    /// stored finished (its result was handed within the claim's turn on the writer queue), and
+    /// only the run it had not started is marked interrupted.
+    @Test func aStopNowKeepsTheResultOfTheRunThatHadEnded() throws {
+        let dir = temporaryDirectory()
+        // Runs long enough (as in the test below) that the second is still training at the stop.
+        let (store, sweep) = try prepared(gridText(name: "kept", seeds: [1, 2, 3],
+                                                   grid: #"{"hidden_layers": [[16, 16]], "epochs": [400]}"#), in: dir)
+        let cancellation = SweepCancellation()
+        let log = EventLog()
+        let summary = SweepRunner().run(sweep, store: store, options: SweepOptions(jobs: 1, toolVersion: "test"),
+                                        cancellation: cancellation) { event in
+            log.append(event)
+            if event == .claimed(runID: 2) { cancellation.stopNow() }
+        }
+        #expect(summary.interrupted == [2])
+        #expect(summary.counts == [.finished: 1, .interrupted: 1, .queued: 1])
+        #expect(try store.runStatus(id: 1) == .finished)
+        #expect(log.events.contains { if case .finished(1, _) = $0 { true } else { false } })
+    }
+
     @Test func stopClaimingBeforeTheStartTrainsNothing() throws {
         let dir = temporaryDirectory()
         let (store, sweep) = try prepared(gridText(name: "none", seeds: [1, 2], grid: #"{"hidden_layers": [[4]], "epochs": [5]}"#), in: dir)
