@@ -19,6 +19,20 @@ final class EventLog: @unchecked Sendable {
         try prepared(grid(text), in: dir)
     }
 
+    /// Runs `sweep` on `jobs` workers, logging every event and then passing it, with the run's
+    /// cancellation, to `react`.
+    func run(_ sweep: PreparedSweep, _ store: RunStore, jobs: Int,
+             react: @escaping @Sendable (SweepEvent, SweepCancellation) -> Void) -> (SweepSummary, EventLog) {
+        let cancellation = SweepCancellation()
+        let log = EventLog()
+        let summary = SweepRunner().run(sweep, store: store, options: SweepOptions(jobs: jobs, toolVersion: "test"),
+                                        cancellation: cancellation) { event in
+            log.append(event)
+            react(event, cancellation)
+        }
+        return (summary, log)
+    }
+
     func prepared(_ grid: GridFile, in dir: URL) throws -> (RunStore, PreparedSweep) {
         let store = try RunStore(path: dir.appendingPathComponent("runs.db").path)
         return (store, try SweepPlanner.prepare(grid: grid, dataset: loadDataset(grid), store: store, toolVersion: "test"))
@@ -76,11 +90,7 @@ final class EventLog: @unchecked Sendable {
         // Runs long enough (as in the test below) that the second is still training at the stop.
         let (store, sweep) = try prepared(gridText(name: "kept", seeds: [1, 2, 3],
                                                    grid: #"{"hidden_layers": [[16, 16]], "epochs": [400]}"#), in: dir)
-        let cancellation = SweepCancellation()
-        let log = EventLog()
-        let summary = SweepRunner().run(sweep, store: store, options: SweepOptions(jobs: 1, toolVersion: "test"),
-                                        cancellation: cancellation) { event in
-            log.append(event)
+        let (summary, log) = run(sweep, store, jobs: 1) { event, cancellation in
             if event == .claimed(runID: 2) { cancellation.stopNow() }
         }
         #expect(summary.interrupted == [2])
@@ -107,11 +117,7 @@ final class EventLog: @unchecked Sendable {
         let dir = temporaryDirectory()
         let (store, sweep) = try prepared(gridText(name: "claiming", seeds: [1, 2, 3, 4, 5, 6],
                                                    grid: #"{"hidden_layers": [[8]], "epochs": [200]}"#), in: dir)
-        let cancellation = SweepCancellation()
-        let log = EventLog()
-        let summary = SweepRunner().run(sweep, store: store, options: SweepOptions(jobs: 2, toolVersion: "test"),
-                                        cancellation: cancellation) { event in
-            log.append(event)
+        let (summary, log) = run(sweep, store, jobs: 2) { event, cancellation in
             if case .claimed = event { cancellation.stopClaiming() }
         }
         let claimed = log.events.filter { $0.status == .running }.count
@@ -125,11 +131,7 @@ final class EventLog: @unchecked Sendable {
         let dir = temporaryDirectory()
         let (store, sweep) = try prepared(gridText(name: "now", seeds: [1, 2],
                                                    grid: #"{"hidden_layers": [[16, 16]], "epochs": [400]}"#), in: dir)
-        let cancellation = SweepCancellation()
-        let log = EventLog()
-        let summary = SweepRunner().run(sweep, store: store, options: SweepOptions(jobs: 1, toolVersion: "test"),
-                                        cancellation: cancellation) { event in
-            log.append(event)
+        let (summary, log) = run(sweep, store, jobs: 1) { event, cancellation in
             if case .claimed = event { cancellation.stopNow() }
         }
         #expect(summary.interrupted.count == 1)
