@@ -33,7 +33,7 @@ struct API {
             return reply
         case 2 where segments[0] == "runs":
             try query.allowOnly([])
-            return .json(try run(try Self.runID(segments[1])))
+            return try run(try Self.runID(segments[1]))
         case 3 where segments[0] == "runs" && segments[2] == "weights":
             try query.allowOnly(["kind"])
             return try weights(try Self.runID(segments[1]), kind: try query.choice("kind", ["final", "best"], default: "final"))
@@ -90,12 +90,13 @@ struct API {
         ])
     }
 
-    /// One run: its `run_summary` row, configuration, learning curve and test confusion matrix.
-    func run(_ id: Int64) throws -> JSONValue {
+    /// One run: its `run_summary` row, configuration, learning curve and test confusion matrix;
+    /// kept while the run's stored rows are unchanged (``LiveDatabase/stillCurrent(_:id:)``).
+    func run(_ id: Int64) throws -> Reply {
         let (detail, confusion) = try database.read { store in (try store.runDetail(id: id), try store.testConfusion(runID: id)) }
         guard let detail else { throw Refusal.notFound("no run \(id) in the database") }
         let config = detail.summary.first { $0.name == "config" }?.value.string
-        return .object([
+        var reply = Reply.json(.object([
             ("run_id", .int(id)),
             ("summary", .object(detail.summary.filter { $0.name != "config" }.map { ($0.name, .sql($0.value)) })),
             ("config", config.flatMap(JSONValue.parsing) ?? .null),
@@ -105,7 +106,9 @@ struct API {
                 ("counts", confusion?.counts.map { .array($0.map { .array($0.map { .integer($0) }) }) } ?? .null),
             ])),
             ("weights", .object(["final", "best"].map { ($0, .string("/api/runs/\(id)/weights?kind=\($0)")) })),
-        ])
+        ]))
+        reply.stillCurrent = database.stillCurrent(detail, id: id)
+        return reply
     }
 
     static func epoch(_ row: EpochRow) -> JSONValue {

@@ -136,6 +136,13 @@ struct SharedBoard {
 
 extension LiveDatabase {
 
+    /// A check that an answer built from `detail` (read from this database) still shows run
+    /// `id` as stored: its ``RunRevision`` is unchanged. Nil while the run is queued or running.
+    func stillCurrent(_ detail: RunDetail, id: Int64) -> (@Sendable () -> Bool)? {
+        guard let revision = detail.revision else { return nil }
+        return { [self] in (try? read { try $0.runRevision(id: id) }) == revision }
+    }
+
     /// A sweep's leaderboard with `exp report`'s statistics, as the leaderboard page, its table
     /// and `/api/sweeps/NAME/leaderboard` show it: computed once for the three, and reused for
     /// ``boardLifetime`` seconds after the read began (for the same sweep, metric, top and file).

@@ -101,8 +101,7 @@ public final class LiveServer: Sendable {
         if let refusal = refusal(method: method, host: host) {
             reply = refusal
         } else if Self.isShared(target) {
-            let key = ReplyCache.Key(target: target, file: LiveDatabase.FileIdentity.of(database.path))
-            reply = await replies.reply(for: key) { await self.onReadQueue { self.route(target: target) } }
+            reply = await sharedReply(to: target)
         } else {
             reply = await onReadQueue { self.route(target: target, lastEventID: lastEventID) }
         }
@@ -121,6 +120,14 @@ public final class LiveServer: Sendable {
             body = ResponseBody(byteBuffer: ByteBuffer(bytes: reply.body))
         }
         return Response(status: HTTPResponse.Status(code: reply.status), headers: headers, body: body)
+    }
+
+    /// The answer to `target` (one that ``isShared(_:)``) through ``replies``: computed, or
+    /// checked again, on the read queue.
+    func sharedReply(to target: String) async -> Reply {
+        let key = ReplyCache.Key(target: target, file: LiveDatabase.FileIdentity.of(database.path))
+        return await replies.reply(for: key, compute: { await self.onReadQueue { self.route(target: target) } },
+                                   recheck: { check in await self.onReadQueue(check) })
     }
 
     /// One request's answer: the guard's checks, then the route.

@@ -31,11 +31,18 @@ struct Pages {
             return reply
         case 2 where segments[0] == "runs":
             try query.allowOnly([])
-            return .page(try runPage(try API.runID(segments[1])))
+            let id = try API.runID(segments[1])
+            let detail = try runDetail(id)
+            var reply = Reply.page(try runPage(detail, id: id))
+            reply.stillCurrent = database.stillCurrent(detail, id: id)
+            return reply
         case 3 where segments[0] == "runs" && segments[2] == "curves":
             try query.allowOnly([])
-            let detail = try runDetail(try API.runID(segments[1]))
-            return .page(ReportMarkup.curves(RunComparison(details: [detail])) ?? "<p>No epoch stored yet.</p>")
+            let id = try API.runID(segments[1])
+            let detail = try runDetail(id)
+            var reply = Reply.page(ReportMarkup.curves(RunComparison(details: [detail])) ?? "<p>No epoch stored yet.</p>")
+            reply.stillCurrent = database.stillCurrent(detail, id: id)
+            return reply
         case 1 where segments[0] == "favicon.ico":
             // No icon: an empty answer, so browsers log no failed request.
             return Reply(status: 204, contentType: "image/x-icon", body: Data())
@@ -157,8 +164,7 @@ struct Pages {
         return detail
     }
 
-    func runPage(_ id: Int64) throws -> String {
-        let detail = try runDetail(id)
+    func runPage(_ detail: RunDetail, id: Int64) throws -> String {
         let confusion = try database.read { try $0.testConfusion(runID: id) }
         func value(_ name: String) -> SQLValue { detail.summary.first { $0.name == name }?.value ?? .null }
         func text(_ value: SQLValue) -> String {

@@ -15,6 +15,10 @@ struct Reply {
     /// earlier answer (a shared leaderboard): ``ReplyCache`` then counts the answer's lifetime
     /// from that read instead of from when the answer was ready.
     var readAt: TimeInterval? = nil
+    /// For an answer that stays right while its data is unchanged (a finished run's page, curves
+    /// and JSON): whether it still is, a blocking database read. ``ReplyCache`` keeps such an
+    /// answer past its lifetime and asks this once a lifetime instead of computing it again.
+    var stillCurrent: (@Sendable () -> Bool)? = nil
 
     /// Strict JSON (``JSONValue``).
     static func json(_ value: JSONValue, status: Int = 200) -> Reply {

@@ -12,6 +12,13 @@ import Foundation
 /// reused only for the same database file (``Key/file``: a file replaced or deleted is read
 /// again at once), and only a `200` answer without a stream is kept once it is ready (a `404`
 /// for a run not stored yet is asked again).
+///
+/// An answer that can say whether it is still right (``Reply/stillCurrent``: a finished run's
+/// page, curves and JSON) is kept past its lifetime: once a lifetime the next request for it
+/// asks that one cheap question (one row read) instead of computing it again (a thousand epoch
+/// rows read, encoded or drawn), and gets the same answer while the run's stored rows are
+/// unchanged. Such kept answers take at most ``keptBytes`` bytes of bodies; the ones asked for
+/// least recently go first.
 final class ReplyCache: @unchecked Sendable {
     /// What an answer depends on: the request target and the database file's identity.
     struct Key: Hashable {
@@ -25,27 +32,42 @@ final class ReplyCache: @unchecked Sendable {
         var task: Task<Reply, Never>
         /// `ProcessInfo.systemUptime` when the answer was ready; nil while it is computed.
         var ready: TimeInterval?
+        /// The answer, once ready, when it can say whether it is still right.
+        var kept: Reply?
     }
 
     /// Seconds an answer is reused once ready.
     let lifetime: TimeInterval
+    /// At most this many bytes of bodies are kept past their lifetime (32 MiB by default).
+    let keptBytes: Int
     private let lock = NSLock()
     private var entries: [Key: Entry] = [:]
     private var serials = 0
 
-    init(lifetime: TimeInterval = 1.0) { self.lifetime = lifetime }
+    init(lifetime: TimeInterval = 1.0, keptBytes: Int = 32 << 20) {
+        self.lifetime = lifetime
+        self.keptBytes = keptBytes
+    }
 
-    /// The answer for `key`: the one being computed or computed less than ``lifetime`` ago, else
-    /// a new one from `compute`.
-    func reply(for key: Key, compute: @escaping @Sendable () async -> Reply) async -> Reply {
+    /// The answer for `key`: the one being computed or computed less than ``lifetime`` ago; else
+    /// a kept answer that `recheck` finds still current (`recheck` runs the answer's
+    /// ``Reply/stillCurrent``, a blocking read, where blocking is allowed); else a new one from
+    /// `compute`.
+    func reply(for key: Key, compute: @escaping @Sendable () async -> Reply,
+               recheck: @escaping @Sendable (@escaping @Sendable () -> Bool) async -> Bool = { $0() }) async -> Reply {
         let (serial, task) = lock.withLock { () -> (Int, Task<Reply, Never>) in
             let now = ProcessInfo.processInfo.systemUptime
             if let entry = entries[key], entry.ready.map({ now - $0 < lifetime }) ?? true {
                 return (entry.serial, entry.task)
             }
-            entries = entries.filter { $0.value.ready.map { now - $0 < lifetime } ?? true }
+            let kept = entries[key]?.kept
+            entries[key] = nil
+            prune(now: now)
             serials += 1
-            let task = Task { await compute() }
+            let task = Task { () -> Reply in
+                if let kept, let check = kept.stillCurrent, await recheck(check) { return kept }
+                return await compute()
+            }
             entries[key] = Entry(serial: serials, task: task, ready: nil)
             return (serials, task)
         }
@@ -54,12 +76,25 @@ final class ReplyCache: @unchecked Sendable {
             guard var entry = entries[key], entry.serial == serial, entry.ready == nil else { return }
             if reply.status == 200 && reply.stream == nil {
                 entry.ready = min(reply.readAt ?? .infinity, ProcessInfo.processInfo.systemUptime)
+                entry.kept = reply.stillCurrent == nil ? nil : reply
                 entries[key] = entry
             } else {
                 entries[key] = nil
             }
         }
         return reply
+    }
+
+    /// Drops the answers past their lifetime that cannot say whether they are still right, and
+    /// of the others the least recently ready beyond ``keptBytes``. Called with the lock held.
+    private func prune(now: TimeInterval) {
+        entries = entries.filter { $0.value.ready.map { now - $0 < lifetime } ?? true || $0.value.kept != nil }
+        var total = entries.values.reduce(0) { $0 + ($1.kept?.body.count ?? 0) }
+        guard total > keptBytes else { return }
+        for (key, entry) in entries.filter({ $0.value.kept != nil }).sorted(by: { $0.value.ready! < $1.value.ready! }) where total > keptBytes {
+            total -= entry.kept!.body.count
+            entries[key] = nil
+        }
     }
 
     /// How many answers are held (computed or being computed).

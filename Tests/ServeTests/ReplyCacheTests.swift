@@ -88,6 +88,54 @@ import Testing
         #expect(counter.value == 2)
     }
 
+    /// An answer that can say whether it is still right (a finished run's), and a switch for it.
+    final class Kept: @unchecked Sendable {
+        private let lock = NSLock()
+        private var current = true
+        private var checks = 0
+        func change() { lock.withLock { current = false } }
+        var checked: Int { lock.withLock { checks } }
+        func check() -> Bool { lock.withLock { checks += 1; return current } }
+
+        func compute(_ counter: Counter, bytes: Int = 8) -> @Sendable () async -> Reply {
+            { [self] in
+                var reply = Reply(status: 200, contentType: "text/plain",
+                                  body: Data("answer \(counter.next())".utf8) + Data(repeating: 32, count: max(0, bytes - 8)))
+                reply.stillCurrent = { self.check() }
+                return reply
+            }
+        }
+    }
+
+    @Test func anAnswerThatIsStillRightIsCheckedOnceALifetimeInsteadOfComputed() async throws {
+        let cache = ReplyCache(lifetime: 0.2)
+        let counter = Counter(), kept = Kept()
+        #expect(await cache.reply(for: Self.key, compute: kept.compute(counter)).body == Data("answer 1".utf8))
+        #expect(await cache.reply(for: Self.key, compute: kept.compute(counter)).body == Data("answer 1".utf8))
+        #expect(kept.checked == 0, "within its lifetime an answer is not checked")
+        try await Task.sleep(nanoseconds: 300_000_000)
+        #expect(await cache.reply(for: Self.key, compute: kept.compute(counter)).body == Data("answer 1".utf8))
+        #expect(kept.checked == 1 && counter.value == 1, "past its lifetime: checked, not computed")
+        #expect(cache.count == 1)
+        kept.change()
+        try await Task.sleep(nanoseconds: 300_000_000)
+        #expect(await cache.reply(for: Self.key, compute: kept.compute(counter)).body == Data("answer 2".utf8))
+        #expect(kept.checked == 2 && counter.value == 2, "its data changed: computed again")
+    }
+
+    @Test func keptAnswersAreBoundedByBytesTheLeastRecentGoingFirst() async {
+        let cache = ReplyCache(lifetime: 60, keptBytes: 250)
+        let counter = Counter(), kept = Kept()
+        let keys = ["/runs/1", "/runs/2", "/runs/3"].map { ReplyCache.Key(target: $0, file: nil) }
+        for key in keys { _ = await cache.reply(for: key, compute: kept.compute(counter, bytes: 100)) }
+        #expect(cache.count == 3, "300 bytes: over the bound only when the next answer is computed")
+        _ = await cache.reply(for: ReplyCache.Key(target: "/runs/4", file: nil), compute: kept.compute(counter, bytes: 100))
+        #expect(cache.count == 3, "/runs/1, the least recent, was dropped")
+        #expect(await cache.reply(for: keys[2], compute: kept.compute(counter)).body.prefix(8) == Data("answer 3".utf8))
+        #expect(await cache.reply(for: keys[0], compute: kept.compute(counter)).body == Data("answer 5".utf8),
+                "computed again")
+    }
+
     @Test func theStreamAndTheStatusAreNeverShared() {
         #expect(!LiveServer.isShared("/api/events"))
         #expect(!LiveServer.isShared("/api/%65vents?last_event_id=3"))

@@ -61,6 +61,29 @@ public struct RunDetail: Sendable, Equatable {
     public var summary: [NamedValue]
     /// Every epoch's metrics, in order.
     public var curve: [EpochRow]
+
+    /// What the run's stored rows were when this was read; nil while it was queued or running.
+    public var revision: RunRevision? { RunRevision(summary: summary) }
+}
+
+/// A stored run that is no longer queued or running, as its `run_summary` row says it is: while
+/// this is the same, so is everything stored of the run (its epoch rows, test confusion matrix
+/// and weights), so what was shown of it is still right.
+///
+/// Why the row is enough: a run's other rows are written only while it is `running` under a
+/// claim, and every claim adds one to `attempt`; every other change to a finished, diverged,
+/// failed, interrupted or pruned run changes its `status` (a requeue, a rung's decision, or
+/// `exp merge` replacing it with a more complete run). Tags and notes are not part of it.
+public struct RunRevision: Sendable, Equatable {
+    let summary: [NamedValue]
+
+    /// The revision of a run whose `run_summary` row is `summary`; nil while its status is
+    /// `queued` or `running` (its rows are still being written) or when the row has no status.
+    init?(summary: [NamedValue]) {
+        guard let status = summary.first(where: { $0.name == "status" })?.value.string.flatMap(RunStatus.init(rawValue:)),
+              status != .queued, status != .running else { return nil }
+        self.summary = summary
+    }
 }
 
 /// How the newest run of a sweep ended (what `exp train` prints).
@@ -152,10 +175,7 @@ extension RunStore {
     /// - Returns: nil when there is no run with this id.
     /// - Throws: ``SQLiteError``.
     public func runDetail(id: Int64) throws -> RunDetail? {
-        let rows = try connection.query("SELECT * FROM \(RunSelection.source) WHERE run_id = ?", [.integer(id)]) { s in
-            (0..<s.columnCount).map { NamedValue(name: s.columnName($0), value: s.value($0)) }
-        }
-        guard let summary = rows.first else { return nil }
+        guard let summary = try summaryRow(id: id) else { return nil }
         let curve = try connection.query("""
             SELECT epoch, train_loss, train_accuracy, validation_loss, validation_accuracy, learning_rate, elapsed_seconds
             FROM epoch_metrics WHERE run_id = ? ORDER BY epoch
@@ -166,6 +186,20 @@ extension RunStore {
                      elapsedSeconds: try s.double("elapsed_seconds"))
         }
         return RunDetail(summary: summary, curve: curve)
+    }
+
+    /// What run `id`'s stored rows are now (``RunRevision``): nil when there is no such run, or
+    /// while it is queued or running.
+    /// - Throws: ``SQLiteError``.
+    public func runRevision(id: Int64) throws -> RunRevision? {
+        try summaryRow(id: id).flatMap(RunRevision.init(summary:))
+    }
+
+    /// Every column of run `id`'s `run_summary` row (``RunDetail/summary``); nil when there is no such run.
+    private func summaryRow(id: Int64) throws -> [NamedValue]? {
+        try connection.query("SELECT * FROM \(RunSelection.source) WHERE run_id = ?", [.integer(id)]) { s in
+            (0..<s.columnCount).map { NamedValue(name: s.columnName($0), value: s.value($0)) }
+        }.first
     }
 
     /// The sweep's run with the highest id (the one `exp train` just trained).
