@@ -52,10 +52,9 @@ public struct StoredModelScorer {
     ///   `TrainingError.invalidData` when a split cannot be fitted.
     public mutating func referenceEnsemble(sweepID: Int64, rows: ScoredRows) throws -> RowEnsemble? {
         var ensemble = RowEnsemble()
-        var seen = Set<Int64>()
-        for run in try store.scorableRuns(sweepID: sweepID, configSHA256s: []) where seen.insert(run.splitID).inserted {
-            let dataset = try self.dataset(run.datasetID)
-            let split = try self.split(run.splitID)
+        for (splitID, datasetID) in try store.scoredSplits(sweepID: sweepID) {
+            let dataset = try self.dataset(datasetID)
+            let split = try self.split(splitID)
             let indices = rows == .test ? split.test : split.validation
             guard !indices.isEmpty else { continue }
             try Self.scoreReference(dataset, trainedOn: split.train, on: indices, into: &ensemble)

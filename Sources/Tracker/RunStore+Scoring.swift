@@ -37,4 +37,18 @@ extension RunStore {
                         finalWeightsSHA256: try s.string("final_weights_sha256"))
         }
     }
+
+    /// The splits the sweep's finished search runs trained on, each once, in the order of its
+    /// first such run, with its data set: what ``scorableRuns(sweepID:configSHA256s:phase:)``
+    /// for every configuration would give, one run per split, without reading a run's weights.
+    /// - Throws: ``SQLiteError``.
+    public func scoredSplits(sweepID: Int64) throws -> [(splitID: Int64, datasetID: Int64)] {
+        try connection.query("""
+            SELECT split_id, MIN(dataset_id) AS dataset_id FROM runs
+            WHERE sweep_id = ? AND status = 'finished' AND phase = 'search'
+            GROUP BY split_id ORDER BY MIN(run_id)
+            """, [.integer(sweepID)]) { s in
+            (try s.required(s.id, "split_id"), try s.required(s.id, "dataset_id"))
+        }
+    }
 }

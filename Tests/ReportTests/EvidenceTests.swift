@@ -110,6 +110,22 @@ private func realSweep() throws -> (fixture: Fixture, good: [Model], weak: [Mode
     #expect(report.rows.first?.testEvidence?.models == 1)
 }
 
+/// The reference classifier reads each split once, in the order of its first finished run, as
+/// it did from every scorable run (the order decides how its probabilities are summed).
+@Test func theReferenceReadsEachSplitOnceInTheOrderOfItsFirstFinishedRun() throws {
+    let fixture = try Fixture()
+    let runs = [3, 1, 2, 1, 3].enumerated().map { i, fold in
+        RunSpec(parameters: baseline(["epochs": "\(i % 2 + 1)"]), seed: i, validation: 0.9, fold: fold)
+    } + [RunSpec(parameters: baseline(), seed: 9, status: .diverged, fold: 4)]
+    let sweepID = try fixture.sweep("folds", runs: runs)
+    var seen = Set<Int64>()
+    let firstRuns = try fixture.store.scorableRuns(sweepID: sweepID, configSHA256s: []).filter { seen.insert($0.splitID).inserted }
+    let splits = try fixture.store.scoredSplits(sweepID: sweepID)
+    #expect(splits.map { [$0.splitID, $0.datasetID] } == firstRuns.map { [$0.splitID, $0.datasetID] })
+    #expect(splits.count == 3, "fold 4's only run diverged")
+    #expect(splits.map(\.splitID) != splits.map(\.splitID).sorted(), "first-run order, not split order")
+}
+
 @Test func storedModelsAreScoredAgainPerDistinctRowAndComparedWithTheBaselineOnTheSameRows() throws {
     let (fixture, goodModels, weakModels, single) = try realSweep()
     let report = try LeaderboardQuery.sweepReport(fixture.store, name: "real", benchmark: 0.961, top: 10)

@@ -136,4 +136,41 @@ import TestSupport
         #expect(counts.map(\.accuracy).sorted() == [0.5, 0.75])
         #expect(try store.testConfusions(sweepID: fixture.sweepID, configSHA256: hash).count == 2)
     }
+
+    /// The accuracy counts group runs per configuration before joining their hyperparameters;
+    /// over random sweeps they must equal every finished run counted with its own `params`.
+    @Test(arguments: 1...5) func accuracyCountsEqualEveryRunCountedOneByOne(seed: Int) throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanup() }
+        let store = try RunStore(path: scratch.path("runs.db"))
+        let fixture = try prepare(store)
+        var random = SplitMix64(seed: UInt64(seed))
+        let configs = (0..<Int.random(in: 2...5, using: &random)).map {
+            Config(learningRate: [0.1, 0.5, 1][$0 % 3], hidden: 4 + $0 / 3, activation: ["relu", "tanh"][$0 % 2])
+        }
+        try store.enqueue(sweepID: fixture.sweepID, datasetID: fixture.datasetID,
+                          cells: cells(configs, seeds: Array(1...Int.random(in: 1...8, using: &random)), splitID: fixture.splitID))
+        let runs = Int(try #require(try store.connection.scalar("SELECT COUNT(*) FROM runs")?.int))
+        for _ in 0..<runs {
+            if Int.random(in: 0..<5, using: &random) == 0 {
+                try claimAndRecord(store, sweepID: fixture.sweepID, divergedResult())
+            } else {
+                try claimAndRecord(store, sweepID: fixture.sweepID,
+                                   finishedResult(validationAccuracy: [0.5, 2.0 / 3, 0.75, 0.9, 1][Int.random(in: 0..<5, using: &random)]))
+            }
+        }
+        var expected: [String: Int] = [:]
+        let params = try store.connection.query("SELECT run_id, name, value_text FROM params") { s in
+            (try s.required(s.id, "run_id"), try s.required(s.string, "name"), try s.required(s.string, "value_text"))
+        }
+        for run in try store.runSummaries(sweep: "iris-lr", status: .finished) {
+            let accuracy = ((try #require(run.validationAccuracy)) * 1000).rounded() / 1000
+            for (_, name, text) in params.filter({ $0.0 == run.runID }) { expected["\(name)=\(text)@\(accuracy)", default: 0] += 1 }
+        }
+        let counts = try store.accuracyCounts(sweepID: fixture.sweepID)
+        #expect(Dictionary(uniqueKeysWithValues: counts.map { ("\($0.name)=\($0.text)@\($0.accuracy)", $0.runs) }) == expected)
+        #expect(counts.map { [$0.name, $0.text, String($0.accuracy)] }
+                == counts.map { [$0.name, $0.text, String($0.accuracy)] }.sorted { $0.lexicographicallyPrecedes($1) },
+                "ordered by name, value and accuracy")
+    }
 }

@@ -171,15 +171,25 @@ extension RunStore {
     }
 
     /// Finished search runs counted per hyperparameter value and final validation accuracy (rounded
-    /// to three decimals).
+    /// to three decimals), ordered by name, value text and accuracy.
+    ///
+    /// Runs are counted per configuration and accuracy first, then joined with the hyperparameters
+    /// of one run of each configuration (a run's `params` follow from its configuration, as in
+    /// ``configurationParams(sweepID:)``): the same counts as joining every run's `params`, with a
+    /// sixteenth of the rows to group in a sweep of 16 seeds.
     /// - Throws: ``SQLiteError``.
     public func accuracyCounts(sweepID: Int64) throws -> [AccuracyCount] {
         try connection.query("""
-            SELECT p.name, p.value_text, MIN(p.value_real) AS value_real,
-                   ROUND(r.final_validation_accuracy, 3) AS accuracy, COUNT(*) AS runs
-            FROM runs r JOIN params p ON p.run_id = r.run_id
-            WHERE r.sweep_id = ? AND r.status = 'finished' AND r.phase = 'search' AND r.final_validation_accuracy IS NOT NULL
-            GROUP BY p.name, p.value_text, accuracy
+            WITH counted AS (
+                SELECT MIN(run_id) AS run_id, ROUND(final_validation_accuracy, 3) AS accuracy, COUNT(*) AS runs
+                FROM runs
+                WHERE sweep_id = ? AND status = 'finished' AND phase = 'search' AND final_validation_accuracy IS NOT NULL
+                GROUP BY config_sha256, accuracy
+            )
+            SELECT p.name, p.value_text, MIN(p.value_real) AS value_real, c.accuracy, SUM(c.runs) AS runs
+            FROM counted c JOIN params p ON p.run_id = c.run_id
+            GROUP BY p.name, p.value_text, c.accuracy
+            ORDER BY p.name, p.value_text, c.accuracy
             """, [.integer(sweepID)]) { s in
             AccuracyCount(name: try s.required(s.string, "name"), text: try s.required(s.string, "value_text"),
                           number: try s.double("value_real"), accuracy: try s.required(s.double, "accuracy"),
