@@ -80,15 +80,26 @@ enum LeaderboardQuery {
     }
 
     /// Learning curves of the given configurations: per epoch, mean, minimum and maximum over
-    /// their finished runs, at most about `maxPoints` epochs per curve.
-    static func curves(_ store: RunStore, sweepID: Int64, rows: [LeaderboardRow], maxPoints: Int = 400) throws -> [ConfigCurves] {
-        var points: [String: [CurvePoint]] = [:]
-        func band(_ band: MetricBand?) -> Band? { band.map { Band(mean: $0.mean, min: $0.min, max: $0.max) } }
-        for point in try store.learningCurves(sweepID: sweepID, configurations: rows.map(\.configSHA256), maxPoints: maxPoints) {
-            points[point.configSHA256, default: []].append(CurvePoint(
-                epoch: point.epoch, runs: point.runs, trainLoss: band(point.trainLoss),
-                validationLoss: band(point.validationLoss), trainAccuracy: band(point.trainAccuracy),
-                validationAccuracy: band(point.validationAccuracy)))
+    /// their finished runs, at most about `maxPoints` epochs per curve (every
+    /// ``Tracker/RunStore/curveStep(longest:maxPoints:)``-th epoch, and each run's last).
+    /// - Parameter cache: curves kept from earlier reads; a configuration whose finished runs
+    ///   are the same is not read again.
+    static func curves(_ store: RunStore, sweepID: Int64, rows: [LeaderboardRow], maxPoints: Int = 400,
+                       cache: CurveCache = CurveCache()) throws -> [ConfigCurves] {
+        let runs = Dictionary(grouping: try store.curveRuns(sweepID: sweepID, configurations: rows.map(\.configSHA256)),
+                              by: \.configSHA256)
+        let step = RunStore.curveStep(longest: runs.values.joined().map(\.epochs).max() ?? 0, maxPoints: maxPoints)
+        let keys = rows.map { CurveCache.Key(configSHA256: $0.configSHA256, runs: runs[$0.configSHA256] ?? [], step: step) }
+        let points = try cache.curves(keys) { configurations in
+            var points: [String: [CurvePoint]] = [:]
+            func band(_ band: MetricBand?) -> Band? { band.map { Band(mean: $0.mean, min: $0.min, max: $0.max) } }
+            for point in try store.learningCurves(sweepID: sweepID, configurations: configurations, step: step) {
+                points[point.configSHA256, default: []].append(CurvePoint(
+                    epoch: point.epoch, runs: point.runs, trainLoss: band(point.trainLoss),
+                    validationLoss: band(point.validationLoss), trainAccuracy: band(point.trainAccuracy),
+                    validationAccuracy: band(point.validationAccuracy)))
+            }
+            return points
         }
         return rows.map { ConfigCurves(rank: $0.rank, configSHA256: $0.configSHA256, points: points[$0.configSHA256] ?? []) }
     }
@@ -131,8 +142,20 @@ enum LeaderboardQuery {
     ///   - benchmark: a test accuracy that replaces the sweep's own benchmark (`exp report --benchmark`).
     ///   - metric: the validation metric that ranks.
     ///   - scores: stored models' probabilities kept from earlier reports (``Scoring/ScoreCache``); nil: none.
+    ///   - curves: learning curves kept from earlier reports (``CurveCache``); nil: none.
+    ///
+    /// Every part is read in one read transaction, so the table, the curves, the counts and the
+    /// evidence show the database at one moment even while a sweep writes to it.
     static func sweepReport(_ store: RunStore, name: String, benchmark: Double? = nil, metric: RankingMetric = .accuracy,
-                            top: Int, scores: ScoreCache? = nil) throws -> SweepReport {
+                            top: Int, scores: ScoreCache? = nil, curves curveCache: CurveCache? = nil) throws -> SweepReport {
+        try store.reading {
+            try sweepReportInOneRead(store, name: name, benchmark: benchmark, metric: metric, top: top, scores: scores,
+                                     curves: curveCache ?? CurveCache())
+        }
+    }
+
+    private static func sweepReportInOneRead(_ store: RunStore, name: String, benchmark: Double?, metric: RankingMetric,
+                                             top: Int, scores: ScoreCache?, curves curveCache: CurveCache) throws -> SweepReport {
         let info = try sweepInfo(store, name: name)
         let (byConfig, summary) = try parameters(store, sweepID: info.id)
         var rows = try rows(store, sweepID: info.id, parameters: byConfig, metric: metric)
@@ -163,7 +186,7 @@ enum LeaderboardQuery {
             }
         }
         let ranked = rows.filter { $0.finishedRuns > 0 }
-        let curves = try curves(store, sweepID: info.id, rows: Array(ranked.prefix(3)))
+        let curves = try curves(store, sweepID: info.id, rows: Array(ranked.prefix(3)), cache: curveCache)
         let dots = try dots(store, sweepID: info.id, parameters: summary)
         var matrix: Confusion?
         if let best = ranked.first {

@@ -89,14 +89,14 @@ struct ParameterSummary {
 }
 
 /// Mean, minimum and maximum of one metric at one epoch over a configuration's runs.
-struct Band {
+struct Band: Equatable {
     var mean: Double
     var min: Double
     var max: Double
 }
 
 /// One epoch of a configuration's learning curves.
-struct CurvePoint {
+struct CurvePoint: Equatable {
     var epoch: Int
     var runs: Int
     var trainLoss: Band?
@@ -106,7 +106,7 @@ struct CurvePoint {
 }
 
 /// The learning curves of one configuration, over its finished runs.
-struct ConfigCurves {
+struct ConfigCurves: Equatable {
     var rank: Int
     var configSHA256: String
     var points: [CurvePoint]

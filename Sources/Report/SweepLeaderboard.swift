@@ -41,12 +41,15 @@ public struct SweepLeaderboard {
     let report: SweepReport
 
     /// Reads sweep `name` as `exp report --metric metric --top top` would show it.
-    /// - Parameter scores: stored models' probabilities kept from earlier reads (``Scoring/ScoreCache``),
-    ///   for a reader that reads the same sweep again and again; nil: every model is scored.
+    /// - Parameters:
+    ///   - scores: stored models' probabilities kept from earlier reads (``Scoring/ScoreCache``),
+    ///     for a reader that reads the same sweep again and again; nil: every model is scored.
+    ///   - curves: learning curves kept from earlier reads (``CurveCache``), for the same reader;
+    ///     nil: every curve is read.
     /// - Throws: ``ReportError/unknownSweep(_:)``, `SQLiteError`.
     public static func read(store: RunStore, sweep name: String, metric: RankingMetric = .accuracy, top: Int = 10,
-                            scores: ScoreCache? = nil) throws -> SweepLeaderboard {
-        let report = try LeaderboardQuery.sweepReport(store, name: name, metric: metric, top: top, scores: scores)
+                            scores: ScoreCache? = nil, curves: CurveCache? = nil) throws -> SweepLeaderboard {
+        let report = try LeaderboardQuery.sweepReport(store, name: name, metric: metric, top: top, scores: scores, curves: curves)
         let text = ReportText(metric: metric, benchmarkOverride: nil)
         let counts = Dictionary(report.info.statusCounts.map { ($0.status, $0.count) }, uniquingKeysWith: +)
         return SweepLeaderboard(

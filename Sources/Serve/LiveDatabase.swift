@@ -38,6 +38,9 @@ final class LiveDatabase: @unchecked Sendable {
     /// The stored models' probabilities the leaderboards scored, for the next second's leaderboards;
     /// emptied when the file is replaced.
     private let scores = ScoreCache()
+    /// The learning curves the leaderboards read, for the next second's leaderboards; emptied
+    /// when the file is replaced.
+    private let curves = CurveCache()
     /// Leaderboards read in the last ``boardLifetime`` seconds, shared by the targets that show
     /// the same one (the leaderboard page, its table and `/api/sweeps/NAME/leaderboard`).
     private var boards: [BoardKey: (board: SweepLeaderboard, readAt: TimeInterval)] = [:]
@@ -106,6 +109,7 @@ final class LiveDatabase: @unchecked Sendable {
         do {
             store = nil  // the old file's connection is closed before the new file is opened
             scores.removeAll()
+            curves.removeAll()
             boards = [:]
             store = try RunStore(path: path, readOnly: true)
             identity = now
@@ -155,7 +159,7 @@ extension LiveDatabase {
                 let key = BoardKey(sweep: name, metric: metric, top: top, file: identity)
                 boards = boards.filter { now - $0.value.readAt < boardLifetime }
                 if let kept = boards[key] { return SharedBoard(board: kept.board, reusedFrom: kept.readAt) }
-                let board = try SweepLeaderboard.read(store: store, sweep: name, metric: metric, top: top, scores: scores)
+                let board = try SweepLeaderboard.read(store: store, sweep: name, metric: metric, top: top, scores: scores, curves: curves)
                 boards[key] = (board, now)
                 return SharedBoard(board: board, reusedFrom: nil)
             }

@@ -188,6 +188,15 @@ public final class RunStore {
                                      names.map { .text($0) })?.int
     }
 
+    /// Runs `body` in one read transaction (`BEGIN DEFERRED`): in WAL mode every query in it
+    /// sees the database as it was at its first read, whatever another process commits
+    /// meanwhile. Nested calls run in a savepoint of the outer transaction.
+    /// - Throws: what `body` throws, or ``SQLiteError``.
+    @discardableResult
+    public func reading<T>(_ body: () throws -> T) throws -> T {
+        try connection.transaction(.deferred, body)
+    }
+
     /// Runs `body` in one write transaction (`BEGIN IMMEDIATE`), committed when it returns and
     /// rolled back if it throws. Nested calls run in a savepoint of the outer transaction.
     /// - Throws: what `body` throws, or ``SQLiteError`` (`SQLITE_BUSY` when another process

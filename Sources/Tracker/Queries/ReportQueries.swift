@@ -72,6 +72,19 @@ public struct LearningCurvePoint: Sendable, Equatable {
     public var validationAccuracy: MetricBand?
 }
 
+/// A finished search run, as far as the learning curves of its configuration are concerned.
+public struct CurveRun: Sendable, Equatable, Hashable {
+    /// The configuration's hash.
+    public var configSHA256: String
+    /// `runs.run_id`.
+    public var runID: Int64
+    /// The claims of the run so far: its epoch rows are written only under a claim, and each
+    /// claim adds one (``RunRevision``), so the same run id and attempt have the same rows.
+    public var attempt: Int
+    /// Epochs trained (`epochs_run`; 0 when not stored).
+    public var epochs: Int
+}
+
 /// How many finished runs with one value of a hyperparameter reached one validation accuracy.
 public struct AccuracyCount: Sendable, Equatable {
     /// The hyperparameter's name.
@@ -127,20 +140,37 @@ extension RunStore {
         }
     }
 
+    /// The finished search runs of the given configurations, by configuration hash then run id:
+    /// what their learning curves (``learningCurves(sweepID:configurations:step:)``) are made of.
+    /// - Throws: ``SQLiteError``.
+    public func curveRuns(sweepID: Int64, configurations: [String]) throws -> [CurveRun] {
+        guard !configurations.isEmpty else { return [] }
+        return try connection.query("""
+            SELECT config_sha256, run_id, attempt, epochs_run FROM runs
+            WHERE sweep_id = ? AND status = 'finished' AND phase = 'search'
+              AND config_sha256 IN (\(configurations.map { _ in "?" }.joined(separator: ", ")))
+            ORDER BY config_sha256, run_id
+            """, [.integer(sweepID)] + configurations.map { .text($0) }) { s in
+            CurveRun(configSHA256: try s.required(s.string, "config_sha256"), runID: try s.required(s.id, "run_id"),
+                     attempt: try s.required(s.int, "attempt"), epochs: try s.int("epochs_run") ?? 0)
+        }
+    }
+
+    /// The epoch step of learning curves of at most about `maxPoints` points whose longest run
+    /// trained `longest` epochs: `ceil(longest / maxPoints)`, at least 1.
+    public static func curveStep(longest: Int, maxPoints: Int) -> Int {
+        max(1, Int((Double(longest) / Double(max(maxPoints, 1))).rounded(.up)))
+    }
+
     /// Learning curves of the given configurations over their finished search runs, grouped by epoch
-    /// in SQL: every `step`-th epoch from the first, and each run's last, with
-    /// `step = ceil(longest run's epochs / maxPoints)`.
+    /// in SQL: every `step`-th epoch from the first, and each run's last.
     /// - Returns: points ordered by configuration hash, then epoch.
     /// - Throws: ``SQLiteError``.
-    public func learningCurves(sweepID: Int64, configurations: [String], maxPoints: Int) throws -> [LearningCurvePoint] {
+    public func learningCurves(sweepID: Int64, configurations: [String], step: Int) throws -> [LearningCurvePoint] {
         guard !configurations.isEmpty else { return [] }
         let placeholders = configurations.map { _ in "?" }.joined(separator: ", ")
         let bindings: [SQLValue] = [.integer(sweepID)] + configurations.map { .text($0) }
-        let longest = try connection.scalar("""
-            SELECT MAX(epochs_run) FROM runs WHERE sweep_id = ? AND status = 'finished' AND phase = 'search'
-              AND config_sha256 IN (\(placeholders))
-            """, bindings)?.int ?? 0
-        let step = max(1, Int((Double(longest) / Double(max(maxPoints, 1))).rounded(.up)))
+        let step = max(1, step)
         func band(_ s: Statement, _ metric: String) throws -> MetricBand? {
             guard let mean = try s.double("\(metric)_mean"), let low = try s.double("\(metric)_min"),
                   let high = try s.double("\(metric)_max") else { return nil }

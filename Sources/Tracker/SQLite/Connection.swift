@@ -185,6 +185,8 @@ public final class Connection {
     public enum TransactionKind: String {
         /// Takes the write lock at `BEGIN`, waiting up to the busy timeout for it.
         case immediate = "IMMEDIATE"
+        /// Takes no lock until the first read; in WAL mode every read in it sees one snapshot.
+        case deferred = "DEFERRED"
     }
 
     /// True while a transaction is open on this connection.
