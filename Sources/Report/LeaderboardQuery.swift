@@ -145,7 +145,10 @@ enum LeaderboardQuery {
     ///   - curves: learning curves kept from earlier reports (``CurveCache``); nil: none.
     ///
     /// Every part is read in one read transaction, so the table, the curves, the counts and the
-    /// evidence show the database at one moment even while a sweep writes to it.
+    /// evidence show the database at one moment even while a sweep writes to it. The snapshot is
+    /// held for the whole read, stored models' scoring included: a sweep writing meanwhile
+    /// cannot restart its write-ahead log until the read ends, so the log grows by what it
+    /// writes in that time (a leaderboard of `exp serve` takes tens of milliseconds).
     static func sweepReport(_ store: RunStore, name: String, benchmark: Double? = nil, metric: RankingMetric = .accuracy,
                             top: Int, scores: ScoreCache? = nil, curves curveCache: CurveCache? = nil) throws -> SweepReport {
         try store.reading {

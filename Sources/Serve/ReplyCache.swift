@@ -17,8 +17,8 @@ import Foundation
 /// page, curves and JSON) is kept past its lifetime: once a lifetime the next request for it
 /// asks that one cheap question (one row read) instead of computing it again (a thousand epoch
 /// rows read, encoded or drawn), and gets the same answer while the run's stored rows are
-/// unchanged. Such kept answers take at most ``keptBytes`` bytes of bodies; the ones asked for
-/// least recently go first.
+/// unchanged. Before a new answer is computed, such kept answers beyond ``keptBytes`` bytes of
+/// bodies are dropped, the ones ready or checked least recently first.
 final class ReplyCache: @unchecked Sendable {
     /// What an answer depends on: the request target and the database file's identity.
     struct Key: Hashable {
@@ -38,15 +38,20 @@ final class ReplyCache: @unchecked Sendable {
 
     /// Seconds an answer is reused once ready.
     let lifetime: TimeInterval
-    /// At most this many bytes of bodies are kept past their lifetime (32 MiB by default).
+    /// Bytes of bodies kept past their lifetime, checked before a new answer is computed (32 MiB
+    /// by default).
     let keptBytes: Int
+    /// The time in seconds (`ProcessInfo.systemUptime`; a test's own clock in tests).
+    private let now: @Sendable () -> TimeInterval
     private let lock = NSLock()
     private var entries: [Key: Entry] = [:]
     private var serials = 0
 
-    init(lifetime: TimeInterval = 1.0, keptBytes: Int = 32 << 20) {
+    init(lifetime: TimeInterval = 1.0, keptBytes: Int = 32 << 20,
+         clock: @escaping @Sendable () -> TimeInterval = { ProcessInfo.processInfo.systemUptime }) {
         self.lifetime = lifetime
         self.keptBytes = keptBytes
+        now = clock
     }
 
     /// The answer for `key`: the one being computed or computed less than ``lifetime`` ago; else
@@ -56,7 +61,7 @@ final class ReplyCache: @unchecked Sendable {
     func reply(for key: Key, compute: @escaping @Sendable () async -> Reply,
                recheck: @escaping @Sendable (@escaping @Sendable () -> Bool) async -> Bool = { $0() }) async -> Reply {
         let (serial, task) = lock.withLock { () -> (Int, Task<Reply, Never>) in
-            let now = ProcessInfo.processInfo.systemUptime
+            let now = self.now()
             if let entry = entries[key], entry.ready.map({ now - $0 < lifetime }) ?? true {
                 return (entry.serial, entry.task)
             }
@@ -75,7 +80,7 @@ final class ReplyCache: @unchecked Sendable {
         lock.withLock {
             guard var entry = entries[key], entry.serial == serial, entry.ready == nil else { return }
             if reply.status == 200 && reply.stream == nil {
-                entry.ready = min(reply.readAt ?? .infinity, ProcessInfo.processInfo.systemUptime)
+                entry.ready = min(reply.readAt ?? .infinity, now())
                 entry.kept = reply.stillCurrent == nil ? nil : reply
                 entries[key] = entry
             } else {

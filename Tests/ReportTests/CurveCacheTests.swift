@@ -48,3 +48,45 @@ import Tracker
     cache.removeAll()
     #expect(cache.count == 0)
 }
+
+/// A run trained again under the same id, to the same number of epochs (a rung's promotion,
+/// then a new claim), has other epoch rows: its configuration's curves are read again.
+@Test func aCurveCacheReadsARunTrainedAgainAgain() throws {
+    let fixture = try Fixture()
+    let better = baseline(["learning_rate": "0.5"])
+    let specs = [(better, 0.9), (baseline(), 0.8)].flatMap { pair -> [RunSpec] in
+        (1...2).map { RunSpec(parameters: pair.0, seed: $0, validation: pair.1) }
+    }
+    let sweepID = try fixture.sweep("again", runs: specs)
+    let cache = CurveCache()
+    func curves() throws -> [ConfigCurves] {
+        let cached = try LeaderboardQuery.sweepReport(fixture.store, name: "again", top: 10, curves: cache).curves
+        #expect(cached == (try LeaderboardQuery.sweepReport(fixture.store, name: "again", top: 10).curves))
+        return cached
+    }
+    let before = try curves()
+    let configurations = before.map(\.configSHA256)
+    let outcome = try fixture.store.decideRung(sweepID: sweepID, bracket: 0, rung: 0, budgetEpochs: 20, configurations: configurations,
+                                               runsPerConfiguration: 2, promote: 1)
+    guard case .decided(let promoted) = outcome else {
+        Issue.record("the rung was not decided: \(outcome)")
+        return
+    }
+    #expect(promoted.count == 1)
+    while let claim = try fixture.store.claimNext(sweepID: sweepID, host: "test", pid: 1) {
+        #expect(claim.attempt == 2)
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        var result = RunResult(status: .finished, startedAt: start, endedAt: start.addingTimeInterval(2))
+        result.epochs = (1...20).map { epoch in
+            EpochRow(epoch: epoch, trainLoss: 0.5, trainAccuracy: 0.95, validationLoss: 0.6, validationAccuracy: 0.99,
+                     learningRate: 0.1, elapsedSeconds: Double(epoch) / 10)
+        }
+        result.finalValidationAccuracy = 0.99
+        result.bestEpoch = 20
+        try fixture.store.record(claim, result)
+    }
+    let after = try curves()
+    let trainedAgain = try #require(after.first { $0.configSHA256 == promoted[0] })
+    #expect(trainedAgain.points.count == 20 && trainedAgain.points.allSatisfy { $0.validationAccuracy?.mean == 0.99 })
+    #expect(trainedAgain.points != before.first { $0.configSHA256 == promoted[0] }?.points)
+}

@@ -107,18 +107,31 @@ import Testing
         }
     }
 
+    /// A clock the test moves.
+    final class Clock: @unchecked Sendable {
+        private let lock = NSLock()
+        private var seconds: TimeInterval = 1_000
+        func advance(_ by: TimeInterval) { lock.withLock { seconds += by } }
+        var now: TimeInterval { lock.withLock { seconds } }
+    }
+
     @Test func anAnswerThatIsStillRightIsCheckedOnceALifetimeInsteadOfComputed() async throws {
-        let cache = ReplyCache(lifetime: 0.2)
+        let clock = Clock()
+        let cache = ReplyCache(lifetime: 1, clock: { clock.now })
         let counter = Counter(), kept = Kept()
         #expect(await cache.reply(for: Self.key, compute: kept.compute(counter)).body == Data("answer 1".utf8))
+        clock.advance(0.9)
         #expect(await cache.reply(for: Self.key, compute: kept.compute(counter)).body == Data("answer 1".utf8))
         #expect(kept.checked == 0, "within its lifetime an answer is not checked")
-        try await Task.sleep(nanoseconds: 300_000_000)
+        clock.advance(0.2)
         #expect(await cache.reply(for: Self.key, compute: kept.compute(counter)).body == Data("answer 1".utf8))
         #expect(kept.checked == 1 && counter.value == 1, "past its lifetime: checked, not computed")
         #expect(cache.count == 1)
+        clock.advance(0.9)
+        _ = await cache.reply(for: Self.key, compute: kept.compute(counter))
+        #expect(kept.checked == 1, "a check starts a new lifetime")
         kept.change()
-        try await Task.sleep(nanoseconds: 300_000_000)
+        clock.advance(0.2)
         #expect(await cache.reply(for: Self.key, compute: kept.compute(counter)).body == Data("answer 2".utf8))
         #expect(kept.checked == 2 && counter.value == 2, "its data changed: computed again")
     }

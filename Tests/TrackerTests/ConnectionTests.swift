@@ -4,6 +4,23 @@ import TestSupport
 @testable import Tracker
 
 @Suite struct ConnectionTests {
+    /// A read transaction ended under it (as SQLite rolls back on its own after some errors the
+    /// body handles) still returns the body's result; a write transaction ended so fails.
+    @Test func aReadTransactionEndedUnderItReturnsItsResultAndAWriteOneFails() throws {
+        let db = try Connection(path: ":memory:")
+        try db.execute("CREATE TABLE t (x INTEGER)")
+        let read = try db.transaction(.deferred) { () -> Int in
+            try db.execute("ROLLBACK")
+            return 7
+        }
+        #expect(read == 7)
+        #expect(!db.isInTransaction)
+        #expect(throws: SQLiteError.self) {
+            try db.transaction(.immediate) { try db.execute("ROLLBACK") }
+        }
+        #expect(!db.isInTransaction)
+    }
+
     @Test func errorsCarryExtendedCodeMessageAndSQL() throws {
         let db = try Connection(path: ":memory:")
         try db.execute("CREATE TABLE t (x INTEGER UNIQUE, y TEXT NOT NULL)")

@@ -162,15 +162,20 @@ import TestSupport
             }
         }
         var expected: [String: Int] = [:]
-        let params = try store.connection.query("SELECT run_id, name, value_text FROM params") { s in
-            (try s.required(s.id, "run_id"), try s.required(s.string, "name"), try s.required(s.string, "value_text"))
+        let params = try store.connection.query("SELECT run_id, name, value_text, value_real FROM params") { s in
+            (try s.required(s.id, "run_id"), try s.required(s.string, "name"), try s.required(s.string, "value_text"),
+             try s.double("value_real"))
         }
         for run in try store.runSummaries(sweep: "iris-lr", status: .finished) {
             let accuracy = ((try #require(run.validationAccuracy)) * 1000).rounded() / 1000
-            for (_, name, text) in params.filter({ $0.0 == run.runID }) { expected["\(name)=\(text)@\(accuracy)", default: 0] += 1 }
+            for (_, name, text, number) in params.filter({ $0.0 == run.runID }) {
+                expected["\(name)=\(text) (\(number.map { String($0) } ?? "text"))@\(accuracy)", default: 0] += 1
+            }
         }
         let counts = try store.accuracyCounts(sweepID: fixture.sweepID)
-        #expect(Dictionary(uniqueKeysWithValues: counts.map { ("\($0.name)=\($0.text)@\($0.accuracy)", $0.runs) }) == expected)
+        #expect(Dictionary(uniqueKeysWithValues: counts.map {
+            ("\($0.name)=\($0.text) (\($0.number.map { String($0) } ?? "text"))@\($0.accuracy)", $0.runs)
+        }) == expected)
         #expect(counts.map { [$0.name, $0.text, String($0.accuracy)] }
                 == counts.map { [$0.name, $0.text, String($0.accuracy)] }.sorted { $0.lexicographicallyPrecedes($1) },
                 "ordered by name, value and accuracy")

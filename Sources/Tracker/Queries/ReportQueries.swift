@@ -78,8 +78,9 @@ public struct CurveRun: Sendable, Equatable, Hashable {
     public var configSHA256: String
     /// `runs.run_id`.
     public var runID: Int64
-    /// The claims of the run so far: its epoch rows are written only under a claim, and each
-    /// claim adds one (``RunRevision``), so the same run id and attempt have the same rows.
+    /// The claims of the run so far: a finished run's epoch rows are written only under a claim,
+    /// and each claim adds one (``RunRevision``; `exp merge` never replaces a finished run), so
+    /// the same run id and attempt have the same rows.
     public var attempt: Int
     /// Epochs trained (`epochs_run`; 0 when not stored).
     public var epochs: Int

@@ -70,10 +70,11 @@ public struct RunDetail: Sendable, Equatable {
 /// this is the same, so is everything stored of the run (its epoch rows, test confusion matrix
 /// and weights), so what was shown of it is still right.
 ///
-/// Why the row is enough: a run's other rows are written only while it is `running` under a
-/// claim, and every claim adds one to `attempt`; every other change to a finished, diverged,
-/// failed, interrupted or pruned run changes its `status` (a requeue, a rung's decision, or
-/// `exp merge` replacing it with a more complete run). Tags and notes are not part of it.
+/// Why the row is enough: a run's epoch rows, confusion matrix and weights are written only
+/// while it is `running` under a claim, and every claim adds one to `attempt`, or by `exp merge`
+/// replacing the run with a more complete one, which changes its `status`; a requeue and a
+/// rung's promotion or pruning change its `status` too. Not part of it, and not shown with it:
+/// tags, notes and the `rungs` rows a rung's decision adds.
 public struct RunRevision: Sendable, Equatable {
     let summary: [NamedValue]
 

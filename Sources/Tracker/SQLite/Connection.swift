@@ -220,6 +220,9 @@ public final class Connection {
         try execute("BEGIN \(kind.rawValue)")
         do {
             let result = try body()
+            // A read transaction that SQLite rolled back on its own, after an error the body
+            // handled (e.g. `SQLITE_NOMEM`), has nothing to commit; a write transaction must.
+            if kind == .deferred && !isInTransaction { return result }
             try execute("COMMIT")
             return result
         } catch {
