@@ -1,4 +1,5 @@
 import Foundation
+import Scoring
 import Tracker
 
 /// Learning curves of configurations (mean, minimum and maximum per epoch over their finished
@@ -12,7 +13,7 @@ import Tracker
 /// from every epoch row took a third of a leaderboard's time (docs/benchmarks.md, "Serving
 /// while a sweep runs"). Holds curves of at most ``byteLimit`` bytes in all and starts empty
 /// again past it. Safe to share between threads.
-public final class CurveCache: @unchecked Sendable {
+public final class CurveCache: Sendable {
     struct Key: Hashable {
         var configSHA256: String
         /// The configuration's finished runs, by run id.
@@ -25,41 +26,30 @@ public final class CurveCache: @unchecked Sendable {
     /// The most bytes of curves kept (points and keys): 16 MiB, about 400 curves of 1,000 epochs
     /// at 400 points, or 40,000 of a few points.
     public static let byteLimit = 16 << 20
-    private let lock = NSLock()
-    private var curves: [Key: [CurvePoint]] = [:]
-    private var bytes = 0
+    private let kept = BoundedMap<Key, [CurvePoint]>(byteLimit: byteLimit)
 
     public init() {}
 
     /// Forgets every curve (the database file was replaced).
-    public func removeAll() {
-        lock.withLock {
-            curves = [:]
-            bytes = 0
-        }
-    }
+    public func removeAll() { kept.removeAll() }
 
-    var count: Int { lock.withLock { curves.count } }
+    var count: Int { kept.count }
 
     /// The curves of every configuration of `keys`: the ones kept, and for the others what
     /// `read` returns for them (by configuration hash; a configuration it leaves out has none).
     func curves(_ keys: [Key], read: ([String]) throws -> [String: [CurvePoint]]) rethrows -> [String: [CurvePoint]] {
         var found: [String: [CurvePoint]] = [:]
-        let missing = lock.withLock { keys.filter { key in
-            guard let known = curves[key] else { return true }
+        let missing = keys.filter { key in
+            guard let known = kept[key] else { return true }
             found[key.configSHA256] = known
             return false
-        } }
+        }
         guard !missing.isEmpty else { return found }
         let read = try read(missing.map(\.configSHA256))
-        lock.withLock {
-            for key in missing {
-                let points = read[key.configSHA256] ?? []
-                found[key.configSHA256] = points
-                let size = key.bytes + 128 * points.count
-                if bytes + size > Self.byteLimit { (curves, bytes) = ([:], 0) }
-                if curves.updateValue(points, forKey: key) == nil { bytes += size }
-            }
+        for key in missing {
+            let points = read[key.configSHA256] ?? []
+            found[key.configSHA256] = points
+            kept.keep(points, for: key, bytes: key.bytes + 128 * points.count)
         }
         return found
     }

@@ -11,7 +11,7 @@ import NeuralNet
 /// took a fifth of the server's CPU under load before (docs/benchmarks.md, "Serving while a sweep
 /// runs"). Holds answers of at most ``byteLimit`` bytes in all and starts empty again past it.
 /// Safe to share between threads.
-public final class ScoreCache: @unchecked Sendable {
+public final class ScoreCache: Sendable {
     struct Key: Hashable {
         var weightsSHA256: String
         var datasetID: Int64
@@ -23,31 +23,20 @@ public final class ScoreCache: @unchecked Sendable {
     /// The most bytes of answers kept (probabilities and keys): 64 MiB, about 50,000 answers of a
     /// 3-class model on 30 rows, or 2,000 of a 10-class one on 359.
     public static let byteLimit = 64 << 20
-    private let lock = NSLock()
-    private var probabilities: [Key: Matrix] = [:]
-    private var bytes = 0
+    private let kept = BoundedMap<Key, Matrix>(byteLimit: byteLimit)
 
     public init() {}
 
     /// Forgets every answer (the database file was replaced).
-    public func removeAll() {
-        lock.withLock {
-            probabilities = [:]
-            bytes = 0
-        }
-    }
+    public func removeAll() { kept.removeAll() }
 
-    var count: Int { lock.withLock { probabilities.count } }
+    var count: Int { kept.count }
 
     /// The answer for `key`, computed by `score` and kept when not known yet.
     func probabilities(_ key: Key, _ score: () throws -> Matrix) rethrows -> Matrix {
-        if let known = lock.withLock({ probabilities[key] }) { return known }
+        if let known = kept[key] { return known }
         let computed = try score()
-        let size = key.bytes + 8 * computed.values.count
-        lock.withLock {
-            if bytes + size > Self.byteLimit { (probabilities, bytes) = ([:], 0) }
-            if probabilities.updateValue(computed, forKey: key) == nil { bytes += size }
-        }
+        kept.keep(computed, for: key, bytes: key.bytes + 8 * computed.values.count)
         return computed
     }
 }

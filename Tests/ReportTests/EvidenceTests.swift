@@ -79,6 +79,20 @@ private func realSweep() throws -> (fixture: Fixture, good: [Model], weak: [Mode
     #expect(cache.count == 0)
 }
 
+/// What the caches hold: values up to a byte limit, then empty again, and nothing twice.
+@Test func aBoundedMapStartsEmptyAgainPastItsLimit() {
+    let map = BoundedMap<String, Int>(byteLimit: 100)
+    map.keep(1, for: "a", bytes: 40)
+    map.keep(2, for: "a", bytes: 40)
+    #expect(map["a"] == 2 && map.count == 1, "a key kept again is replaced, not counted twice")
+    map.keep(3, for: "b", bytes: 30)
+    #expect(map.count == 2)
+    map.keep(4, for: "c", bytes: 40)
+    #expect(map.count == 1 && map["c"] == 4 && map["a"] == nil, "40 + 30 + 40 bytes: emptied, then c kept")
+    map.removeAll()
+    #expect(map.count == 0 && map["c"] == nil)
+}
+
 /// Other weights are another answer, even for the same data set and rows (a run stored again).
 @Test func aScoreCacheKeysOnTheWeights() throws {
     let cache = ScoreCache()
