@@ -142,30 +142,27 @@ public final class SweepRunner {
             DispatchQueue(label: "exp.sweep.worker.\(worker)").async { [self] in
                 // This worker's last result, handed to the writer once its next run is claimed.
                 var finished: RunWrite?
-                defer {
+                func handFinished() {
                     if let work = finished { hand(work, store: store, events: events) }
+                    finished = nil
+                }
+                defer {
+                    handFinished()
                     group.leave()
                 }
                 while !locked({ stopping }) && !cancellation.isStopping {
                     let claimed: Result<ClaimedRun?, Error> = writer.sync {
                         // The last result joins the writer's list before this block ends, so a
                         // stop that follows on the writer queue finds it (the store is scheduled).
-                        defer {
-                            if let work = finished {
-                                finished = nil
-                                hand(work, store: store, events: events)
-                            }
-                        }
+                        defer { handFinished() }
                         return Result {
                             guard !cancellation.isStopping else { return nil }
                             var claim = try store.claimNext(sweepID: sweep.sweepID, owner: owner, shard: options.shard)
                             // Nothing queued: every result handed so far, this worker's last one
-                            // included, is stored first, for the phases below that read them.
+                            // included, is stored first, for the phases below that read them
+                            // (the store scheduled by handing it then finds nothing left).
                             if claim == nil {
-                                if let work = finished {
-                                    finished = nil
-                                    locked { waiting.append(work) }
-                                }
+                                handFinished()
                                 storeWaiting(store: store, events: events)
                                 guard !locked({ stopping }) else { return nil }
                             }
