@@ -150,9 +150,13 @@ func hasTool(_ name: String) -> Bool { tool("which", [name]) == 0 }
                 + "copy mounted/runs.db and mounted/runs.db-wal to writable storage\n", "\(runs.stderr)")
     }
 
-    /// In a folder the user may not write (root ignores permissions, so the command runs as
-    /// `nobody` there), read commands work and write nothing.
-    @Test(.tags(.slow), .skippedWhenFast, .enabled(if: getuid() != 0 || hasTool("setpriv"), "needs setpriv to run as nobody"))
+    /// In a folder the user may not write, read commands work and write nothing.
+    ///
+    /// Root ignores permissions, so as root the commands run as `nobody`, after a probe shows
+    /// that `nobody` may not write there. Some systems let a user changed from root keep root's
+    /// capabilities, or ignore permissions on their file systems; there the folder is shown
+    /// through a read-only bind mount instead, which every user is refused.
+    @Test(.tags(.slow), .skippedWhenFast)
     func readCommandsWorkInAFolderTheUserMayNotWrite() throws {
         let dir = try trainedFolder()
         try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: dir.path)
@@ -168,15 +172,30 @@ func hasTool(_ name: String) -> Bool { tool("which", [name]) == 0 }
         let data = shared.appendingPathComponent("iris.data")
         try FileManager.default.copyItem(at: URL(fileURLWithPath: iris), to: data)
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: data.path)
-        for arguments in [["runs"], ["show", "1"], ["db", "check"], ["evaluate", "--run", "1", data.path]] {
-            let run = getuid() == 0
-                ? try exp(["--reuid=nobody", "--regid=nogroup", "--clear-groups", executable.path] + arguments, in: dir,
-                          executable: URL(fileURLWithPath: "/usr/bin/setpriv"))
-                : try exp(arguments, in: dir)
-            #expect(run.status == 0, "\(arguments): \(run.stderr)")
-            #expect(run.stderr.contains("read-only storage"), "\(arguments): \(run.stderr)")
+
+        let asNobody = ["--reuid=nobody", "--regid=nogroup", "--clear-groups"]
+        var folder = dir, mounted: URL?
+        defer { if let mounted { Mounts.unmount(mounted) } }
+        let run: ([String]) throws -> ProgramResult
+        if getuid() != 0 {
+            run = { try exp($0, in: dir) }
+        } else if hasTool("setpriv"), tool("setpriv", asNobody + ["sh", "-c", ": > probe"], in: dir) != 0 {
+            run = { try exp(asNobody + [executable.path] + $0, in: dir, executable: URL(fileURLWithPath: "/usr/bin/setpriv")) }
+        } else if Mounts.available {
+            try? FileManager.default.removeItem(at: dir.appendingPathComponent("probe"))
+            folder = shared.appendingPathComponent("mounted")
+            try Mounts.readOnlyBind(dir, at: folder)
+            mounted = folder
+            run = { try exp($0, in: folder) }
+        } else {
+            try Test.cancel("no user here is refused a folder of mode 555, and mounting is not allowed")
         }
-        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["runs.db"])
+        for arguments in [["runs"], ["show", "1"], ["db", "check"], ["evaluate", "--run", "1", data.path]] {
+            let result = try run(arguments)
+            #expect(result.status == 0, "\(arguments): \(result.stderr)")
+            #expect(result.stderr.contains("read-only storage"), "\(arguments): \(result.stderr)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["runs.db"])
     }
 
     /// A missing file: every read command says the same, and creates nothing.
