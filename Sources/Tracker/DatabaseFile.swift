@@ -9,6 +9,13 @@ public enum DatabaseFileError: Error, CustomStringConvertible, Equatable, Sendab
     case directory(path: String)
     /// `path` is a 0-byte file (and has no `-wal` file): nothing to read.
     case empty(path: String)
+    /// `path` does not start with SQLite's header (`SQLite format 3`), or SQLite says it is not
+    /// a database (`SQLITE_NOTADB`).
+    case notSQLite(path: String)
+    /// `path` is an SQLite database that exp did not set up: read-only, its schema version
+    /// (`PRAGMA user_version`) is 0; to write, it also holds tables of its own, which exp leaves
+    /// alone.
+    case notExp(path: String)
     /// SQLite found damaged pages (`SQLITE_CORRUPT`, or a failing `PRAGMA quick_check`).
     case damaged(path: String)
     /// The disk holding `path` is full (`SQLITE_FULL`); what was committed is kept.
@@ -22,12 +29,13 @@ public enum DatabaseFileError: Error, CustomStringConvertible, Equatable, Sendab
     case exists(path: String)
 
     /// The problem an SQLite error on the file at `path` stands for, nil for other errors:
-    /// `SQLITE_CORRUPT` and `SQLITE_NOTADB` on a file that starts like a database are
-    /// ``damaged(path:)``, `SQLITE_FULL` is ``diskFull(path:)``.
+    /// `SQLITE_CORRUPT` is ``damaged(path:)``, `SQLITE_NOTADB` is ``notSQLite(path:)``,
+    /// `SQLITE_FULL` is ``diskFull(path:)``.
     public init?(_ error: Error, path: String) {
         guard let error = error as? SQLiteError else { return nil }
         switch error.primary {
         case .corrupt?: self = .damaged(path: path)
+        case .notADatabase?: self = .notSQLite(path: path)
         case .full?: self = .diskFull(path: path)
         default: return nil
         }
@@ -39,6 +47,8 @@ public enum DatabaseFileError: Error, CustomStringConvertible, Equatable, Sendab
         case .missing(let path): return "no database at \(path); run `exp sweep GRID` first"
         case .directory(let path): return "\(path) is a directory, not a database file"
         case .empty(let path): return "\(path) is empty: not an exp database"
+        case .notSQLite(let path): return "\(path) is not an SQLite database"
+        case .notExp(let path): return "\(path) is an SQLite database but not an exp database (it has no exp schema); name another file"
         case .damaged(let path): return "\(path) is damaged; `exp db check --db \(path)` shows where"
         case .diskFull(let path): return "the disk holding \(path) is full; free space and run the same command to resume"
         case .walOnReadOnlyStorage(let path):
@@ -51,7 +61,11 @@ public enum DatabaseFileError: Error, CustomStringConvertible, Equatable, Sendab
 
 /// Facts about a database path from the file system, read before SQLite opens it.
 enum DatabaseFile {
-    /// Refuses a directory, and for reading also a missing or empty file.
+    /// Refuses a directory and a non-empty file that does not start with SQLite's header, and
+    /// for reading also a missing or empty file.
+    ///
+    /// SQLite itself reads a file shorter than its 100-byte header as an empty database, and
+    /// would write over it: a 1-byte file of text is refused here instead.
     /// - Throws: ``DatabaseFileError``.
     static func check(_ path: String, forReading: Bool) throws {
         guard path != ":memory:", !path.isEmpty else { return }
@@ -61,8 +75,17 @@ enum DatabaseFile {
             return
         }
         if isDirectory.boolValue { throw DatabaseFileError.directory(path: path) }
-        if forReading, size(path) == 0, size(path + "-wal") ?? 0 == 0 { throw DatabaseFileError.empty(path: path) }
+        let bytes = size(path) ?? 0
+        if forReading, bytes == 0, size(path + "-wal") ?? 0 == 0 { throw DatabaseFileError.empty(path: path) }
+        if bytes > 0, let file = FileHandle(forReadingAtPath: path) {
+            defer { try? file.close() }
+            let start = (try? file.read(upToCount: header.count)) ?? Data()
+            if start != header { throw DatabaseFileError.notSQLite(path: path) }
+        }
     }
+
+    /// The first 16 bytes of every SQLite database file (<https://sqlite.org/fileformat.html>).
+    static let header = Data("SQLite format 3\0".utf8)
 
     /// The size of the file at `path` in bytes, nil when there is none.
     static func size(_ path: String) -> Int? {

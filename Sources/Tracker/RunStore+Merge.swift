@@ -55,13 +55,17 @@ extension RunStore {
     ///   here, or another grid under one of its grid version numbers; ``SchemaError``; ``SQLiteError``.
     @discardableResult
     public func merge(from path: String) throws -> MergeSummary {
-        if let mine = DatabaseFile.identity(self.path), mine == DatabaseFile.identity(path) {
-            throw DatabaseFileError.sameFile(path: self.path, other: path)
-        }
-        // An older file is read through its upgraded temporary copy (see `RunStore.upgradedCopy`).
-        let reader = try RunStore(path: path, readOnly: true)
+        try merge(from: MergeSource(path: path, into: self.path))
+    }
+
+    /// Merges a source opened beforehand (see ``MergeSource``), so that a caller can refuse a bad
+    /// source before it creates this database.
+    @discardableResult
+    public func merge(from source: MergeSource) throws -> MergeSummary {
+        let reader = source.reader
+        try MergeSource.refuseSameFile(reader.path, target: path)
         let attached = reader.upgradedCopy.map { DatabaseFile.uri($0, ["mode=ro"]) }
-            ?? DatabaseFile.uri(path, reader.isImmutable ? ["mode=ro", "immutable=1"] : ["mode=ro"])
+            ?? DatabaseFile.uri(reader.path, reader.isImmutable ? ["mode=ro", "immutable=1"] : ["mode=ro"])
         try connection.run("ATTACH DATABASE ? AS source", [.text(attached)])
         defer { try? connection.execute("DETACH DATABASE source") }
         return try write {
@@ -225,5 +229,27 @@ extension RunStore {
                       status: try s.required(s.string, "status"))
         }
         return (datasets, sweeps, splits, runs)
+    }
+}
+
+/// A database opened read-only to be merged into another (``RunStore/merge(from:)-(MergeSource)``).
+public struct MergeSource {
+    /// The source, read through its upgraded temporary copy when its schema is older (see
+    /// ``RunStore/upgradedCopy``).
+    let reader: RunStore
+
+    /// Opens the database at `path` read-only, to be merged into the one at `target`.
+    /// - Throws: ``DatabaseFileError/sameFile(path:other:)`` when `path` is `target` by another
+    ///   name (compared by device and inode before the file is opened: SQLite must not open one
+    ///   file in WAL mode by two names); what ``RunStore/init(path:readOnly:asStored:)`` throws.
+    public init(path: String, into target: String) throws {
+        try Self.refuseSameFile(path, target: target)
+        reader = try RunStore(path: path, readOnly: true)
+    }
+
+    static func refuseSameFile(_ path: String, target: String) throws {
+        if let mine = DatabaseFile.identity(target), mine == DatabaseFile.identity(path) {
+            throw DatabaseFileError.sameFile(path: target, other: path)
+        }
     }
 }

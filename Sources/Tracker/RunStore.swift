@@ -38,10 +38,11 @@ public final class RunStore {
     ///     through an upgraded temporary copy, ``upgradedCopy``).
     ///   - asStored: with `readOnly`, read an older schema as it is, without the upgraded copy
     ///     (`exp db check`, which reports on the file itself).
-    /// - Throws: ``DatabaseFileError`` for a directory, and when `readOnly` for a missing or
-    ///   empty file or a WAL file on read-only storage;
+    /// - Throws: ``DatabaseFileError`` for a directory, a file that is not an SQLite database or
+    ///   not an exp database, and when `readOnly` for a missing or empty file or a WAL file on
+    ///   read-only storage;
     ///   ``SchemaError/newerDatabase(path:found:supported:)`` for a file from a newer `exp`;
-    ///   ``SQLiteError`` when the file is not a database or cannot be opened.
+    ///   ``SQLiteError`` when the file cannot be opened.
     public convenience init(path: String, readOnly: Bool = false, asStored: Bool = false) throws {
         try self.init(path: path, readOnly: readOnly, migrations: Migrations.all, asStored: asStored)
     }
@@ -59,16 +60,22 @@ public final class RunStore {
         isImmutable = connection.isImmutable
         try connection.execute("PRAGMA foreign_keys = ON")
         if !readOnly {
-            // A file from a newer exp is refused before anything is written to it (switching it
-            // to WAL would change its header).
+            // A file from a newer exp, or another program's database, is refused before anything
+            // is written to it (switching it to WAL would change its header). Version 0 with no
+            // table is a new file: exp's first migration sets version 1 in the transaction that
+            // creates its tables.
             version = try retryingWhileBusy { try connection.userVersion }
+            if version == 0, try connection.scalar("SELECT count(*) FROM sqlite_master")?.int ?? 0 > 0 {
+                throw DatabaseFileError.notExp(path: path)
+            }
         }
         let latest = migrations.last?.version ?? 0
         if version > latest {
             throw SchemaError.newerDatabase(path: path, found: version, supported: latest)
         }
         if readOnly {
-            if !asStored && version > 0 && version < latest { try readUpgradedCopy(migrations) }
+            if version == 0 { throw DatabaseFileError.notExp(path: path) }
+            if !asStored && version < latest { try readUpgradedCopy(migrations) }
             return
         }
         try retryingWhileBusy { try connection.execute("PRAGMA journal_mode = WAL") }

@@ -114,7 +114,6 @@ struct Termination {
             return ("\(error)", .incomplete)
         case let error as SQLiteError:
             switch error.primary {
-            case .notADatabase?: return ("\(path) is not an SQLite database", .rejectedInput)
             case .busy?, .locked?: return ("\(path) is locked by another program (waited 60 s); try again once it is done", .incomplete)
             case .readOnly?: return ("\(path) is read-only: exp cannot write to it", .rejectedInput)
             case .cannotOpen?: return ("cannot open \(path) (does its folder exist, and may exp write there?)", .rejectedInput)

@@ -26,10 +26,14 @@ struct MergeCommand: ParsableCommand {
     }
 
     func run() throws {
+        // Every source is opened (and a bad one refused) before the output is created.
+        let readers = try shards.map { shard in
+            do { return try MergeSource(path: shard, into: output) } catch { throw ExpError.database(error, path: shard) }
+        }
         let store = try openStore(output)
-        for shard in shards {
+        for (shard, reader) in zip(shards, readers) {
             do {
-                let summary = try store.merge(from: shard)
+                let summary = try store.merge(from: reader)
                 if summary.sourceIsImmutable { noteImmutable(shard) }
                 if summary.added + summary.replaced + summary.unchanged == 0 {
                     throw ExpError.rejected("\(shard) holds no runs (was it copied without its -wal file while a sweep was writing it?)")

@@ -226,6 +226,28 @@ func hasTool(_ name: String) -> Bool { tool("which", [name]) == 0 }
         #expect(finishedRuns(empty.path) == 1)
     }
 
+    /// Another program's SQLite database, and a text file too short for SQLite's header (which
+    /// SQLite reads as an empty database): every command, reading or writing, refuses it by
+    /// name with status 2, and the file is left byte for byte as it was.
+    @Test func aFileExpDidNotSetUpIsRefusedAndLeftAlone() throws {
+        let dir = temporaryDirectory()
+        let other = dir.appendingPathComponent("other.db"), short = dir.appendingPathComponent("short.db")
+        let connection = try Connection(path: other.path)
+        try connection.execute("CREATE TABLE notes(text TEXT); INSERT INTO notes VALUES ('keep me')")
+        try "x".write(to: short, atomically: true, encoding: .utf8)
+        let before = try [Data(contentsOf: other), Data(contentsOf: short)]
+        for (name, message) in [("other.db", "other.db is an SQLite database but not an exp database (it has no exp schema); name another file"),
+                                ("short.db", "short.db is not an SQLite database")] {
+            for arguments in readCommands(name) + [["train", "--data", iris, "--epochs", "3", "--db", name]] {
+                let run = try exp(arguments, in: dir)
+                #expect(run.status == 2, "\(arguments)")
+                #expect(run.stderr == "exp: \(message)\n", "\(arguments): \(run.stderr)")
+            }
+        }
+        #expect(try [Data(contentsOf: other), Data(contentsOf: short)] == before)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["other.db", "short.db"])
+    }
+
     @Test func aDirectoryIsNamedAsOne() throws {
         let dir = temporaryDirectory()
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("results"), withIntermediateDirectories: false)

@@ -100,6 +100,34 @@ import TestSupport
     }
 
     /// The same file by another name — `./`, a symbolic link, a hard link — is refused at once.
+    /// Another program's database is refused before anything is written to it (it stays in
+    /// rollback-journal mode, without exp's tables); an SQLite file with no table is new, and
+    /// set up; a file too short for SQLite's header is not a database.
+    @Test func onlyANewOrAnExpDatabaseIsOpened() throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanup() }
+        let other = scratch.path("other.db")
+        try Connection(path: other).execute("CREATE TABLE notes(text TEXT)")
+        for readOnly in [false, true] {
+            #expect(throws: DatabaseFileError.notExp(path: other)) { try RunStore(path: other, readOnly: readOnly) }
+        }
+        let after = try Connection(path: other, readOnly: true)
+        #expect(try after.scalar("PRAGMA journal_mode")?.string == "delete")
+        #expect(try after.scalar("SELECT group_concat(name) FROM sqlite_master")?.string == "notes")
+
+        let blank = scratch.path("blank.db")
+        try Connection(path: blank).execute("PRAGMA user_version = 0; VACUUM")
+        #expect(throws: DatabaseFileError.notExp(path: blank)) { try RunStore(path: blank, readOnly: true) }
+        #expect(try RunStore(path: blank).connection.userVersion == Migrations.latestVersion)
+
+        let short = scratch.path("short.db")
+        try Data("SQLite".utf8).write(to: URL(fileURLWithPath: short))
+        for readOnly in [false, true] {
+            #expect(throws: DatabaseFileError.notSQLite(path: short)) { try RunStore(path: short, readOnly: readOnly) }
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: short)) == Data("SQLite".utf8))
+    }
+
     @Test func mergeRefusesTheTargetByAnyName() throws {
         let scratch = try Scratch()
         defer { scratch.cleanup() }
