@@ -93,7 +93,9 @@ struct API {
     /// One run: its `run_summary` row, configuration, learning curve and test confusion matrix;
     /// kept while the run's stored rows are unchanged (``LiveDatabase/stillCurrent(_:id:)``).
     func run(_ id: Int64) throws -> Reply {
-        let (detail, confusion) = try database.read { store in (try store.runDetail(id: id), try store.testConfusion(runID: id)) }
+        let (detail, confusion, kinds) = try database.read { store in
+            (try store.runDetail(id: id), try store.testConfusion(runID: id), try store.storedWeightKinds(runID: id))
+        }
         guard let detail else { throw Refusal.notFound("no run \(id) in the database") }
         let config = detail.summary.first { $0.name == "config" }?.value.string
         var reply = Reply.json(.object([
@@ -105,7 +107,7 @@ struct API {
                 ("class_names", .array((confusion?.classNames ?? []).map(JSONValue.string))),
                 ("counts", confusion?.counts.map { .array($0.map { .array($0.map { .integer($0) }) }) } ?? .null),
             ])),
-            ("weights", .object(["final", "best"].map { ($0, .string("/api/runs/\(id)/weights?kind=\($0)")) })),
+            ("weights", .object(["final", "best"].filter(kinds.contains).map { ($0, .string("/api/runs/\(id)/weights?kind=\($0)")) })),
         ]))
         reply.stillCurrent = database.stillCurrent(detail, id: id)
         return reply

@@ -14,7 +14,8 @@ struct DatabaseState: Equatable, Sendable {
         case missing
     }
     var condition: Condition
-    /// What happened, for a person; nil when `ok` from the start.
+    /// What happened, for a person; nil when `ok` from the start (`ok` with a message: the file
+    /// opened first was moved away and is back).
     var message: String?
     /// When the condition was noticed (UTC ISO 8601).
     var since: String?
@@ -27,13 +28,17 @@ struct DatabaseState: Equatable, Sendable {
 /// `database is locked` because of it. Before each use it compares the file's device and inode
 /// with those it opened: a file deleted under it makes every read fail with
 /// ``DatabaseGoneError`` (503) until a file is back; a file replaced (another inode, e.g. a
-/// copy moved over it) is opened again, and the state says so. Access is serialised by a lock
+/// copy moved over it) is opened again, and the state says so (the same file moved back is
+/// `ok` again). Access is serialised by a lock
 /// (a connection is not for concurrent use).
 final class LiveDatabase: @unchecked Sendable {
     let path: String
     private let lock = NSLock()
     private var store: RunStore?
     private var identity: FileIdentity?
+    /// The file last opened, kept while the path is missing: the same file moved back is `ok`
+    /// again, not another file.
+    private var lastOpened: FileIdentity?
     private var state = DatabaseState(condition: .ok, message: nil, since: nil)
     /// The stored models' probabilities the leaderboards scored, for the next second's leaderboards;
     /// emptied when the file is replaced.
@@ -71,6 +76,7 @@ final class LiveDatabase: @unchecked Sendable {
     init(path: String) throws {
         self.path = path
         identity = FileIdentity.of(path)
+        lastOpened = identity
         store = try RunStore(path: path, readOnly: true)
     }
 
@@ -93,10 +99,16 @@ final class LiveDatabase: @unchecked Sendable {
         }
     }
 
+    /// Called, with the lock held, with the file's identity when another file is opened or the
+    /// file is lost (nil): the server drops the answers read from the file before. Set it before
+    /// the first read.
+    var onFileChange: (@Sendable (FileIdentity?) -> Void)?
+
     /// Compares the file with the one opened; reopens a replaced file. Called with the lock held.
     private func refresh() {
         let now = FileIdentity.of(path)
         if now == identity, store != nil { return }
+        defer { onFileChange?(identity) }
         guard let now else {
             if state.condition != .missing {
                 state = DatabaseState(condition: .missing, message: "\(path) was deleted or moved: nothing to show until it is back",
@@ -113,8 +125,11 @@ final class LiveDatabase: @unchecked Sendable {
             boards = [:]
             store = try RunStore(path: path, readOnly: true)
             identity = now
-            state = DatabaseState(condition: .replaced, message: "\(path) was replaced by another file: showing the new one",
-                                  since: timestamp())
+            state = now == lastOpened
+                ? DatabaseState(condition: .ok, message: "\(path) is back", since: timestamp())
+                : DatabaseState(condition: .replaced, message: "\(path) was replaced by another file: showing the new one",
+                                since: timestamp())
+            lastOpened = now
         } catch {
             store = nil
             identity = nil

@@ -204,6 +204,9 @@ enum LiveScript {
   if (page === "sweeps") sweepsPage();
   else if (page === "leaderboard") leaderboardPage();
   else if (page === "run") runPage();
+  else if (page === "unavailable") listen(function (snapshot) {
+    if (snapshot.database && snapshot.database.state !== "missing") window.location.reload();
+  });
   else listen(function () {});
 })();
 """#

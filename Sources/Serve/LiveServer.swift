@@ -48,6 +48,7 @@ public final class LiveServer: Sendable {
     public init(configuration: ServeConfiguration) throws {
         self.configuration = configuration
         database = try LiveDatabase(path: configuration.databasePath)
+        database.onFileChange = { [replies] file in replies.keepOnly(file: file) }
     }
 
     /// Serves until the task is cancelled or the server fails.
@@ -153,8 +154,10 @@ public final class LiveServer: Sendable {
     }
 
     /// The answer to `target` (path and query): the path's and query's checks, then the page,
-    /// the API or the event stream.
+    /// the API or the event stream. A problem is answered in JSON under `/api/`, and elsewhere
+    /// as a page (``Pages/problemPage(status:message:)``) a browser shows.
     func route(target: String, lastEventID: String? = nil) -> Reply {
+        let (status, message, headers): (Int, String, [(String, String)])
         do {
             let (segments, query) = try Self.parse(target)
             if segments.first == "api" {
@@ -163,12 +166,18 @@ public final class LiveServer: Sendable {
             }
             return try Pages(database: database).respond(segments, query)
         } catch let refusal as Refusal {
-            return .error(refusal.status, refusal.message, headers: refusal.headers)
+            (status, message, headers) = (refusal.status, refusal.message, refusal.headers)
         } catch let gone as DatabaseGoneError {
-            return .error(503, gone.message)
+            (status, message, headers) = (503, gone.message, [])
         } catch {
-            return .error(500, "\(error)")
+            (status, message, headers) = (500, "\(error)", [])
         }
+        guard !(target == "/api" || target.hasPrefix("/api/") || target.hasPrefix("/api?")) else {
+            return .error(status, message, headers: headers)
+        }
+        var page = Reply.page(Pages(database: database).problemPage(status: status, message: message), status: status)
+        page.headers += headers
+        return page
     }
 
     /// The target's path segments (each decoded once, checked by ``RequestGuard``) and query.

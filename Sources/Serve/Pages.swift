@@ -86,6 +86,19 @@ struct Pages {
         """
     }
 
+    /// The page for a request that gets no answer: the status, the message, a link to every
+    /// sweep. While the database is missing (503) the page reloads itself once it is back.
+    func problemPage(status: Int, message: String) -> String {
+        let title = Self.problemTitles[status] ?? "Error \(status)"
+        return layout(title: "\(title) — exp serve", page: status == 503 ? "unavailable" : "problem", main: """
+            <h1>\(h(title))</h1>
+            <p>\(h(message))</p>
+            <p><a href="/">Every sweep</a></p>
+            """)
+    }
+
+    private static let problemTitles = [400: "Bad request", 404: "Not found", 500: "Server error", 503: "Database unavailable"]
+
     static let css = """
     nav a{margin-right:1rem;font-weight:600}
     #db-state{background:var(--mark);border-left:4px solid var(--warn);padding:.4rem .8rem}
@@ -165,7 +178,7 @@ struct Pages {
     }
 
     func runPage(_ detail: RunDetail, id: Int64) throws -> String {
-        let confusion = try database.read { try $0.testConfusion(runID: id) }
+        let (confusion, kinds) = try database.read { store in (try store.testConfusion(runID: id), try store.storedWeightKinds(runID: id)) }
         func value(_ name: String) -> SQLValue { detail.summary.first { $0.name == name }?.value ?? .null }
         func text(_ value: SQLValue) -> String {
             switch value {
@@ -197,12 +210,14 @@ struct Pages {
                 }.joined() + "</tbody></table></div>"
         }
         let curves = ReportMarkup.curves(RunComparison(details: [detail])) ?? "<p>No epoch stored yet.</p>"
+        let weightLinks = kinds.isEmpty ? "none stored yet"
+            : ["final", "best"].filter(kinds.contains).map { "<a href=\"/api/runs/\(id)/weights?kind=\($0)\">\($0)</a>" }.joined(separator: ", ")
         let main = """
         <h1>Run \(id)</h1>
         <ul class="facts"><li><strong>Sweep: </strong><a href="/sweeps/\(Self.segment(sweep))">\(h(sweep))</a></li>
         <li><strong>Status: </strong><span id="status">\(h(status))</span></li>
         <li><strong>Epochs stored: </strong><span id="epochs">\(detail.curve.count)</span></li>
-        <li><strong>Weights (safetensors): </strong><a href="/api/runs/\(id)/weights">final</a>, <a href="/api/runs/\(id)/weights?kind=best">best</a></li></ul>
+        <li><strong>Weights (safetensors): </strong>\(weightLinks)</li></ul>
         <h2>Learning curves</h2>
         <figure id="curves">\(curves)</figure>
         <h2>Configuration</h2>

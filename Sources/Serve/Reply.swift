@@ -28,8 +28,8 @@ struct Reply {
 
     /// An HTML page, with a Content-Security-Policy that lets it load nothing from another site:
     /// its script and connections come from this server only.
-    static func page(_ html: String) -> Reply {
-        Reply(status: 200, contentType: "text/html; charset=utf-8", body: Data(html.utf8), headers: [
+    static func page(_ html: String, status: Int = 200) -> Reply {
+        Reply(status: status, contentType: "text/html; charset=utf-8", body: Data(html.utf8), headers: [
             ("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"),
             ("Referrer-Policy", "no-referrer"),
         ])

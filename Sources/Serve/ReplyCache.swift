@@ -10,7 +10,7 @@ import Foundation
 /// for, not with the number of clients: 100 browsers showing the same leaderboard cost one
 /// leaderboard a second, and the read lock stays free for the feed's snapshot. An answer is
 /// reused only for the same database file (``Key/file``: a file replaced or deleted is read
-/// again at once), and only a `200` answer without a stream is kept once it is ready (a `404`
+/// again at once, and its answers are dropped, ``keepOnly(file:)``), and only a `200` answer without a stream is kept once it is ready (a `404`
 /// for a run not stored yet is asked again).
 ///
 /// An answer that can say whether it is still right (``Reply/stillCurrent``: a finished run's
@@ -100,6 +100,13 @@ final class ReplyCache: @unchecked Sendable {
             total -= entry.kept!.body.count
             entries[key] = nil
         }
+    }
+
+    /// Drops every answer read from another file than `file` (``LiveDatabase`` calls it when it
+    /// opens another file or loses its own): once a file is closed its inode number may be
+    /// given to a new file, whose requests must not find the old file's answers.
+    func keepOnly(file: LiveDatabase.FileIdentity?) {
+        lock.withLock { entries = entries.filter { $0.key.file == file } }
     }
 
     /// How many answers are held (computed or being computed).

@@ -482,6 +482,14 @@ extension RunStore {
             """, [.integer(sweepID)], { s in try s.double("best") }).first ?? nil
     }
 
+    /// The kinds of weights stored for a run (`best`, `final`), in that order; empty while it
+    /// has stored none (it has not finished).
+    public func storedWeightKinds(runID: Int64) throws -> [String] {
+        try connection.query("SELECT kind FROM weights WHERE run_id = ? ORDER BY kind", [.integer(runID)], { s in
+            try s.required(s.string, "kind")
+        })
+    }
+
     /// The stored weights of a run (`final` or `best`) as safetensors bytes.
     /// - Throws: ``TrackerError/notFound(_:)``.
     public func weights(runID: Int64, kind: String = "final") throws -> Data {

@@ -93,6 +93,8 @@ import TestSupport
         let counts = try #require(confusion["counts"] as? [[Int]])
         #expect(counts.joined().reduce(0, +) == 30)
 
+        #expect(run["weights"] as? [String: String] == ["final": "/api/runs/\(runID)/weights?kind=final",
+                                                        "best": "/api/runs/\(runID)/weights?kind=best"])
         let weights = try server.get("/api/runs/\(runID)/weights")
         #expect(weights.status == 200)
         #expect(weights.headers["content-type"] == "application/octet-stream")

@@ -38,7 +38,13 @@ import Tracker
                        "/api/sweeps/..%2f..%2fetc", "/api/sweeps/a%2f..%2fb", "/api/%5c..%5cx", "/..", "/api/./sweeps", "/api/sweeps/%00"] {
             let reply = try server.get(target)
             #expect(reply.status == 400, "\(target)")
-            #expect(reply.error?.isEmpty == false)
+            // Under /api/ a problem is JSON; elsewhere it is a page a browser shows.
+            if target.hasPrefix("/api/") {
+                #expect(reply.error?.isEmpty == false)
+            } else {
+                #expect(reply.headers["content-type"] == "text/html; charset=utf-8")
+                #expect(reply.text.contains("<h1>Bad request</h1>"), "\(reply.text)")
+            }
         }
 
         // Unknown paths, sweeps and runs: 404.
@@ -47,6 +53,9 @@ import Tracker
             #expect(try server.get(target).status == 404, "\(target)")
         }
         #expect(try server.get("/api/runs/999999").error == "no run 999999 in the database")
+        let page = try server.get("/runs/999999")
+        #expect(page.headers["content-type"] == "text/html; charset=utf-8")
+        #expect(page.text.contains("<h1>Not found</h1>") && page.text.contains("<p>no run 999999 in the database</p>"), "\(page.text)")
         #expect(try server.get("/api/sweeps/nosuch/leaderboard").error == "no sweep named 'nosuch' in the database")
 
         // Bad query parameters: 400 with a message naming the parameter.
@@ -102,8 +111,27 @@ import Tracker
         #expect(gone.error == "runs.db was deleted or moved: nothing to show until it is back")
         let status = try #require(try server.json("/api/status") as? [String: Any])
         #expect((status["database"] as? [String: Any])?["state"] as? String == "missing")
+        // A page says so as a page, which reloads itself once the file is back.
+        let page = try server.get("/")
+        #expect(page.status == 503)
+        #expect(page.headers["content-type"] == "text/html; charset=utf-8")
+        #expect(page.text.contains(#"data-page="unavailable""#)
+                && page.text.contains("runs.db was deleted or moved: nothing to show until it is back"), "\(page.text)")
+
+        // Another program's database in its place: refused by name, not answered with SQL errors.
+        try Connection(path: path).execute("CREATE TABLE notes(text TEXT)")
+        let foreign = try server.get("/api/sweeps")
+        #expect(foreign.status == 503)
+        #expect(foreign.error == "runs.db cannot be read: runs.db is an SQLite database but not an exp database (it has no exp schema); "
+                + "name another file", "\(foreign.text)")
+        try FileManager.default.removeItem(atPath: path)
+
+        // The same file moved back is the file read before it went, not another one.
         try FileManager.default.moveItem(atPath: path + ".away", toPath: path)
         #expect(try server.get("/api/sweeps").status == 200)
+        let back = try #require(try server.json("/api/status") as? [String: Any])
+        #expect((back["database"] as? [String: Any])?["state"] as? String == "ok")
+        #expect((back["database"] as? [String: Any])?["message"] as? String == "runs.db is back")
         #expect(server.process.isRunning)
     }
 

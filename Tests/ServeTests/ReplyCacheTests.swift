@@ -79,6 +79,20 @@ import Testing
         #expect(counter.value == 3)
     }
 
+    /// Once the server has left a file, its answers are gone: a new file that gets the old
+    /// file's inode number is read, not answered from the old file.
+    @Test func answersOfAFileLeftAreDropped() async {
+        let cache = ReplyCache(lifetime: 60)
+        let counter = Counter()
+        let first = LiveDatabase.FileIdentity(device: 1, inode: 7), second = LiveDatabase.FileIdentity(device: 1, inode: 8)
+        let old = ReplyCache.Key(target: Self.key.target, file: first)
+        _ = await cache.reply(for: old, compute: Self.slow(counter))
+        _ = await cache.reply(for: ReplyCache.Key(target: Self.key.target, file: second), compute: Self.slow(counter))
+        cache.keepOnly(file: second)
+        #expect(cache.count == 1)
+        #expect(await cache.reply(for: old, compute: Self.slow(counter)).body == Data("answer 3".utf8))
+    }
+
     @Test func onlySuccessfulAnswersAreKept() async {
         let cache = ReplyCache(lifetime: 60)
         let counter = Counter()
