@@ -12,6 +12,10 @@ public struct ServeConfiguration: Sendable {
     public var host: String
     /// The TCP port; 0 picks a free one (``LiveServer/run(onListening:)`` reports it).
     public var port: Int
+    /// Seconds a connection may stay idle (no request being answered, or a request's head not
+    /// yet complete) before the server closes it, so that clients that connect and send nothing
+    /// cannot hold connections open. An event stream is never idle: it is being answered.
+    public var idleTimeout: Int = 30
 
     public init(databasePath: String, host: String = "127.0.0.1", port: Int = 8765) {
         self.databasePath = databasePath
@@ -73,6 +77,7 @@ public final class LiveServer: Sendable {
         }
         let app = Application(
             responder: CallbackResponder<BasicRequestContext> { [self] request, _ in await respond(to: request) },
+            server: .http1(configuration: .init(idleTimeout: .seconds(Int64(configuration.idleTimeout)))),
             configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port)),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? self.configuration.port

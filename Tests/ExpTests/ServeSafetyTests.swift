@@ -88,6 +88,47 @@ import Tracker
         #expect(server.stop(SIGTERM) == 143)
     }
 
+    /// A client that connects and sends nothing (or half a request head) is disconnected after
+    /// the idle timeout (30 s); an event stream open as long is being answered, and stays open.
+    @Test(.tags(.slow), .skippedWhenFast) func idleConnectionsAreClosedButStreamsAreNot() throws {
+        let (_, server) = try Self.served()
+        func connected() throws -> Int32 {
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = in_port_t(UInt16(server.port).bigEndian)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            var timeout = timeval(tv_sec: 60, tv_usec: 0)
+            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+            let status = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            try #require(fd >= 0 && status == 0)
+            return fd
+        }
+        func send(_ fd: Int32, _ text: String) { _ = Array(text.utf8).withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, 0) } }
+        let silent = try connected(), half = try connected(), stream = try connected()
+        defer { [silent, half, stream].forEach { close($0) } }
+        send(half, "GET /api/status HTTP/1.1\r\nHost: 127.0.0.1:\(server.port)\r\n")
+        send(stream, "GET /api/events HTTP/1.1\r\nHost: 127.0.0.1:\(server.port)\r\n\r\n")
+        let started = Date()
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        for fd in [silent, half] {
+            #expect(recv(fd, &buffer, buffer.count, 0) == 0, "closed by the server")
+        }
+        let closedAfter = Date().timeIntervalSince(started)
+        #expect(closedAfter > 25 && closedAfter < 50, "\(closedAfter) s")
+        // The stream got its head, its first snapshot and ": idle" comments meanwhile, and is open.
+        var streamed = Data()
+        var flags = fcntl(stream, F_GETFL)
+        flags |= O_NONBLOCK
+        _ = fcntl(stream, F_SETFL, flags)
+        while case let n = recv(stream, &buffer, buffer.count, 0), n > 0 { streamed.append(contentsOf: buffer[0..<n]) }
+        let text = String(decoding: streamed, as: UTF8.self)
+        #expect(text.hasPrefix("HTTP/1.1 200") && text.contains(": idle"), "\(text.prefix(300))")
+        #expect(recv(stream, &buffer, buffer.count, 0) == -1 && errno == EAGAIN, "still open")
+    }
+
     @Test func survivesTheDatabaseReplacedAndDeleted() throws {
         let (dir, server) = try Self.served()
         let path = dir.appendingPathComponent("runs.db").path
