@@ -1,4 +1,5 @@
 import Foundation
+import Tracker
 
 extension LeaderboardRow {
     /// The leaderboard row of a configuration's ensemble: its finished models (its seeds, and
@@ -7,7 +8,7 @@ extension LeaderboardRow {
     ///
     /// Its accuracies are one classifier's: the ensemble's rows right over the distinct rows
     /// scored (``RowEvidence``), not a mean over runs, so it has no standard deviation, epochs or
-    /// time. It was chosen on the same validation rows as `best`, so its validation accuracy is
+    /// time, and no other metric (balanced accuracy, macro F1, log loss: shown as not known). It was chosen on the same validation rows as `best`, so its validation accuracy is
     /// as optimistic as the configuration's. Its comparison with the baseline is `best`'s: that
     /// already pairs the two ensembles row by row.
     ///
@@ -27,6 +28,10 @@ extension LeaderboardRow {
         validationAccuracyStd = nil
         validationLossMean = nil
         testAccuracyMean = best.testEvidence?.accuracy
+        // Only its accuracy is known: the other metrics of `best` are its runs' means and
+        // spreads, not the ensemble's.
+        validationMetrics = [.accuracy: MetricSummary(mean: validationAccuracyMean, std: nil)]
+        testMetricMeans = [.accuracy: testAccuracyMean].compactMapValues { $0 }
         bestEpochMean = nil
         durationSecondsMean = nil
         isBaseline = false

@@ -248,6 +248,12 @@ private func realSweep() throws -> (fixture: Fixture, good: [Model], weak: [Mode
     #expect(cells[4] == "\(rightOf(split.validation))/30")
     #expect(cells[5] == Format.percent(Double(rightOf(split.test)) / 30))
     #expect(text.footnotes(report).last?.hasPrefix("Ensemble of 1: the 3 finished models of configuration 1") == true)
+    // Ranked by macro F1, its F1 is not known (its runs' mean and spread are not the ensemble's).
+    #expect(ensemble.validationMetrics == [.accuracy: MetricSummary(mean: ensemble.validationAccuracyMean, std: nil)])
+    #expect(ensemble.testMetricMeans == [.accuracy: Double(rightOf(split.test)) / 30])
+    let f1 = ReportText(metric: .macroF1)
+    let f1Cells = f1.columns(report).map { $0.cell(ensemble).text }
+    #expect(f1Cells[2] == "–" && f1Cells[3] == "–", "\(f1Cells)")
 
     _ = try ReportWriter.write(store: fixture.store, options: ReportOptions(outputDirectory: fixture.output, top: 1))
     let markdown = try String(contentsOf: fixture.output.appendingPathComponent("leaderboard.md"), encoding: .utf8)
