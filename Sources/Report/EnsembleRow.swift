@@ -8,8 +8,9 @@ extension LeaderboardRow {
     ///
     /// Its accuracies are one classifier's: the ensemble's rows right over the distinct rows
     /// scored (``RowEvidence``), not a mean over runs, so it has no standard deviation, epochs or
-    /// time, and no other metric (balanced accuracy, macro F1, log loss: shown as not known). It was chosen on the same validation rows as `best`, so its validation accuracy is
-    /// as optimistic as the configuration's. Its comparison with the baseline is `best`'s: that
+    /// time, and no other metric (balanced accuracy, macro F1, log loss: shown as not known). It
+    /// was chosen on the same validation rows as `best`, so its validation accuracy is as
+    /// optimistic as the configuration's. Its comparison with the baseline is `best`'s: that
     /// already pairs the two ensembles row by row.
     ///
     /// Nil when `best` has fewer than two scored models (one model is its own ensemble).

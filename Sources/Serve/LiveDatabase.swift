@@ -29,8 +29,7 @@ struct DatabaseState: Equatable, Sendable {
 /// with those it opened: a file deleted under it makes every read fail with
 /// ``DatabaseGoneError`` (503) until a file is back; a file replaced (another inode, e.g. a
 /// copy moved over it) is opened again, and the state says so (the same file moved back is
-/// `ok` again). Access is serialised by a lock
-/// (a connection is not for concurrent use).
+/// `ok` again). Access is serialised by a lock (a connection is not for concurrent use).
 final class LiveDatabase: @unchecked Sendable {
     let path: String
     private let lock = NSLock()

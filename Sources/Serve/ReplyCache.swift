@@ -10,8 +10,8 @@ import Foundation
 /// for, not with the number of clients: 100 browsers showing the same leaderboard cost one
 /// leaderboard a second, and the read lock stays free for the feed's snapshot. An answer is
 /// reused only for the same database file (``Key/file``: a file replaced or deleted is read
-/// again at once, and its answers are dropped, ``keepOnly(file:)``), and only a `200` answer without a stream is kept once it is ready (a `404`
-/// for a run not stored yet is asked again).
+/// again at once, and its answers are dropped, ``keepOnly(file:)``), and only a `200` answer
+/// without a stream is kept once it is ready (a `404` for a run not stored yet is asked again).
 ///
 /// An answer that can say whether it is still right (``Reply/stillCurrent``: a finished run's
 /// page, curves and JSON) is kept past its lifetime: once a lifetime the next request for it

@@ -92,23 +92,10 @@ import Tracker
     /// the idle timeout (30 s); an event stream open as long is being answered, and stays open.
     @Test(.tags(.slow), .skippedWhenFast) func idleConnectionsAreClosedButStreamsAreNot() throws {
         let (_, server) = try Self.served()
-        func connected() throws -> Int32 {
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = in_port_t(UInt16(server.port).bigEndian)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            var timeout = timeval(tv_sec: 60, tv_usec: 0)
-            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-            let status = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-            }
-            try #require(fd >= 0 && status == 0)
-            return fd
-        }
         func send(_ fd: Int32, _ text: String) { _ = Array(text.utf8).withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, 0) } }
-        let silent = try connected(), half = try connected(), stream = try connected()
-        defer { [silent, half, stream].forEach { close($0) } }
+        let sockets = try (0..<3).map { _ in try connectedSocket(port: server.port, timeout: 60) }
+        defer { sockets.forEach { close($0) } }
+        let (silent, half, stream) = (sockets[0], sockets[1], sockets[2])
         send(half, "GET /api/status HTTP/1.1\r\nHost: 127.0.0.1:\(server.port)\r\n")
         send(stream, "GET /api/events HTTP/1.1\r\nHost: 127.0.0.1:\(server.port)\r\n\r\n")
         let started = Date()

@@ -91,22 +91,28 @@ struct HTTPReply {
     var error: String? { ((try? JSONSerialization.jsonObject(with: body)) as? [String: Any])?["error"] as? String }
 }
 
-/// One HTTP/1.1 request over a plain socket, sent exactly as given (no normalisation of the
-/// target, any `Host`), read to the end (`Connection: close`).
-func rawHTTP(port: Int, method: String = "GET", target: String, host: String?, extraHeaders: [String] = []) throws -> HTTPReply {
+/// A TCP socket connected to `port` on 127.0.0.1, whose reads give up after `timeout` seconds.
+func connectedSocket(port: Int, timeout seconds: Int) throws -> Int32 {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { throw POSIXError(.EIO) }
-    defer { close(fd) }
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
     address.sin_port = in_port_t(UInt16(port).bigEndian)
     address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var timeout = timeval(tv_sec: 30, tv_usec: 0)
+    var timeout = timeval(tv_sec: seconds, tv_usec: 0)
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     let connected = withUnsafePointer(to: &address) {
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
     }
-    guard connected == 0 else { throw POSIXError(.ECONNREFUSED) }
+    guard connected == 0 else { close(fd); throw POSIXError(.ECONNREFUSED) }
+    return fd
+}
+
+/// One HTTP/1.1 request over a plain socket, sent exactly as given (no normalisation of the
+/// target, any `Host`), read to the end (`Connection: close`).
+func rawHTTP(port: Int, method: String = "GET", target: String, host: String?, extraHeaders: [String] = []) throws -> HTTPReply {
+    let fd = try connectedSocket(port: port, timeout: 30)
+    defer { close(fd) }
     var request = "\(method) \(target) HTTP/1.1\r\n"
     if let host { request += "Host: \(host)\r\n" }
     for header in extraHeaders { request += header + "\r\n" }
