@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """Opens `exp serve`'s pages in headless Chromium and checks them as a reader would see them.
 
-    python3 Tests/browser/check_serve.py http://127.0.0.1:PORT SWEEP RUN OTHER_RUN [--live SWEEP] [--screenshot FILE]
+    python3 Tests/browser/check_serve.py http://127.0.0.1:PORT SWEEP RUN OTHER_RUN [--growing RUN] [--live SWEEP] [--screenshot FILE]
 
 Each page (the sweeps, SWEEP's leaderboard, run RUN, RUN and OTHER_RUN compared) is opened at
 desktop width (1280 px) and at phone width (390 px). The check fails on an uncaught exception,
 a console.error or console.assert message, a browser log entry of level error, a request to
 another site than the server, or a page wider than the window. On the leaderboard it clicks
-every header (as check_report.py does) and filters by the first hyperparameter. With --live,
+every header (as check_report.py does) and filters by the first hyperparameter. With --growing,
+first the page of that run (which must be training) must show its stored epochs grow at least
+twice and its learning curves redrawn, without a reload. With --live,
 the sweeps page must show SWEEP's finished count change without a reload (a sweep runs while
 the check does), and SWEEP's leaderboard page its table (the runs counted of its configurations)
 change without a reload. With --screenshot, the sweeps page at desktop width is saved as a PNG
@@ -38,6 +40,14 @@ BOARD_JS = """
   const board = document.getElementById("board");
   return {text: board ? board.textContent : null, kept: window.__notReloaded === true,
           table: document.querySelector("#board table.sortable") !== null};
+})()
+"""
+
+GROW_JS = """
+(() => {
+  const epochs = document.getElementById("epochs"), curves = document.getElementById("curves");
+  return {status: document.getElementById("status").textContent, epochs: epochs ? Number(epochs.textContent) : null,
+          curves: curves ? curves.innerHTML : null, kept: window.__notReloaded === true};
 })()
 """
 
@@ -105,12 +115,38 @@ def live_leaderboard(browser, url, name):
     return []
 
 
+def growing_curve(browser, origin, run):
+    """The page of a training run: within 60 s, while the run is still running and the page
+    stays loaded, its count of stored epochs must take three increasing values and its curves'
+    drawing must change."""
+    open_view(browser, f"{origin}/runs/{run}", VIEWS[0])
+    browser.evaluate("window.__notReloaded = true")
+    first = browser.evaluate(GROW_JS)
+    if first["status"] != "running":
+        return [f"growing curve: run {run} is {first['status']!r}, not running"]
+    counts, seen = [first["epochs"]], first
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not (len(set(counts)) >= 3 and seen["curves"] != first["curves"]):
+        browser.evaluate("new Promise(resolve => setTimeout(resolve, 500))")
+        seen = browser.evaluate(GROW_JS)
+        if not seen["kept"]:
+            return [f"growing curve: the page of run {run} was reloaded (the run ended?) after epochs {counts}"]
+        counts.append(seen["epochs"])
+    if counts != sorted(counts):
+        return [f"growing curve: the stored epochs of run {run} went back: {counts}"]
+    if len(set(counts)) < 3 or seen["curves"] == first["curves"]:
+        return [f"growing curve: run {run} showed epochs {sorted(set(counts))} in 60 s, curves redrawn: {seen['curves'] != first['curves']}"]
+    print(f"check_serve: growing: the curve of run {run} grew through {sorted(set(counts))} epochs without a reload")
+    return []
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("origin")
     parser.add_argument("sweep")
     parser.add_argument("run")
     parser.add_argument("other")
+    parser.add_argument("--growing", metavar="RUN")
     parser.add_argument("--live", metavar="SWEEP")
     parser.add_argument("--screenshot", metavar="FILE")
     parser.add_argument("--screenshot-height", type=int, default=900, metavar="PX")
@@ -131,6 +167,9 @@ def main():
         return 2
     try:
         browser.open_page()
+        if args.growing:
+            problems += growing_curve(browser, origin, args.growing)
+            problems += [f"growing curve: {p}" for p in problems_in(browser.events, origin)]
         if args.live:
             open_view(browser, pages[0], VIEWS[0])
             first = browser.evaluate(ROW_JS % repr(args.live))
