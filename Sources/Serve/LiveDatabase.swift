@@ -8,7 +8,8 @@ struct DatabaseState: Equatable, Sendable {
     enum Condition: String, Sendable {
         /// The file is read as it is.
         case ok
-        /// The file was replaced by another one (a new inode) and is read again; ``since`` says when.
+        /// The file was replaced by another one (a new inode, or its bytes written over in
+        /// place) and is read again; ``since`` says when.
         case replaced
         /// The file is gone (or unreadable); requests that need it get 503 until it is back.
         case missing
@@ -29,7 +30,11 @@ struct DatabaseState: Equatable, Sendable {
 /// with those it opened: a file deleted under it makes every read fail with
 /// ``DatabaseGoneError`` (503) until a file is back; a file replaced (another inode, e.g. a
 /// copy moved over it) is opened again, and the state says so (the same file moved back is
-/// `ok` again). Access is serialised by a lock (a connection is not for concurrent use).
+/// `ok` again). A file written over in place (`cp other.db runs.db`: the same inode) cannot be
+/// told by its inode; the open connection's pages then no longer match the file, and SQLite
+/// reports it as damaged (`SQLITE_CORRUPT`, `SQLITE_NOTADB`): the file is then opened again and
+/// the read tried once more, and a file that still fails is unreadable (503), never 500 with the
+/// state `ok`. Access is serialised by a lock (a connection is not for concurrent use).
 final class LiveDatabase: @unchecked Sendable {
     let path: String
     private let lock = NSLock()
@@ -56,6 +61,26 @@ final class LiveDatabase: @unchecked Sendable {
         var metric: RankingMetric
         var top: Int
         var file: FileIdentity?
+    }
+
+    /// A file SQLite found damaged even when opened again, as it was then (inode, size, time
+    /// of change): it is not opened again, nor said to be `ok`, until it changes.
+    private var damaged: FileStamp?
+
+    /// The file's inode, size and time of last change: a file written over in place changes it.
+    struct FileStamp: Equatable {
+        var identity: FileIdentity
+        var size: Int64
+        var changed: timespec
+        static func of(_ path: String) -> FileStamp? {
+            var info = stat()
+            guard stat(path, &info) == 0 else { return nil }
+            return FileStamp(identity: FileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino)),
+                             size: Int64(info.st_size), changed: info.st_ctim)
+        }
+        static func == (a: FileStamp, b: FileStamp) -> Bool {
+            a.identity == b.identity && a.size == b.size && a.changed.tv_sec == b.changed.tv_sec && a.changed.tv_nsec == b.changed.tv_nsec
+        }
     }
 
     /// The file's device and inode.
@@ -93,47 +118,76 @@ final class LiveDatabase: @unchecked Sendable {
     func read<T>(_ body: (RunStore) throws -> T) throws -> T {
         try lock.withLock {
             refresh()
-            guard let store else { throw DatabaseGoneError(message: state.message ?? "\(path) cannot be read") }
-            return try body(store)
+            guard let store else { throw gone() }
+            do {
+                return try body(store)
+            } catch let error as SQLiteError where error.primary == .corrupt || error.primary == .notADatabase {
+                guard let now = identity else { throw error }
+                open(now, overwritten: true)
+                guard let store = self.store else { throw gone() }
+                do {
+                    return try body(store)
+                } catch let error as SQLiteError where error.primary == .corrupt || error.primary == .notADatabase {
+                    lose("\(path) cannot be read: \(error.message)")
+                    damaged = FileStamp.of(path)
+                    throw gone()
+                }
+            }
         }
     }
 
-    /// Called, with the lock held, with the file's identity when another file is opened or the
-    /// file is lost (nil): the server drops the answers read from the file before. Set it before
-    /// the first read.
+    private func gone() -> DatabaseGoneError {
+        DatabaseGoneError(message: state.message ?? "\(path) cannot be read")
+    }
+
+    /// Called, with the lock held, with the file's identity when another file is opened, or nil
+    /// when the file is lost or was written over in place: the server drops the answers read
+    /// before (all of them for nil). Set it before the first read.
     var onFileChange: (@Sendable (FileIdentity?) -> Void)?
 
     /// Compares the file with the one opened; reopens a replaced file. Called with the lock held.
     private func refresh() {
         let now = FileIdentity.of(path)
         if now == identity, store != nil { return }
-        defer { onFileChange?(identity) }
         guard let now else {
-            if state.condition != .missing {
-                state = DatabaseState(condition: .missing, message: "\(path) was deleted or moved: nothing to show until it is back",
-                                      since: timestamp())
-            }
-            store = nil
-            identity = nil
+            if state.condition != .missing { lose("\(path) was deleted or moved: nothing to show until it is back") }
+            else { store = nil; identity = nil; onFileChange?(nil) }
             return
         }
+        if let damaged, damaged == FileStamp.of(path) { return }
+        damaged = nil
+        open(now)
+    }
+
+    /// Opens the file (identity `now`) in place of the one read before, forgetting everything
+    /// read from that one; `overwritten` when it is the same inode written over. Lock held.
+    private func open(_ now: FileIdentity, overwritten: Bool = false) {
+        store = nil  // the old file's connection is closed before the new file is opened
+        scores.removeAll()
+        curves.removeAll()
+        boards = [:]
         do {
-            store = nil  // the old file's connection is closed before the new file is opened
-            scores.removeAll()
-            curves.removeAll()
-            boards = [:]
             store = try RunStore(path: path, readOnly: true)
-            identity = now
-            state = now == lastOpened
-                ? DatabaseState(condition: .ok, message: "\(path) is back", since: timestamp())
-                : DatabaseState(condition: .replaced, message: "\(path) was replaced by another file: showing the new one",
-                                since: timestamp())
-            lastOpened = now
         } catch {
-            store = nil
-            identity = nil
-            state = DatabaseState(condition: .missing, message: "\(path) cannot be read: \(error)", since: timestamp())
+            lose("\(path) cannot be read: \(error)")
+            return
         }
+        identity = now
+        state = overwritten
+            ? DatabaseState(condition: .replaced, message: "\(path) was written over in place: showing what it holds now", since: timestamp())
+            : now == lastOpened
+            ? DatabaseState(condition: .ok, message: "\(path) is back", since: timestamp())
+            : DatabaseState(condition: .replaced, message: "\(path) was replaced by another file: showing the new one", since: timestamp())
+        lastOpened = now
+        onFileChange?(overwritten ? nil : now)
+    }
+
+    /// No file to read (gone, or unreadable: `message` says which) until the next check finds one.
+    private func lose(_ message: String) {
+        store = nil
+        identity = nil
+        state = DatabaseState(condition: .missing, message: message, since: timestamp())
+        onFileChange?(nil)
     }
 }
 

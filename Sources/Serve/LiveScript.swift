@@ -17,7 +17,7 @@ enum LiveScript {
 
   function showState(database) {
     if (!banner || !database) return;
-    var text = database.state === "ok" ? "" : database.message || database.state;
+    var text = database.message || (database.state === "ok" ? "" : database.state);
     banner.textContent = text;
     banner.hidden = text === "";
   }
@@ -49,11 +49,21 @@ enum LiveScript {
   function sweepsPage() {
     var body = document.querySelector("#sweeps tbody");
     listen(function (snapshot) {
+      // A sweep no longer in the file (another file was put in its place) leaves the table; the
+      // last row is hidden instead, to be the pattern of the next. Nothing is read while the
+      // file is missing: the rows stay as they were, under the banner.
+      if (snapshot.database && snapshot.database.state === "missing") return;
+      var names = (snapshot.sweeps || []).map(function (s) { return s.name; });
+      Array.prototype.slice.call(body.rows).forEach(function (r) {
+        if (names.indexOf(r.getAttribute("data-sweep")) !== -1) return;
+        if (body.rows.length > 1) body.removeChild(r); else r.hidden = true;
+      });
       (snapshot.sweeps || []).forEach(function (sweep) {
         var row = Array.prototype.find.call(body.rows, function (r) { return r.getAttribute("data-sweep") === sweep.name; });
         if (!row) {
           row = body.rows.length ? body.rows[0].cloneNode(true) : null;
           if (!row) { window.location.reload(); return; }
+          row.hidden = false;
           row.setAttribute("data-sweep", sweep.name);
           var link = row.querySelector("a");
           link.textContent = sweep.name;
@@ -186,6 +196,7 @@ enum LiveScript {
     var id = document.body.getAttribute("data-run");
     var status = document.getElementById("status");
     function open(s) { return s === "queued" || s === "running"; }
+    listen(function () {});
     if (!open(status.textContent)) return;
     var timer = window.setInterval(function () {
       fetch("/api/runs/" + id).then(function (r) { return r.ok ? r.json() : null; }).then(function (run) {

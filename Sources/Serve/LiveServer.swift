@@ -105,7 +105,7 @@ public final class LiveServer: Sendable {
         let lastEventID = request.headers[HTTPField.Name("Last-Event-ID")!]
         let reply: Reply
         if let refusal = refusal(method: method, host: host) {
-            reply = refusal
+            reply = await onReadQueue { self.problem(refusal, target: target) }
         } else if Self.isShared(target) {
             reply = await sharedReply(to: target)
         } else {
@@ -138,31 +138,29 @@ public final class LiveServer: Sendable {
 
     /// One request's answer: the guard's checks, then the route.
     func handle(method: String, host: String?, target: String, lastEventID: String? = nil) -> Reply {
-        refusal(method: method, host: host) ?? route(target: target, lastEventID: lastEventID)
+        refusal(method: method, host: host).map { problem($0, target: target) } ?? route(target: target, lastEventID: lastEventID)
     }
 
-    /// The guard's answer to a request from another `Host` (403) or with a write method (405);
+    /// The guard's refusal of a request from another `Host` (403) or with a write method (405);
     /// nil when the request may be routed.
-    func refusal(method: String, host: String?) -> Reply? {
+    func refusal(method: String, host: String?) -> Refusal? {
         let guardian = RequestGuard(boundHost: configuration.host, port: listeningPort.value)
         guard guardian.allowsHost(host) else {
-            return .error(403, "Host '\(host ?? "")' is not this server: use http://localhost or the address exp serve printed (DNS rebinding protection)")
+            return Refusal(status: 403, message: "Host '\(host ?? "")' is not this server: use http://localhost or the address exp serve printed (DNS rebinding protection)")
         }
         do {
             try RequestGuard.checkMethod(method)
             return nil
         } catch let refusal as Refusal {
-            return .error(refusal.status, refusal.message, headers: refusal.headers)
+            return refusal
         } catch {
-            return .error(500, "\(error)")
+            return Refusal(status: 500, message: "\(error)")
         }
     }
 
     /// The answer to `target` (path and query): the path's and query's checks, then the page,
-    /// the API or the event stream. A problem is answered in JSON under `/api/`, and elsewhere
-    /// as a page (``Pages/problemPage(status:message:)``) a browser shows.
+    /// the API or the event stream; a problem is answered by ``problem(_:target:)``.
     func route(target: String, lastEventID: String? = nil) -> Reply {
-        let (status, message, headers): (Int, String, [(String, String)])
         do {
             let (segments, query) = try Self.parse(target)
             if segments.first == "api" {
@@ -171,17 +169,22 @@ public final class LiveServer: Sendable {
             }
             return try Pages(database: database).respond(segments, query)
         } catch let refusal as Refusal {
-            (status, message, headers) = (refusal.status, refusal.message, refusal.headers)
+            return problem(refusal, target: target)
         } catch let gone as DatabaseGoneError {
-            (status, message, headers) = (503, gone.message, [])
+            return problem(Refusal(status: 503, message: gone.message), target: target)
         } catch {
-            (status, message, headers) = (500, "\(error)", [])
+            return problem(Refusal(status: 500, message: "\(error)"), target: target)
         }
+    }
+
+    /// A request's problem: in JSON under `/api/`, and elsewhere as a page
+    /// (``Pages/problemPage(status:message:)``) a browser shows.
+    func problem(_ refusal: Refusal, target: String) -> Reply {
         guard !(target == "/api" || target.hasPrefix("/api/") || target.hasPrefix("/api?")) else {
-            return .error(status, message, headers: headers)
+            return .error(refusal.status, refusal.message, headers: refusal.headers)
         }
-        var page = Reply.page(Pages(database: database).problemPage(status: status, message: message), status: status)
-        page.headers += headers
+        var page = Reply.page(Pages(database: database).problemPage(status: refusal.status, message: refusal.message), status: refusal.status)
+        page.headers += refusal.headers
         return page
     }
 

@@ -75,7 +75,7 @@ struct Pages {
         <style>\(ReportMarkup.css)\(Self.css)</style></head>
         <body data-page="\(page)"\(extra)>
         <header><nav><a href="/">Sweeps</a></nav>
-        <p id="db-state" role="status"\(state.condition == .ok ? " hidden" : "")>\(h(state.condition == .ok ? "" : state.message ?? ""))</p></header>
+        <p id="db-state" role="status"\(state.message == nil ? " hidden" : "")>\(h(state.message ?? ""))</p></header>
         <main>
         \(main)
         </main>

@@ -9,13 +9,9 @@ import Tracker
 /// logs an error or loads from another site, every page fits a phone's width, and the
 /// leaderboard sorts and filters. Runs when python3 and
 /// chromium are installed; with REPORT_CHECKS_REQUIRED=1 a missing tool fails it.
-@Test(.tags(.slow), .skippedWhenFast,
-      .enabled(if: (which("python3") != nil && which(ProcessInfo.processInfo.environment["CHROMIUM"] ?? "chromium") != nil)
-                   || ProcessInfo.processInfo.environment["REPORT_CHECKS_REQUIRED"] == "1",
-               "needs python3 and chromium (apt-get install chromium)"))
+@Test(.tags(.slow), .skippedWhenFast, .enabled(if: browserCheckRuns, "needs python3 and chromium (apt-get install chromium)"))
 func servePagesWorkInChromiumWhileSweepsRun() throws {
-    let python3 = try #require(which("python3"), "python3 not found")
-    let chromium = try #require(which(ProcessInfo.processInfo.environment["CHROMIUM"] ?? "chromium"), "chromium not found")
+    let (python3, chromium) = try browserTools()
     let dir = try sweptIrisFolder(name: "grid<b>&", seeds: [1, 2], grid: #"{"epochs": [20], "learning_rate": [0.05, 0.5], "hidden_layers": [[4], [8]]}"#)
     let server = try ServeProcess(database: "runs.db", in: dir)
     let runs = try RunStore(path: dir.appendingPathComponent("runs.db").path, readOnly: true).runSummaries(sweep: "grid<b>&")
@@ -36,9 +32,8 @@ func servePagesWorkInChromiumWhileSweepsRun() throws {
         .write(to: dir.appendingPathComponent("live.json"), atomically: true, encoding: .utf8)
     let live = try LoggedProcess(["sweep", "live.json", "--jobs", "1", "--quiet"], in: dir)
     defer { if live.process.isRunning { live.process.terminate(); live.wait() } }
-    let script = repositoryRoot.appendingPathComponent("Tests/browser/check_serve.py").path
     let result = try runProgram(URL(fileURLWithPath: python3), [
-        script, "--chromium", chromium, "--growing", "\(growing)", "--live", "live", "http://127.0.0.1:\(server.port)", "grid<b>&",
+        checkServe, "--chromium", chromium, "--growing", "\(growing)", "--live", "live", "http://127.0.0.1:\(server.port)", "grid<b>&",
         "\(runs[0].runID)", "\(runs[1].runID)",
     ])
     let output = result.stdout + result.stderr
@@ -48,3 +43,36 @@ func servePagesWorkInChromiumWhileSweepsRun() throws {
     #expect(output.contains("the leaderboard table of live changed without a reload"), "\(output)")
     #expect(output.contains("4 pages at 2 widths: no errors"), "\(output)")
 }
+
+/// The database moved away and back under an open run page, then another database moved over
+/// it under the open sweeps page: each page says so without a reload, and the sweeps page lists
+/// the new file's sweeps only (Tests/browser/check_serve.py --swap).
+@Test(.tags(.slow), .skippedWhenFast, .enabled(if: browserCheckRuns, "needs python3 and chromium (apt-get install chromium)"))
+func servePagesSayTheFileIsGoneBackOrReplaced() throws {
+    let (python3, chromium) = try browserTools()
+    let dir = try sweptIrisFolder(name: "first", seeds: [1, 2], grid: #"{"epochs": [5]}"#)
+    let other = try sweptIrisFolder(name: "second", seeds: [1], grid: #"{"epochs": [5]}"#)
+    let incoming = dir.appendingPathComponent("incoming.db").path
+    try RunStore(path: other.appendingPathComponent("runs.db").path, readOnly: true).snapshot(to: incoming)
+    let server = try ServeProcess(database: "runs.db", in: dir)
+    let runs = try RunStore(path: dir.appendingPathComponent("runs.db").path, readOnly: true).runSummaries(sweep: "first")
+    let result = try runProgram(URL(fileURLWithPath: python3), [
+        checkServe, "--chromium", chromium, "--swap", dir.appendingPathComponent("runs.db").path, incoming,
+        "http://127.0.0.1:\(server.port)", "first", "\(runs[0].runID)", "\(runs[1].runID)",
+    ])
+    let output = result.stdout + result.stderr
+    #expect(result.status == 0, "\(output)")
+    #expect(output.contains("the sweeps went from ['first'] to ['second'] without a reload"), "\(output)")
+}
+
+/// Whether the browser checks run here: python3 and chromium found, or required.
+let browserCheckRuns = (which("python3") != nil && which(ProcessInfo.processInfo.environment["CHROMIUM"] ?? "chromium") != nil)
+    || ProcessInfo.processInfo.environment["REPORT_CHECKS_REQUIRED"] == "1"
+
+/// python3 and Chromium, or an error naming the one missing.
+func browserTools() throws -> (python3: String, chromium: String) {
+    (try #require(which("python3"), "python3 not found"),
+     try #require(which(ProcessInfo.processInfo.environment["CHROMIUM"] ?? "chromium"), "chromium not found"))
+}
+
+let checkServe = repositoryRoot.appendingPathComponent("Tests/browser/check_serve.py").path

@@ -32,6 +32,13 @@ import Tracker
             #expect(reply.error?.contains("DNS rebinding") == true)
         }
         #expect(try rawHTTP(port: server.port, target: "/api/sweeps", host: nil).status != 200)
+        // Outside /api/ the refusals are pages too, with the same status and message.
+        let foreignPage = try server.get("/runs/1", host: "evil.example")
+        #expect(foreignPage.status == 403 && foreignPage.headers["content-type"] == "text/html; charset=utf-8")
+        #expect(foreignPage.text.contains("DNS rebinding"), "\(foreignPage.text)")
+        let postPage = try server.get("/", method: "POST")
+        #expect(postPage.status == 405 && postPage.headers["allow"] == "GET, HEAD")
+        #expect(postPage.headers["content-type"] == "text/html; charset=utf-8", "\(postPage.text)")
 
         // Path traversal, in any encoding.
         for target in ["/api/../api/sweeps", "/api/%2e%2e/etc/passwd", "/api/%2E%2E/x", "/api/%252e%252e/x", "/api/%25252e%25252e/x",
@@ -163,6 +170,48 @@ import Tracker
         #expect(server.process.isRunning)
     }
 
+    /// A file written over in place (`cp other.db runs.db`: the same inode) is read as it is
+    /// now and said so; a damaged file is 503 with its state `missing`, never 500 with `ok`.
+    @Test func survivesTheDatabaseWrittenOverInPlace() throws {
+        let (dir, server) = try Self.served()
+        let path = dir.appendingPathComponent("runs.db").path
+        #expect(try server.get("/api/sweeps").status == 200)
+        let inode = LiveInode.of(path)
+        func writeOver(_ bytes: Data) throws {
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+            try handle.truncate(atOffset: 0)
+            try handle.write(contentsOf: bytes)
+            try handle.close()
+            #expect(LiveInode.of(path) == inode, "written in place")
+            Thread.sleep(forTimeInterval: 1.1)  // answers are shared for a second
+        }
+        let other = try sweptIrisFolder(name: "other", seeds: [1], grid: #"{"epochs": [2]}"#)
+        let copy = dir.appendingPathComponent("incoming.db").path
+        try RunStore(path: other.appendingPathComponent("runs.db").path, readOnly: true).snapshot(to: copy)
+        let good = try Data(contentsOf: URL(fileURLWithPath: copy))
+
+        try writeOver(good)
+        let sweeps = try server.get("/api/sweeps")
+        #expect(sweeps.status == 200, "\(sweeps.text)")
+        let replaced = try #require(try server.json("/api/sweeps") as? [String: Any])
+        #expect((replaced["sweeps"] as? [[String: Any]])?.map { $0["name"] as? String } == ["other"])
+        let state = try #require(try server.json("/api/status") as? [String: Any])["database"] as? [String: Any]
+        #expect(state?["state"] as? String == "replaced")
+        #expect(state?["message"] as? String == "runs.db was written over in place: showing what it holds now")
+
+        // Damaged past SQLite's magic string: unreadable, and said so by the status, until it is whole again.
+        try writeOver(good.prefix(16) + Data(repeating: 0xA5, count: good.count - 16))
+        let damaged = try server.get("/api/sweeps")
+        #expect(damaged.status == 503, "\(damaged.text)")
+        #expect(damaged.error?.hasPrefix("runs.db cannot be read: ") == true, "\(damaged.text)")
+        let broken = try #require(try server.json("/api/status") as? [String: Any])["database"] as? [String: Any]
+        #expect(broken?["state"] as? String == "missing", "\(String(describing: broken))")
+        #expect(try server.get("/runs/1").status == 503)
+        try writeOver(good)
+        #expect(try server.get("/api/sweeps").status == 200)
+        #expect(server.process.isRunning)
+    }
+
     @Test func aSweepWritingWhileClientsPollNeverSeesALock() throws {
         let dir = try sweptIrisFolder(name: "warm", seeds: [1], grid: #"{"epochs": [2]}"#)
         let server = try ServeProcess(database: "runs.db", in: dir)
@@ -264,4 +313,12 @@ final class Failures: @unchecked Sendable {
     private var list: [String] = []
     func add(_ failure: String) { lock.withLock { list.append(failure) } }
     var all: [String] { lock.withLock { list } }
+}
+
+/// A file's inode number, to tell a file written in place from one moved over it.
+enum LiveInode {
+    static func of(_ path: String) -> UInt64? {
+        var info = stat()
+        return stat(path, &info) == 0 ? UInt64(info.st_ino) : nil
+    }
 }

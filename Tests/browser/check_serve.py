@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Opens `exp serve`'s pages in headless Chromium and checks them as a reader would see them.
 
-    python3 Tests/browser/check_serve.py http://127.0.0.1:PORT SWEEP RUN OTHER_RUN [--growing RUN] [--live SWEEP] [--screenshot FILE]
+    python3 Tests/browser/check_serve.py http://127.0.0.1:PORT SWEEP RUN OTHER_RUN [--growing RUN] [--live SWEEP]
+        [--swap DB OTHER_DB] [--screenshot FILE]
 
 Each page (the sweeps, SWEEP's leaderboard, run RUN, RUN and OTHER_RUN compared) is opened at
 desktop width (1280 px) and at phone width (390 px). The check fails on an uncaught exception,
@@ -12,12 +13,16 @@ first the page of that run (which must be training) must show its stored epochs 
 twice and its learning curves redrawn, without a reload. With --live,
 the sweeps page must show SWEEP's finished count change without a reload (a sweep runs while
 the check does), and SWEEP's leaderboard page its table (the runs counted of its configurations)
-change without a reload. With --screenshot, the sweeps page at desktop width is saved as a PNG
+change without a reload. With --swap (last, and with nothing writing to DB), run RUN's page
+must say that DB was moved away, then that it is back; then, with OTHER_DB (another exp
+database) moved over DB, the sweeps page must say the file was replaced and list SWEEP no more.
+With --screenshot, the sweeps page at desktop width is saved as a PNG
 (its top --screenshot-height pixels, default 900).
 Exit status: 0 when every check passes, 1 when one fails, 2 when Chromium cannot be started.
 """
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -140,6 +145,54 @@ def growing_curve(browser, origin, run):
     return []
 
 
+STATE_JS = """
+(() => {
+  const banner = document.getElementById("db-state");
+  const rows = Array.from(document.querySelectorAll("#sweeps tbody tr")).filter(r => !r.hidden);
+  return {banner: banner && !banner.hidden ? banner.textContent : "", kept: window.__notReloaded === true,
+          sweeps: rows.map(r => r.getAttribute("data-sweep"))};
+})()
+"""
+
+
+def wait_for_state(browser, done, seconds=20):
+    """Polls the page's banner and sweep rows until `done(state)` or `seconds` pass; the last state."""
+    deadline = time.monotonic() + seconds
+    state = browser.evaluate(STATE_JS)
+    while not done(state) and time.monotonic() < deadline:
+        browser.evaluate("new Promise(resolve => setTimeout(resolve, 250))")
+        state = browser.evaluate(STATE_JS)
+    return state
+
+
+def swapped_file(browser, origin, sweep, run, db, other):
+    """The database moved away and back under an open run page, then another one moved over it
+    under an open sweeps page: each page must say so without a reload."""
+    problems = []
+    name = Path(db).name
+    open_view(browser, f"{origin}/runs/{run}", VIEWS[0])
+    browser.evaluate("window.__notReloaded = true")
+    os.rename(db, db + ".away")
+    state = wait_for_state(browser, lambda s: "deleted or moved" in s["banner"])
+    if "deleted or moved" not in state["banner"] or not state["kept"]:
+        problems.append(f"swap: run {run}'s page does not say that {name} is gone: {state}")
+    os.rename(db + ".away", db)
+    state = wait_for_state(browser, lambda s: s["banner"] == f"{name} is back")
+    if state["banner"] != f"{name} is back" or not state["kept"]:
+        problems.append(f"swap: run {run}'s page does not say that {name} is back: {state}")
+    open_view(browser, origin + "/", VIEWS[0])
+    browser.evaluate("window.__notReloaded = true")
+    before = browser.evaluate(STATE_JS)
+    os.replace(other, db)
+    state = wait_for_state(browser, lambda s: "replaced" in s["banner"] and sweep not in s["sweeps"] and s["sweeps"])
+    if "replaced" not in state["banner"] or sweep in state["sweeps"] or not state["sweeps"] or not state["kept"]:
+        problems.append(f"swap: the sweeps page showed {before} and then, with another file in place, {state}")
+    if not problems:
+        print(f"check_serve: swap: the pages said {name} was gone, back and replaced; the sweeps went from "
+              f"{before['sweeps']} to {state['sweeps']} without a reload")
+    return problems
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("origin")
@@ -148,6 +201,7 @@ def main():
     parser.add_argument("other")
     parser.add_argument("--growing", metavar="RUN")
     parser.add_argument("--live", metavar="SWEEP")
+    parser.add_argument("--swap", nargs=2, metavar=("DB", "OTHER_DB"))
     parser.add_argument("--screenshot", metavar="FILE")
     parser.add_argument("--screenshot-height", type=int, default=900, metavar="PX")
     parser.add_argument("--chromium")
@@ -204,6 +258,8 @@ def main():
                 browser.evaluate("0")
                 found += problems_in(browser.events, origin)
                 problems += [f"{url} ({view[0]}): {p}" for p in found]
+        if args.swap:
+            problems += swapped_file(browser, origin, args.sweep, args.run, *args.swap)
     finally:
         browser.close()
     for problem in problems:
