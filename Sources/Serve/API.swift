@@ -46,7 +46,7 @@ struct API {
     }
 
     static func runID(_ text: String) throws -> Int64 {
-        guard let id = Int64(text), id > 0 else { throw Refusal.notFound("no run '\(text)': a run id is a positive whole number") }
+        guard let id = QueryParameters.runID(text) else { throw Refusal.notFound("no run '\(text)': a run id is a positive whole number, without a sign or leading zeros") }
         return id
     }
 

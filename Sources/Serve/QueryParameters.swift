@@ -57,11 +57,21 @@ struct QueryParameters {
             throw Refusal.badRequest("query parameter '\(name)' is required: \(count.lowerBound) or more run ids, e.g. \(name)=3,7")
         }
         let parts = text.split(separator: ",", omittingEmptySubsequences: false)
-        let ids = parts.compactMap { Int64($0.trimmingCharacters(in: .whitespaces)) }.filter { $0 > 0 }
+        let ids = parts.compactMap { Self.runID($0.trimmingCharacters(in: .whitespaces)) }
         guard ids.count == parts.count, count.contains(ids.count) else {
             throw Refusal.badRequest("query parameter \(name)=\(text): expected \(count.lowerBound) to \(count.upperBound) run ids (positive whole numbers) separated by commas")
         }
+        if let twice = ids.first(where: { id in ids.filter { $0 == id }.count > 1 }) {
+            throw Refusal.badRequest("query parameter \(name)=\(text): run \(twice) is given twice")
+        }
         return ids
+    }
+
+    /// A run id as written in a path or a list: digits only, without a sign or leading zeros
+    /// (one run has one address), and positive; nil for any other text.
+    static func runID(_ text: String) -> Int64? {
+        guard let first = text.first, first != "0", text.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        return Int64(text)
     }
 
     /// The ranking metric (`metric=`), accuracy when absent.

@@ -56,6 +56,7 @@ import Tracker
 
         // Unknown paths, sweeps and runs: 404.
         for target in ["/nope", "/api", "/api/nope", "/api/sweeps/pair/nope", "/api/runs/999999", "/api/runs/abc", "/api/runs/0",
+                       "/api/runs/+1", "/api/runs/01", "/runs/01", "/api/runs/%EF%BC%91",
                        "/api/sweeps/nosuch/leaderboard", "/api/sweeps/a%2Fb/leaderboard", "/api/runs/999999/weights", "/api/compare?runs=1,999999"] {
             #expect(try server.get(target).status == 404, "\(target)")
         }
@@ -75,6 +76,8 @@ import Tracker
             ("/api/sweeps?x=1", "unknown query parameter 'x'"),
             ("/api/compare?runs=1", "runs=1: expected 2 to 20 run ids"),
             ("/api/compare?runs=1,x", "runs=1,x"),
+            ("/api/compare?runs=1,01", "runs=1,01: expected 2 to 20 run ids"),
+            ("/api/compare?runs=2,1,2", "runs=2,1,2: run 2 is given twice"),
             ("/api/compare", "query parameter 'runs' is required"),
             ("/api/runs/1/weights?kind=last", "kind=last: expected one of final, best"),
             ("/api/sweeps?%zz=1", "malformed percent-encoding"),
@@ -84,6 +87,8 @@ import Tracker
             #expect(reply.status == 400, "\(target)")
             #expect(reply.error?.contains(message) == true, "\(target): \(reply.error ?? "")")
         }
+        let twice = try server.get("/compare?runs=1,1")
+        #expect(twice.status == 400 && twice.text.contains("runs=1,1: run 1 is given twice"), "\(twice.text)")
 
         // JSON is sent as JSON, never sniffed.
         for target in ["/api/sweeps", "/nope", "/api/runs/1/weights"] {
